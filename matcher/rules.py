@@ -1,0 +1,181 @@
+"""The definitions of spec §3 and the per-pair hard rules of spec §4, as the solvers use them.
+
+Everything here looks at one household and one place at a time; the rules that couple
+households together (capacity, quota) live in the solvers.  The independent checker in
+:mod:`matcher.check` does not import this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from functools import cached_property
+
+from matcher.models import Dwelling, DwellingKind, Household, Instance, Params, PreviousRow
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Haversine distance in kilometres on the mean Earth sphere."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def dwelling_fits(h: Household, d: Dwelling) -> bool:
+    """Rules 1 and 2 for one household alone in one dwelling (kind, size, AMV, accessibility,
+    residence document)."""
+    if not h.document_ready:
+        return False
+    if h.needs_accessible and not d.accessible:
+        return False
+    if d.kind is DwellingKind.REGULAR:
+        return not h.amv and d.min_occupancy <= h.size <= d.capacity
+    if d.kind is DwellingKind.SHARED:
+        return not h.amv and h.size == 1 and d.capacity >= 1
+    if d.kind is DwellingKind.AMV:
+        return h.amv and h.size <= d.capacity
+    if d.kind is DwellingKind.TEMPORARY:
+        return not h.amv and h.size <= d.capacity
+    raise ValueError(f"unknown dwelling kind {d.kind}")
+
+
+@dataclass
+class Rules:
+    """The instance and parameters with the derived facts every solver needs, computed once."""
+
+    instance: Instance
+    params: Params
+
+    @cached_property
+    def km(self) -> dict[tuple[str, str], float]:
+        """Great-circle km from every reception location to every municipality point."""
+        return {
+            (loc.location_id, m.code): great_circle_km(loc.lat, loc.lon, m.lat, m.lon)
+            for loc in self.instance.locations
+            for m in self.instance.municipalities
+        }
+
+    @cached_property
+    def minutes(self) -> dict[tuple[str, str], float]:
+        return {(loc, code): minutes for loc, code, minutes in self.instance.travel_minutes}
+
+    def overdue(self, h: Household) -> int:
+        """Days past the norm at the end of the horizon (spec §3)."""
+        if h.coupling_date is not None:
+            clock = h.coupling_date
+        else:
+            clock = h.permit_date + dt.timedelta(days=self.params.coupling_days)
+        return max(0, (self.params.end - clock).days - self.params.norm_days)
+
+    def permit_age(self, h: Household) -> int:
+        """Days from the permit to the end of the horizon (never negative)."""
+        return max(0, (self.params.end - h.permit_date).days)
+
+    def household_km(self, h: Household, code: str) -> float:
+        return self.km[(h.location_id, code)]
+
+    def in_range(self, h: Household, code: str) -> bool:
+        """Rule 5: the municipality is within ``max_km`` (and ``max_minutes`` when set)."""
+        if self.km[(h.location_id, code)] > self.params.max_km:
+            return False
+        if self.params.max_minutes is not None:
+            minutes = self.minutes.get((h.location_id, code))
+            if minutes is None or minutes > self.params.max_minutes:
+                return False
+        return True
+
+    @cached_property
+    def banned_municipalities(self) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for ban in self.instance.bans:
+            if ban.municipality is not None:
+                out.setdefault(ban.household_id, set()).add(ban.municipality)
+        return out
+
+    @cached_property
+    def banned_dwellings(self) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for ban in self.instance.bans:
+            if ban.dwelling_id is not None:
+                out.setdefault(ban.household_id, set()).add(ban.dwelling_id)
+        return out
+
+    @cached_property
+    def previous(self) -> dict[str, PreviousRow]:
+        """Last week's line per household."""
+        return {p.household_id: p for p in self.instance.previous}
+
+    @cached_property
+    def quota(self) -> dict[str, int]:
+        """Rule 6: persons each municipality may still be newly coupled."""
+        return {m.code: max(0, m.quota_remaining) + self.params.quota_slack for m in self.instance.municipalities}
+
+    @cached_property
+    def amv_quota(self) -> dict[str, int]:
+        return {m.code: max(0, m.amv_quota_remaining) for m in self.instance.municipalities}
+
+    @cached_property
+    def dwellings_by_municipality(self) -> dict[str, list[Dwelling]]:
+        out: dict[str, list[Dwelling]] = {m.code: [] for m in self.instance.municipalities}
+        for d in self.instance.dwellings:
+            out[d.municipality].append(d)
+        return out
+
+    def available(self, d: Dwelling) -> bool:
+        """Rule 3: the keys can be handed over within the horizon."""
+        return d.available_from <= self.params.end
+
+    def can_be_coupled_to(self, h: Household, code: str) -> bool:
+        """Whether a new coupling of ``h`` to ``code`` is allowed on its own (rules 4, 5, 7 and
+        the quota being large enough for this household alone)."""
+        if h.coupled_to == code:
+            return False
+        if h.is_coupled and not self.params.allow_recoupling:
+            return False
+        if code in self.banned_municipalities.get(h.household_id, ()):
+            return False
+        if not self.in_range(h, code):
+            return False
+        if self.quota[code] < h.size:
+            return False
+        if h.amv and self.amv_quota[code] < h.size:
+            return False
+        return True
+
+    def may_house(self, h: Household, d: Dwelling) -> bool:
+        """Whether ``h`` may be housed in ``d`` as far as the pair alone decides."""
+        if not self.available(d) or not dwelling_fits(h, d):
+            return False
+        if d.dwelling_id in self.banned_dwellings.get(h.household_id, ()):
+            return False
+        if d.municipality in self.banned_municipalities.get(h.household_id, ()):
+            return False
+        if h.coupled_to == d.municipality:
+            return True
+        return self.can_be_coupled_to(h, d.municipality)
+
+    def candidate_municipalities(self, h: Household) -> list[str]:
+        """Municipalities ``h`` could be housed in or coupled to."""
+        if h.is_coupled and not self.params.allow_recoupling:
+            return [h.coupled_to]
+        codes = [m.code for m in self.instance.municipalities if self.can_be_coupled_to(h, m.code)]
+        if h.is_coupled and h.coupled_to not in codes:
+            codes.insert(0, h.coupled_to)
+        return codes
+
+    def is_new_coupling(self, h: Household, code: str) -> bool:
+        return h.coupled_to != code
+
+    def moves(self, h: Household, d: Dwelling | None, code: str | None) -> int:
+        """Level 3 person-moves of giving ``h`` this place."""
+        moves = 0
+        if h.is_coupled and code is not None and code != h.coupled_to:
+            moves += h.size
+        if d is not None and d.kind is DwellingKind.TEMPORARY:
+            moves += h.size
+        return moves
+
