@@ -12,6 +12,11 @@ from matcher.models import Action, Assignment, Dwelling, DwellingKind, Household
 from matcher.rules import Rules
 
 
+IDLE_KINDS = frozenset({DwellingKind.REGULAR, DwellingKind.SHARED, DwellingKind.AMV})
+"""Kinds whose empty places count as idle capacity.  Temporary dwellings are left out: housing
+someone there already costs a move (level 3)."""
+
+
 @dataclass(frozen=True)
 class Option:
     """One thing a household can be given: a dwelling, a municipality, or nothing."""
@@ -34,8 +39,11 @@ def quality_terms(rules: Rules, h: Household, option: Option) -> dict[str, int]:
     if option.action is Action.WAIT and not h.is_coupled:
         terms["permit_age"] = w.permit_age * size * rules.permit_age(h)
     d = option.dwelling
+    if d is not None and d.kind in IDLE_KINDS:
+        # Idle capacity is counted over every available home (see idle_baseline);
+        # housing a household there fills `size` of it.
+        terms["idle"] = -w.idle * size
     if d is not None and d.kind is DwellingKind.REGULAR:
-        terms["idle"] = w.idle * (d.capacity - size)
         terms["extra_misfit"] = w.extra_misfit * max(0, size + h.expected_extra - d.capacity)
     previous = rules.previous.get(h.household_id)
     if previous is not None and not same_line(previous, option):
@@ -74,9 +82,17 @@ def option_of(rules: Rules, a: Assignment) -> Option:
     return Option(Action.WAIT)
 
 
+def idle_baseline(rules: Rules) -> int:
+    """Weighted idle capacity if nobody were housed: all places of the regular, shared and amv
+    dwellings available within the horizon.  Level 4's idle term is this minus the persons
+    housed in them."""
+    places = sum(d.capacity for d in rules.instance.dwellings if d.kind in IDLE_KINDS and rules.available(d))
+    return rules.params.weights.idle * places
+
+
 def evaluate(rules: Rules, assignments: dict[str, Assignment]) -> Levels:
     """The four levels of a complete proposal (households without an assignment wait)."""
-    total = [0, 0, 0, 0]
+    total = [0, 0, 0, idle_baseline(rules)]
     for h in rules.instance.households:
         a = assignments.get(h.household_id)
         option = option_of(rules, a) if a is not None else Option(Action.WAIT)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import re
 import tomllib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -28,7 +31,10 @@ class Weights:
     """Per person-day since the permit, for each household still not coupled after the proposal:
     coupling the newest permits before the older ones costs."""
     idle: int = 5
-    """Per idle place (capacity minus size) in a housed ``regular`` dwelling."""
+    """Per idle place in the ``regular``, ``shared`` and ``amv`` dwellings available within the
+    horizon: capacity minus persons housed, so an empty home counts all its places and a
+    too-large one the rest.  (The spec names regular dwellings; shared rooms and AMV units left
+    empty are idle just the same.  Temporary places are not counted: they cost a move.)"""
     extra_misfit: int = 20
     """Per expected family member (nareiziger) who will not fit the ``regular`` dwelling."""
     change: int = 50
@@ -81,25 +87,47 @@ class Params:
         """
         path = Path(path)
         try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            row = path.read_bytes()[: exc.start].count(b"\n") + 1
+            raise InstanceError([Problem(path.name, f"is not UTF-8 text ({exc.reason} at byte {exc.start})", row)]) from None
+        try:
+            raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise InstanceError([Problem(path.name, f"not valid TOML: {exc}")]) from exc
-        return cls.from_dict(raw, source=path.name, **overrides)
+            # tomllib (Python < 3.14) only puts the position in the message: "... (at line 2, column 13)".
+            found = re.search(r"^(.*) \(at line (\d+), column (\d+)\)$", str(exc))
+            if found:
+                problem = Problem(path.name, f"not valid TOML: {found[1]}", int(found[2]), int(found[3]))
+            else:
+                problem = Problem(path.name, f"not valid TOML: {exc}")
+            raise InstanceError([problem]) from exc
+        return cls.from_dict(raw, source=path.name, locate=lambda key: _line_of(text, key), **overrides)
 
     @classmethod
-    def from_dict(cls, raw: dict[str, Any], source: str = "params", **overrides: Any) -> "Params":
-        """Build parameters from a mapping (a parsed TOML file or a JSON body)."""
+    def from_dict(
+        cls,
+        raw: dict[str, Any],
+        source: str = "params",
+        locate: Callable[[str], int | None] | None = None,
+        **overrides: Any,
+    ) -> "Params":
+        """Build parameters from a mapping (a parsed TOML file or a JSON body).
+
+        ``locate`` maps a key to the line it stands on in ``source``, so problems name the line.
+        """
         problems: list[Problem] = []
         known = {f.name: f for f in fields(cls)}
         values: dict[str, Any] = {}
         for key, value in raw.items():
+            line = locate(key) if locate else None
             if key not in known:
-                problems.append(Problem(source, f"unknown parameter {key!r}; expected one of {', '.join(known)}"))
+                hint = _did_you_mean(key, known)
+                problems.append(Problem(source, f"unknown parameter {key!r}{hint}; expected one of {', '.join(known)}", line))
                 continue
             try:
                 values[key] = _coerce(key, value)
             except (TypeError, ValueError) as exc:
-                problems.append(Problem(source, f"parameter {key!r}: {exc}"))
+                problems.append(Problem(source, f"parameter {key!r}: {exc}", line))
         values.update({k: v for k, v in overrides.items() if v is not None})
         if "as_of" not in values:
             problems.append(Problem(source, "parameter 'as_of' is required (a date, YYYY-MM-DD)"))
@@ -113,16 +141,26 @@ class Params:
 
 def _coerce(key: str, value: Any) -> Any:
     if key == "as_of":
+        # A TOML date-time is a datetime, which is also a date: refuse it, the horizon counts days.
+        if isinstance(value, dt.datetime):
+            raise ValueError(f"{value.isoformat()} is a date-time; expected a date, YYYY-MM-DD")
         if isinstance(value, dt.date):
             return value
-        return dt.date.fromisoformat(str(value))
+        # date.fromisoformat also takes 20230703 and 2023-W27-1; the contract says YYYY-MM-DD.
+        if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            raise ValueError(f"{value!r} is not a date; expected YYYY-MM-DD")
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a real date; expected YYYY-MM-DD") from None
     if key == "weights":
         if not isinstance(value, dict):
             raise TypeError("must be a table of weights")
         known = {f.name for f in fields(Weights)}
         unknown = set(value) - known
         if unknown:
-            raise ValueError(f"unknown weight(s) {sorted(unknown)}; expected {sorted(known)}")
+            hints = "".join(_did_you_mean(name, known) for name in sorted(unknown))
+            raise ValueError(f"unknown weight(s) {sorted(unknown)}{hints}; expected {sorted(known)}")
         return Weights(**value)
     if key == "allow_recoupling":
         if not isinstance(value, bool):
@@ -131,7 +169,25 @@ def _coerce(key: str, value: Any) -> Any:
     if key in ("max_km", "max_minutes"):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise TypeError("must be a number")
-        return float(value)
-    if isinstance(value, bool) or not isinstance(value, int):
+        value = float(value)
+        if value != value:
+            raise ValueError("nan is not a number")
+    elif isinstance(value, bool) or not isinstance(value, int):
         raise TypeError("must be a whole number")
+    if value < 0:
+        raise ValueError(f"{value} is negative; expected at least 0")
     return value
+
+
+def _did_you_mean(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _line_of(text: str, key: str) -> int | None:
+    """The 1-based line of ``text`` where ``key`` is assigned or opens a table, if any."""
+    pattern = re.compile(rf"^\s*(?:{re.escape(key)}\s*=|\[\s*{re.escape(key)}\s*\])")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if pattern.match(line):
+            return number
+    return None

@@ -1,0 +1,190 @@
+"""The command line (spec §7).
+
+Exit codes: 0 done, 1 the check found violations, 2 invalid input, 3 the locks cannot all hold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+from pathlib import Path
+
+from matcher.exceptions import InstanceError, LocksInfeasibleError, MatcherError, Problem
+from matcher.models import Proposal
+from matcher.read import read_instance, read_params
+from matcher.rules import Rules
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_INVALID, EXIT_LOCKS = 0, 1, 2, 3
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; expected YYYY-MM-DD") from None
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from matcher.solvers import SOLVERS
+
+    parser = argparse.ArgumentParser(prog="matcher", description="Weekly coupling and housing proposals for status holders.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log the solver's progress")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("propose", help="solve an instance folder (or an embedded example) and write the proposal")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("folder", nargs="?", type=Path, help="instance folder (spec §1)")
+    source.add_argument("--example", help="an embedded synthetic example: twente, hart-van-brabant or nl")
+    p.add_argument("--out", type=Path, required=True, help="folder for proposal.csv and summary.json")
+    p.add_argument("--as-of", type=_date, help="run date (overrides params.toml)")
+    p.add_argument("--solver", default="cpsat", choices=["auto", *SOLVERS], help="backend (default cpsat)")
+    p.add_argument("--time-limit", type=_positive, default=60.0, help="wall-clock seconds for the solve (default 60)")
+    p.add_argument("--max-km", type=_positive, help="regional limit in km (default 50)")
+    p.add_argument("--max-minutes", type=_positive, help="public-transport limit in minutes (default none)")
+    p.add_argument("--seed", type=int, default=0, help="random seed of the solver and of --example")
+    p.add_argument("--workers", type=int, default=1, help="solver threads (1 is reproducible)")
+    p.add_argument("--no-check", action="store_true", help="skip the independent check of the written proposal")
+
+    c = sub.add_parser("check", help="check a proposal against an instance folder")
+    c.add_argument("folder", type=Path)
+    c.add_argument("proposal", type=Path)
+    c.add_argument("--as-of", type=_date)
+    c.add_argument("--max-km", type=_positive)
+    c.add_argument("--max-minutes", type=_positive)
+
+    e = sub.add_parser("example", help="write a synthetic instance folder")
+    e.add_argument("name", help="twente, hart-van-brabant or nl")
+    e.add_argument("--out", type=Path, required=True)
+    e.add_argument("--seed", type=int, default=0)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    try:
+        if args.command == "propose":
+            return _propose(args)
+        if args.command == "check":
+            return _check(args)
+        if args.command == "example":
+            return _example(args)
+    except InstanceError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"matcher: invalid input ({len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''}); nothing was solved", file=sys.stderr)
+        return EXIT_INVALID
+    except LocksInfeasibleError as exc:
+        print(f"matcher: the locks cannot all hold: {exc}", file=sys.stderr)
+        return EXIT_LOCKS
+    except MatcherError as exc:
+        print(f"matcher: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    return EXIT_OK
+
+
+def _example(args: argparse.Namespace) -> int:
+    from matcher.synth import EXAMPLES, write_example
+
+    if args.name not in EXAMPLES:
+        raise InstanceError([Problem("example", f"unknown example {args.name!r}; expected one of {', '.join(EXAMPLES)}")])
+    folder = write_example(args.name, args.out, seed=args.seed)
+    print(f"wrote example {args.name} (seed {args.seed}) to {folder}")
+    return EXIT_OK
+
+
+def _propose(args: argparse.Namespace) -> int:
+    from matcher.solvers import solve
+    from matcher.write import write_proposal
+
+    overrides = {"as_of": args.as_of, "max_km": args.max_km, "max_minutes": args.max_minutes}
+    if args.example is not None:
+        from matcher.synth import EXAMPLES, write_example
+
+        if args.example not in EXAMPLES:
+            raise InstanceError([Problem("--example", f"unknown example {args.example!r}; expected one of {', '.join(EXAMPLES)}")])
+        folder = write_example(args.example, args.out / "instance", seed=args.seed)
+    else:
+        folder = args.folder
+    instance = read_instance(folder)
+    params = read_params(folder, **overrides)
+    proposal = solve(instance, params, solver=args.solver, time_limit=args.time_limit, seed=args.seed, workers=args.workers)
+    rules = Rules(instance, params)
+    csv_path, json_path = write_proposal(rules, proposal, args.out)
+    print(render_summary(rules, proposal))
+    print(f"wrote {csv_path} and {json_path}")
+    if args.no_check:
+        return EXIT_OK
+    from matcher.check import check_files
+
+    report = check_files(folder, csv_path, as_of=params.as_of, max_km=args.max_km, max_minutes=args.max_minutes)
+    if not report.ok:
+        print(f"independent check: {len(report.violations)} violation(s)", file=sys.stderr)
+        for line in report.violations:
+            print(f"  {line}", file=sys.stderr)
+        return EXIT_VIOLATIONS
+    if report.levels != proposal.levels.as_dict():
+        print(f"independent check: levels differ: checker {report.levels}, solver {proposal.levels.as_dict()}", file=sys.stderr)
+        return EXIT_VIOLATIONS
+    print("independent check: valid, levels agree")
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from matcher.check import check_files
+
+    report = check_files(args.folder, args.proposal, as_of=args.as_of, max_km=args.max_km, max_minutes=args.max_minutes)
+    for line in report.violations:
+        print(line)
+    levels = ", ".join(f"{k} {v}" for k, v in report.levels.items())
+    print(f"levels: {levels}")
+    print("valid" if report.ok else f"{len(report.violations)} violation(s)")
+    return EXIT_OK if report.ok else EXIT_VIOLATIONS
+
+
+def render_summary(rules: Rules, proposal: Proposal) -> str:
+    """A readable terminal summary of a proposal."""
+    from matcher.write import summary
+
+    s = summary(rules, proposal)
+    a = s["actions"]
+    proven = s["proven"]
+    lv = s["levels"]
+
+    def mark(name: str) -> str:
+        return "proven optimal" if proven[name] else "not proven"
+
+    gap = "" if s["gap"] is None else f", bound {s['bound']:.0f}, gap {100 * s['gap']:.2f}%"
+    od = s["overdue_person_days"]
+    lines = [
+        f"status        {s['status']} ({s['solver']}, {s['runtime_s']:.2f} s)",
+        f"housed        {a['house']['persons']:>6} persons in {a['house']['households']} households",
+        f"coupled       {a['couple']['persons']:>6} persons in {a['couple']['households']} households",
+        f"waiting       {a['wait']['persons']:>6} persons in {a['wait']['households']} households",
+        f"overdue       {od['before']:>6} person-days past the norm before, {od['after']} after",
+        f"person-moves  {lv['moves']:>6}",
+        "levels",
+        f"  1 overdue relief {lv['overdue_relief']:>10}  {mark('overdue_relief')}",
+        f"  2 placement      {lv['placement']:>10}  {mark('placement')}",
+        f"  3 moves          {lv['moves']:>10}  {mark('moves')}",
+        f"  4 quality        {lv['quality']:>10}  {mark('quality')}{gap}",
+    ]
+    if s["reasons"]:
+        lines.append("reasons       " + ", ".join(f"{k} {v}" for k, v in s["reasons"].items()))
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,141 @@
+"""Today's practice as a baseline: first come, first served.
+
+Households are taken oldest clock first (coupling date if coupled, else permit date).  A coupled
+household gets the first offered home in its municipality that fits; a household not yet coupled
+goes to the nearest municipality in range with quota left, and gets a home there if one fits,
+otherwise only the coupling.  Locks are honoured first and bans always.  The result is valid but
+makes no claim of optimality, so its status is ``feasible``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from matcher.exceptions import LocksInfeasibleError
+from matcher.models import Action, Assignment, Dwelling, DwellingKind, Household, Proposal, Status
+from matcher.objective import evaluate
+from matcher.rules import Rules
+from matcher.solvers.base import SolveOptions
+
+
+@dataclass
+class _State:
+    """What is still free while the greedy pass hands out places."""
+
+    rules: Rules
+    quota: dict[str, int]
+    amv_quota: dict[str, int]
+    room: dict[str, int] = field(default_factory=dict)
+    """Persons still fitting in each dwelling (a regular dwelling is full after one household)."""
+
+    def fits_now(self, h: Household, d: Dwelling) -> bool:
+        if self.room[d.dwelling_id] < h.size:
+            return False
+        if d.kind is DwellingKind.REGULAR and self.room[d.dwelling_id] < d.capacity:
+            return False
+        return self.coupling_allowed(h, d.municipality)
+
+    def coupling_allowed(self, h: Household, code: str) -> bool:
+        if h.coupled_to == code:
+            return True
+        return self.quota[code] >= h.size and (not h.amv or self.amv_quota[code] >= h.size)
+
+    def take(self, h: Household, code: str, d: Dwelling | None) -> None:
+        if h.coupled_to != code:
+            self.quota[code] -= h.size
+            if h.amv:
+                self.amv_quota[code] -= h.size
+        if d is not None:
+            self.room[d.dwelling_id] -= h.size if d.kind is not DwellingKind.REGULAR else d.capacity
+
+
+class GreedySolver:
+    """First come, first served; nearest municipality; first home that fits."""
+
+    name = "greedy"
+    exact = False
+
+    def solve(self, rules: Rules, options: SolveOptions) -> Proposal:
+        start = time.perf_counter()
+        assignments = greedy_assignments(rules)
+        levels = evaluate(rules, assignments)
+        return Proposal(
+            assignments=tuple(assignments[h.household_id] for h in rules.instance.households),
+            status=Status.FEASIBLE,
+            solver=self.name,
+            levels=levels,
+            runtime_s=time.perf_counter() - start,
+            message="greedy baseline: valid, not optimised",
+        )
+
+
+def greedy_assignments(rules: Rules) -> dict[str, Assignment]:
+    """The greedy proposal as assignments by household id (every household present)."""
+    instance = rules.instance
+    state = _State(rules, dict(rules.quota), dict(rules.amv_quota),
+                   {d.dwelling_id: d.capacity for d in instance.dwellings})
+    homes = {code: sorted((d for d in ds if rules.available(d)), key=lambda d: (d.available_from, d.dwelling_id))
+             for code, ds in rules.dwellings_by_municipality.items()}
+    out: dict[str, Assignment] = {}
+
+    for lock in instance.locks:
+        h = instance.household_by_id[lock.household_id]
+        assignment = _place_locked(rules, state, homes, h, lock.municipality, lock.dwelling_id)
+        if assignment is None:
+            raise LocksInfeasibleError(f"greedy: lock of household {h.household_id} cannot hold")
+        if assignment.household_id in out and out[assignment.household_id] != assignment:
+            raise LocksInfeasibleError(f"household {h.household_id} has locks that contradict each other")
+        out[h.household_id] = assignment
+
+    def clock(h: Household):
+        return (h.coupling_date or h.permit_date, h.permit_date, h.household_id)
+
+    for h in sorted(instance.households, key=clock):
+        if h.household_id in out:
+            continue
+        out[h.household_id] = _place(rules, state, homes, h)
+    return out
+
+
+def _place(rules: Rules, state: _State, homes: dict[str, list[Dwelling]], h: Household) -> Assignment:
+    if h.is_coupled:
+        for d in homes[h.coupled_to]:
+            if rules.may_house(h, d) and state.fits_now(h, d):
+                state.take(h, h.coupled_to, d)
+                return Assignment(h.household_id, Action.HOUSE, d.municipality, d.dwelling_id)
+        return Assignment(h.household_id, Action.WAIT, h.coupled_to)
+    nearest = sorted(rules.candidate_municipalities(h), key=lambda code: (rules.household_km(h, code), code))
+    for code in nearest:
+        if not state.coupling_allowed(h, code):
+            continue
+        for d in homes[code]:
+            if rules.may_house(h, d) and state.fits_now(h, d):
+                state.take(h, code, d)
+                return Assignment(h.household_id, Action.HOUSE, code, d.dwelling_id)
+        state.take(h, code, None)
+        return Assignment(h.household_id, Action.COUPLE, code)
+    return Assignment(h.household_id, Action.WAIT)
+
+
+def _place_locked(rules: Rules, state: _State, homes: dict[str, list[Dwelling]], h: Household,
+                  code: str | None, dwelling_id: str | None) -> Assignment | None:
+    if dwelling_id is not None:
+        d = rules.instance.dwelling_by_id[dwelling_id]
+        if (code is None or code == d.municipality) and rules.may_house(h, d) and state.fits_now(h, d):
+            state.take(h, d.municipality, d)
+            return Assignment(h.household_id, Action.HOUSE, d.municipality, d.dwelling_id)
+        return None
+    assert code is not None
+    if h.coupled_to == code:
+        return _place(rules, state, {**homes, code: homes[code]}, h)
+    if code not in rules.candidate_municipalities(h) or not state.coupling_allowed(h, code):
+        return None
+    for d in homes[code]:
+        if rules.may_house(h, d) and state.fits_now(h, d):
+            state.take(h, code, d)
+            return Assignment(h.household_id, Action.HOUSE, code, d.dwelling_id)
+    if h.is_coupled:
+        return None
+    state.take(h, code, None)
+    return Assignment(h.household_id, Action.COUPLE, code)

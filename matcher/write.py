@@ -1,0 +1,138 @@
+"""The outputs of spec §6: ``proposal.csv``, ``summary.json``, and the figures behind both."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+from matcher.models import Action, Proposal
+from matcher.rules import Rules
+
+PROPOSAL_HEADER = ["household_id", "action", "municipality", "dwelling_id", "persons", "km", "overdue_days", "moves", "reason"]
+
+
+def proposal_rows(rules: Rules, proposal: Proposal) -> list[dict[str, Any]]:
+    """One row per household, in the order of ``households.csv``."""
+    by_id = proposal.by_household()
+    rows = []
+    for h in rules.instance.households:
+        a = by_id[h.household_id]
+        km = ""
+        moves = 0
+        if a.action is not Action.WAIT and a.municipality != h.coupled_to:
+            km = f"{rules.household_km(h, a.municipality):.1f}"
+        if a.action is not Action.WAIT:
+            d = rules.instance.dwelling_by_id[a.dwelling_id] if a.dwelling_id else None
+            moves = rules.moves(h, d, a.municipality)
+        rows.append({
+            "household_id": h.household_id,
+            "action": a.action.value,
+            "municipality": a.municipality or "",
+            "dwelling_id": a.dwelling_id or "",
+            "persons": h.size,
+            "km": km,
+            "overdue_days": rules.overdue(h),
+            "moves": moves,
+            "reason": a.reason,
+        })
+    return rows
+
+
+def summary(rules: Rules, proposal: Proposal) -> dict[str, Any]:
+    """The content of ``summary.json``."""
+    by_id = proposal.by_household()
+    actions: dict[str, dict[str, int]] = {a.value: {"households": 0, "persons": 0} for a in Action}
+    reasons: Counter[str] = Counter()
+    coupled: dict[str, int] = defaultdict(int)
+    housed: dict[str, int] = defaultdict(int)
+    overdue_before = overdue_after = 0
+    for h in rules.instance.households:
+        a = by_id[h.household_id]
+        actions[a.action.value]["households"] += 1
+        actions[a.action.value]["persons"] += h.size
+        if a.reason_kind is not None:
+            reasons[a.reason_kind.value] += 1
+        person_days = h.size * rules.overdue(h)
+        overdue_before += person_days
+        if a.action is not Action.HOUSE:
+            overdue_after += person_days
+        if a.action is not Action.WAIT and a.municipality != h.coupled_to:
+            coupled[a.municipality] += h.size
+        if a.action is Action.HOUSE:
+            housed[a.municipality] += h.size
+    municipalities = {
+        m.code: {
+            "name": m.name,
+            "persons_coupled": coupled[m.code],
+            "persons_housed": housed[m.code],
+            "quota_left": max(0, m.quota_remaining) - coupled[m.code],
+            "amv_quota_left": max(0, m.amv_quota_remaining) - sum(
+                h.size for h in rules.instance.households
+                if h.amv and by_id[h.household_id].action is not Action.WAIT
+                and by_id[h.household_id].municipality == m.code and h.coupled_to != m.code
+            ),
+        }
+        for m in rules.instance.municipalities
+        if coupled[m.code] or housed[m.code] or m.quota_remaining > 0
+    }
+    return {
+        "status": proposal.status.value,
+        "solver": proposal.solver,
+        "as_of": rules.params.as_of.isoformat(),
+        "levels": proposal.levels.as_dict(),
+        "proven": dict(zip(("overdue_relief", "placement", "moves", "quality"), proposal.proven)),
+        "bound": proposal.bound,
+        "gap": proposal.gap,
+        "runtime_s": round(proposal.runtime_s, 3),
+        "message": proposal.message,
+        "overdue_person_days": {"before": overdue_before, "after": overdue_after},
+        "actions": actions,
+        "reasons": dict(sorted(reasons.items())),
+        "municipalities": municipalities,
+        "params": {
+            "horizon_days": rules.params.horizon_days,
+            "norm_days": rules.params.norm_days,
+            "coupling_days": rules.params.coupling_days,
+            "max_km": rules.params.max_km,
+            "max_minutes": rules.params.max_minutes,
+            "quota_slack": rules.params.quota_slack,
+            "allow_recoupling": rules.params.allow_recoupling,
+            "weights": vars(rules.params.weights),
+        },
+        "stats": proposal.stats,
+    }
+
+
+def _atomic_write(path: Path, write) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            write(fh)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_proposal(rules: Rules, proposal: Proposal, out: str | Path) -> tuple[Path, Path]:
+    """Write ``proposal.csv`` and ``summary.json`` into ``out`` (created if needed); each file
+    is replaced atomically, so a reader never sees half a file."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    rows = proposal_rows(rules, proposal)
+    data = summary(rules, proposal)
+
+    def write_csv(fh) -> None:
+        writer = csv.DictWriter(fh, fieldnames=PROPOSAL_HEADER, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+    csv_path, json_path = out / "proposal.csv", out / "summary.json"
+    _atomic_write(csv_path, write_csv)
+    _atomic_write(json_path, lambda fh: fh.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n"))
+    return csv_path, json_path
