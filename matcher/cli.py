@@ -20,10 +20,12 @@ EXIT_OK, EXIT_VIOLATIONS, EXIT_INVALID, EXIT_LOCKS = 0, 1, 2, 3
 
 
 def _date(text: str) -> dt.date:
+    from matcher.read import CellError, _date as parse_date
+
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date; expected YYYY-MM-DD") from None
+        return parse_date(text)
+    except CellError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _positive(text: str) -> float:
@@ -49,7 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--example", help="an embedded synthetic example: twente, hart-van-brabant or nl")
     p.add_argument("--out", type=Path, required=True, help="folder for proposal.csv and summary.json")
     p.add_argument("--as-of", type=_date, help="run date (overrides params.toml)")
-    p.add_argument("--solver", default="cpsat", choices=["auto", *SOLVERS], help="backend (default cpsat)")
+    p.add_argument("--solver", default="auto", choices=["auto", *SOLVERS],
+                   help="backend: auto (the fastest exact one), cpsat, highs, cbc, cpsat-classes or greedy")
     p.add_argument("--time-limit", type=_positive, default=60.0, help="wall-clock seconds for the solve (default 60)")
     p.add_argument("--max-km", type=_positive, help="regional limit in km (default 50)")
     p.add_argument("--max-minutes", type=_positive, help="public-transport limit in minutes (default none)")

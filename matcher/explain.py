@@ -71,6 +71,10 @@ def explain_proposal(rules: Rules, proposal: Proposal) -> Proposal:
     return replace(proposal, assignments=tuple(explained))
 
 
+def _every(n: int, word: str) -> str:
+    return f"the only {word}" if n == 1 else f"all {_plural(n, word)}"
+
+
 def _name(rules: Rules, code: str | None) -> str:
     if code is None:
         return "no municipality"
@@ -116,7 +120,7 @@ def _why_not_coupled(rules: Rules, after: _After, h: Household) -> tuple[ReasonK
     banned = rules.banned_municipalities.get(h.household_id, set())
     open_ = [code for code in in_range if code not in banned]
     if not open_:
-        return ReasonKind.BANNED, f"Waiting to be coupled: all {_plural(len(in_range), 'municipality')} within {limit} were refused for this household."
+        return ReasonKind.BANNED, f"Waiting to be coupled: {_every(len(in_range), 'municipality')} within {limit} refused for this household."
     housing_kind, housing = _why_not_housed(rules, after, h, open_)
     if h.amv:
         short = [code for code in open_ if after.quota_left(code) < h.size or after.amv_left(code) < h.size]
@@ -127,7 +131,7 @@ def _why_not_coupled(rules: Rules, after: _After, h: Household) -> tuple[ReasonK
     if len(short) == len(open_):
         lead = f"{housing}, and the" if housing_kind in (ReasonKind.NO_FITTING_DWELLING, ReasonKind.BANNED) else "the"
         return ReasonKind.QUOTA_USED_UP, (
-            f"Waiting to be coupled: {lead} {quota} of all {_plural(len(open_), 'municipality')} within {limit} "
+            f"Waiting to be coupled: {lead} {quota} of {_every(len(open_), 'municipality')} within {limit} "
             f"is used up or too small for {_persons(h.size)}."
         )
     return ReasonKind.NOT_CHOSEN, f"Waiting: not chosen this week although quota is left within {limit}; {housing}."
@@ -155,9 +159,14 @@ def _why_not_housed(rules: Rules, after: _After, h: Household, codes: list[str])
     free = [d for d in allowed if after.room_left(d) >= h.size]
     if free:
         return ReasonKind.NOT_CHOSEN, f"{places} {_plural(len(free), 'fitting dwelling')} left free would gain nothing on the earlier levels"
-    return ReasonKind.OUTCOMPETED, (
-        f"the {_plural(len(allowed), 'dwelling')} {places} that fit went to households waiting longer past the norm"
-    )
+    winners = {o.household_id for d in allowed for o in after.occupants[d.dwelling_id]}
+    locked = winners & {lock.household_id for lock in rules.instance.locks}
+    mine = h.size * rules.overdue(h)
+    if locked:
+        to = "households the planner locked there" + (" and households with more overdue person-days" if winners - locked else "")
+    else:
+        to = f"households with at least as many overdue person-days (size x days past the norm; this household has {mine})"
+    return ReasonKind.OUTCOMPETED, f"the {_plural(len(allowed), 'dwelling')} {places} that fit went to {to}"
 
 
 def _describe(h: Household) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import math
 import re
 from collections.abc import Callable, Iterable
@@ -98,7 +99,7 @@ def _lon(raw: str) -> float:
 def _nonneg_float(raw: str) -> float:
     value = _float(raw)
     if value < 0:
-        raise CellError(f"{value} is negative; expected a number of at least 0")
+        raise CellError(f"{raw} is negative; expected a number of at least 0")
     return value
 
 
@@ -239,10 +240,12 @@ class Row:
 def read_table(path: Path, table: Table, problems: list[Problem]) -> list[Row]:
     """Parse one CSV file against its schema, appending every problem found to ``problems``."""
     rows: list[Row] = []
+    data = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        problems.append(Problem(table.file, f"is not UTF-8 text ({exc.reason} at byte {exc.start})"))
+        row = data[: exc.start].count(b"\n") + 1
+        problems.append(Problem(table.file, f"is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8", row))
         return rows
     reader = csv.reader(text.splitlines())
     header = next(reader, None)
@@ -250,6 +253,9 @@ def read_table(path: Path, table: Table, problems: list[Problem]) -> list[Row]:
         problems.append(Problem(table.file, "has no header row; expected " + ", ".join(c.name for c in table.columns), 1))
         return rows
     known = {c.name: c for c in table.columns}
+    if not any(n.strip() in known or n.strip().startswith("x_") for n in header):
+        problems.append(Problem(table.file, "has no header row (row 1 names no column of this file); expected " + ", ".join(known), 1))
+        return rows
     positions: dict[str, int] = {}
     header_ok = True
     for index, raw_name in enumerate(header, start=1):
@@ -257,7 +263,9 @@ def read_table(path: Path, table: Table, problems: list[Problem]) -> list[Row]:
         if name.startswith("x_"):
             continue
         if name not in known:
-            problems.append(Problem(table.file, f"unknown column {name!r}; expected one of {', '.join(known)} (or a name starting with x_)", 1, index))
+            close = difflib.get_close_matches(name, list(known), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            problems.append(Problem(table.file, f"unknown column {name!r}{hint}; expected one of {', '.join(known)} (or a name starting with x_)", 1, index))
             header_ok = False
         elif name in positions:
             problems.append(Problem(table.file, f"column {name!r} appears twice (also column {positions[name]})", 1, index))
@@ -319,14 +327,18 @@ def read_instance(folder: str | Path) -> Instance:
         raise InstanceError([Problem(str(folder), "is not a folder; expected an instance folder of CSV files")])
     problems: list[Problem] = []
     rows: dict[str, list[Row]] = {}
+    incomplete: set[str] = set()
     for table in TABLES:
+        before = len(problems)
         path = folder / table.file
         if not path.exists():
             if table.required:
                 problems.append(Problem(table.file, "is missing; this file is required"))
             rows[table.file] = []
-            continue
-        rows[table.file] = read_table(path, table, problems)
+        else:
+            rows[table.file] = read_table(path, table, problems)
+        if len(problems) > before:
+            incomplete.add(table.file)
 
     munis, locs = rows[MUNICIPALITIES.file], rows[LOCATIONS.file]
     hh, dw = rows[HOUSEHOLDS.file], rows[DWELLINGS.file]
@@ -340,8 +352,10 @@ def read_instance(folder: str | Path) -> Instance:
     dw_by_id = {r.values["dwelling_id"]: r.values for r in dw}
 
     def ref(row: Row, table: Table, column: str, known: set | dict, what: str) -> bool:
+        # References into a file that had problems are not checked: the row they name may be one
+        # that was dropped, and a false "does not exist" would send the user looking in the wrong place.
         value = row.values.get(column)
-        if value is not None and value not in known:
+        if value is not None and value not in known and _home_of(what) not in incomplete:
             problems.append(row.problem(table, column, f"{what} {value!r} does not exist; it must be listed in {_home_of(what)}"))
             return False
         return True

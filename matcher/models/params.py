@@ -90,7 +90,7 @@ class Params:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
             row = path.read_bytes()[: exc.start].count(b"\n") + 1
-            raise InstanceError([Problem(path.name, f"is not UTF-8 text ({exc.reason} at byte {exc.start})", row)]) from None
+            raise InstanceError([Problem(path.name, f"is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8", row)]) from None
         try:
             raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
@@ -129,7 +129,7 @@ class Params:
             except (TypeError, ValueError) as exc:
                 problems.append(Problem(source, f"parameter {key!r}: {exc}", line))
         values.update({k: v for k, v in overrides.items() if v is not None})
-        if "as_of" not in values:
+        if "as_of" not in values and "as_of" not in raw:
             problems.append(Problem(source, "parameter 'as_of' is required (a date, YYYY-MM-DD)"))
         if problems:
             raise InstanceError(problems)
@@ -169,14 +169,13 @@ def _coerce(key: str, value: Any) -> Any:
     if key in ("max_km", "max_minutes"):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise TypeError("must be a number")
-        value = float(value)
         if value != value:
             raise ValueError("nan is not a number")
     elif isinstance(value, bool) or not isinstance(value, int):
         raise TypeError("must be a whole number")
     if value < 0:
         raise ValueError(f"{value} is negative; expected at least 0")
-    return value
+    return float(value) if key in ("max_km", "max_minutes") else value
 
 
 def _did_you_mean(name: str, known: Iterable[str]) -> str:

@@ -79,7 +79,8 @@ def greedy_assignments(rules: Rules) -> dict[str, Assignment]:
              for code, ds in rules.dwellings_by_municipality.items()}
     out: dict[str, Assignment] = {}
 
-    for lock in instance.locks:
+    # Dwelling locks first, so that a municipality lock never takes a home another lock needs.
+    for lock in sorted(instance.locks, key=lambda lock: lock.dwelling_id is None):
         h = instance.household_by_id[lock.household_id]
         assignment = _place_locked(rules, state, homes, h, lock.municipality, lock.dwelling_id)
         if assignment is None:
@@ -126,7 +127,8 @@ def _place_locked(rules: Rules, state: _State, homes: dict[str, list[Dwelling]],
             state.take(h, d.municipality, d)
             return Assignment(h.household_id, Action.HOUSE, d.municipality, d.dwelling_id)
         return None
-    assert code is not None
+    if code is None:
+        return None
     if h.coupled_to == code:
         return _place(rules, state, {**homes, code: homes[code]}, h)
     if code not in rules.candidate_municipalities(h) or not state.coupling_allowed(h, code):

@@ -1,0 +1,309 @@
+"""A backend-neutral, aggregated integer programme of the weekly proposal.
+
+Households that no rule and no objective coefficient tells apart are one *class*; the homes
+that no rule tells apart are one *slot* (see :func:`matcher.solvers.cpsat.dwelling_slots`).
+Integer variables count how many households of a class go to a slot (``house``) or to a
+municipality (``couple``).  Within a class, households differ only in how overdue they are and
+how old their permit is; each group of equal dates is a *bucket* with two counters (housed, and
+placed = housed or coupled), tied to the class totals.  Any counts the model chooses correspond
+to real households, so the aggregation is exact; :meth:`Formulation.assignments` hands out
+concrete households and dwellings deterministically.
+
+Households named by a lock, a ban or a line of ``previous.csv`` are kept as classes of one.
+Every solver backend (CP-SAT, HiGHS, CBC) solves this same programme level by level.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from matcher.exceptions import LocksInfeasibleError
+from matcher.models import Action, Assignment, DwellingKind, Household
+from matcher.objective import Option, idle_baseline, option_levels
+from matcher.rules import Rules
+from matcher.solvers.cpsat import Slot, dwelling_slots
+
+LEVELS = ("overdue_relief", "placement", "moves", "quality")
+MAXIMISE = (True, True, False, False)
+
+
+@dataclass
+class Var:
+    """An integer variable ``0 <= v <= upper`` (a yes/no variable when ``upper`` is 1)."""
+
+    name: str
+    upper: int
+
+
+@dataclass
+class Constraint:
+    """``lower <= sum(coef * var) <= upper`` (``None`` for no bound on that side)."""
+
+    terms: list[tuple[int, int]]
+    lower: int | None
+    upper: int | None
+
+
+@dataclass
+class HouseholdClass:
+    """Interchangeable households; ``buckets`` maps (overdue, permit age) to members."""
+
+    key: tuple
+    members: list[Household]
+    buckets: dict[tuple[int, int], list[Household]] = field(default_factory=dict)
+
+    @property
+    def first(self) -> Household:
+        return self.members[0]
+
+
+@dataclass
+class Formulation:
+    """The integer programme, plus what is needed to read a solution back."""
+
+    rules: Rules
+    vars: list[Var] = field(default_factory=list)
+    constraints: list[Constraint] = field(default_factory=list)
+    objectives: tuple[list[tuple[int, int]], ...] = field(default_factory=lambda: ([], [], [], []))
+    constants: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
+    classes: list[HouseholdClass] = field(default_factory=list)
+    house_vars: list[tuple[int, int, Slot]] = field(default_factory=list)
+    """(class index, variable, slot) for every ``house`` variable."""
+    couple_vars: list[tuple[int, int, str]] = field(default_factory=list)
+    bucket_vars: list[tuple[int, tuple[int, int], int, int]] = field(default_factory=list)
+    """(class index, bucket key, housed variable, placed variable)."""
+
+    def new_var(self, name: str, upper: int) -> int:
+        self.vars.append(Var(name, upper))
+        return len(self.vars) - 1
+
+    def add(self, terms: list[tuple[int, int]], lower: int | None = None, upper: int | None = None) -> None:
+        self.constraints.append(Constraint(terms, lower, upper))
+
+    def objective_value(self, level: int, values: list[int]) -> int:
+        return self.constants[level] + sum(c * values[v] for v, c in self.objectives[level])
+
+    def assignments(self, values: list[int]) -> dict[str, Assignment]:
+        """Concrete assignments for a solution (a value per variable)."""
+        instance = self.rules.instance
+        out: dict[str, Assignment] = {
+            h.household_id: Assignment(h.household_id, Action.WAIT, h.coupled_to) for h in instance.households
+        }
+        housed_pool: dict[int, list[Household]] = defaultdict(list)
+        coupled_pool: dict[int, list[Household]] = defaultdict(list)
+        for ci, key, hv, pv in self.bucket_vars:
+            members = sorted(self.classes[ci].buckets[key], key=lambda h: h.household_id)
+            housed, placed = values[hv], values[pv]
+            housed_pool[ci].extend(members[:housed])
+            coupled_pool[ci].extend(members[housed:placed])
+        used: dict[str, int] = defaultdict(int)
+        for ci, var, slot in self.house_vars:
+            for _ in range(values[var]):
+                h = housed_pool[ci].pop(0)
+                if slot.first.kind is DwellingKind.REGULAR:
+                    d = slot.dwellings[used[slot.first.dwelling_id]]
+                    used[slot.first.dwelling_id] += 1
+                else:
+                    d = slot.first
+                out[h.household_id] = Assignment(h.household_id, Action.HOUSE, d.municipality, d.dwelling_id)
+        for ci, var, code in self.couple_vars:
+            for _ in range(values[var]):
+                h = coupled_pool[ci].pop(0)
+                out[h.household_id] = Assignment(h.household_id, Action.COUPLE, code)
+        leftover = [ci for ci, pool in (*housed_pool.items(), *coupled_pool.items()) if pool]
+        if leftover:
+            raise RuntimeError(f"solution does not disaggregate: classes {leftover[:5]} have unplaced households")
+        return out
+
+    def values_from(self, assignments: dict[str, Assignment]) -> list[int] | None:
+        """The variable values of a given proposal (for warm starts), or ``None`` if the
+        proposal does not fit this programme."""
+        values = [0] * len(self.vars)
+        class_of = {h.household_id: ci for ci, c in enumerate(self.classes) for h in c.members}
+        slot_of: dict[str, str] = {}
+        for _, _, slot in self.house_vars:
+            for d in slot.dwellings:
+                slot_of[d.dwelling_id] = slot.first.dwelling_id
+        house_index = {(ci, slot.first.dwelling_id): var for ci, var, slot in self.house_vars}
+        couple_index = {(ci, code): var for ci, var, code in self.couple_vars}
+        bucket_index = {(ci, key): (hv, pv) for ci, key, hv, pv in self.bucket_vars}
+        rules = self.rules
+        for h in rules.instance.households:
+            a = assignments[h.household_id]
+            if a.action is Action.WAIT:
+                continue
+            ci = class_of[h.household_id]
+            hv, pv = bucket_index[(ci, bucket_key(rules, h))]
+            if a.action is Action.HOUSE:
+                var = house_index.get((ci, slot_of.get(a.dwelling_id, "")))
+                values[hv] += 1
+            else:
+                var = couple_index.get((ci, a.municipality))
+            if var is None:
+                return None
+            values[var] += 1
+            if pv != hv:
+                values[pv] += 1
+        if any(value > v.upper for value, v in zip(values, self.vars)):
+            return None
+        return values
+
+
+def bucket_key(rules: Rules, h: Household) -> tuple[int, int]:
+    """What tells apart households of one class: overdue days, and (uncoupled only) permit age."""
+    return (rules.overdue(h), 0 if h.is_coupled else rules.permit_age(h))
+
+
+def class_key(rules: Rules, h: Household, named: set[str]) -> tuple:
+    if h.household_id in named:
+        return ("named", h.household_id)
+    return (h.size, h.location_id, h.coupled_to, h.amv, h.needs_accessible, h.document_ready,
+            h.expected_extra, h.tie_municipality)
+
+
+def build(rules: Rules) -> Formulation:
+    """The aggregated integer programme for ``rules``."""
+    instance = rules.instance
+    f = Formulation(rules)
+    named = {x.household_id for x in (*instance.locks, *instance.bans, *instance.previous)}
+    groups: dict[tuple, HouseholdClass] = {}
+    for h in instance.households:
+        key = class_key(rules, h, named)
+        if key not in groups:
+            groups[key] = HouseholdClass(key, [])
+        groups[key].members.append(h)
+    f.classes = sorted(groups.values(), key=lambda c: c.first.household_id)
+    for c in f.classes:
+        for h in c.members:
+            c.buckets.setdefault(bucket_key(rules, h), []).append(h)
+
+    slots_by_muni: dict[str, list[Slot]] = defaultdict(list)
+    for slot in dwelling_slots(rules):
+        slots_by_muni[slot.municipality].append(slot)
+    locks = defaultdict(list)
+    for lock in instance.locks:
+        locks[lock.household_id].append(lock)
+
+    by_slot: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    slot_by_id: dict[str, Slot] = {}
+    newly: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    newly_amv: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    w = rules.params.weights
+    f.constants[3] = idle_baseline(rules)
+
+    for ci, c in enumerate(f.classes):
+        h = c.first
+        n = len(c.members)
+        # Level 4 of waiting, less the permit-age part, which is counted per bucket below
+        # (it is the only part that differs between members of a class).
+        wait_q = option_levels(rules, h, Option(Action.WAIT))[3]
+        if not h.is_coupled:
+            wait_q -= w.permit_age * h.size * rules.permit_age(h)
+        f.constants[3] += n * wait_q
+        placed_terms: list[tuple[int, int]] = []
+        housed_terms: list[tuple[int, int]] = []
+        options: list[tuple[int, Option]] = []
+        for code in rules.candidate_municipalities(h):
+            for slot in slots_by_muni.get(code, ()):
+                if not rules.may_house(h, slot.first):
+                    continue
+                cap = len(slot.dwellings) if slot.first.kind is DwellingKind.REGULAR else slot.first.capacity // h.size
+                var = f.new_var(f"house[{ci},{slot.first.dwelling_id}]", min(n, cap))
+                f.house_vars.append((ci, var, slot))
+                by_slot[slot.first.dwelling_id].append((var, h.size))
+                slot_by_id[slot.first.dwelling_id] = slot
+                housed_terms.append((var, 1))
+                options.append((var, Option(Action.HOUSE, code, slot.first)))
+            if not h.is_coupled:
+                var = f.new_var(f"couple[{ci},{code}]", n)
+                f.couple_vars.append((ci, var, code))
+                options.append((var, Option(Action.COUPLE, code)))
+        for var, option in options:
+            placed_terms.append((var, 1))
+            _, _, moves, quality = option_levels(rules, h, option)
+            if moves:
+                f.objectives[2].append((var, moves))
+            quality -= wait_q
+            if quality:
+                f.objectives[3].append((var, quality))
+            if option.municipality != h.coupled_to:
+                newly[option.municipality].append((var, h.size))
+                if h.amv:
+                    newly_amv[option.municipality].append((var, h.size))
+        # Buckets: how many of each date group are housed, and placed (housed or coupled).
+        bucket_housed: list[tuple[int, int]] = []
+        bucket_placed: list[tuple[int, int]] = []
+        for key in sorted(c.buckets):
+            size_b = len(c.buckets[key])
+            overdue, age = key
+            hv = f.new_var(f"housed[{ci},{overdue},{age}]", size_b)
+            pv = f.new_var(f"placed[{ci},{overdue},{age}]", size_b) if not h.is_coupled else hv
+            f.bucket_vars.append((ci, key, hv, pv))
+            if pv != hv:
+                f.add([(pv, 1), (hv, -1)], lower=0)
+                f.objectives[1].append((pv, h.size))
+                age_cost = w.permit_age * h.size * age
+                f.constants[3] += size_b * age_cost
+                if age_cost:
+                    f.objectives[3].append((pv, -age_cost))
+            else:
+                f.objectives[1].append((hv, h.size))
+            if overdue:
+                f.objectives[0].append((hv, h.size * overdue))
+            bucket_housed.append((hv, 1))
+            bucket_placed.append((pv, 1))
+        # The buckets add up to the class totals.
+        f.add(bucket_housed + [(v, -1) for v, _ in housed_terms], lower=0, upper=0)
+        if not h.is_coupled:
+            f.add(bucket_placed + [(v, -1) for v, _ in placed_terms], lower=0, upper=0)
+        _lock_rules(f, c, locks, options, bucket_placed)
+
+    # Rule 1: a slot of regular dwellings houses one household per dwelling; other dwellings
+    # hold persons up to their capacity.
+    for slot_id, terms in by_slot.items():
+        slot = slot_by_id[slot_id]
+        if slot.first.kind is DwellingKind.REGULAR:
+            f.add([(v, 1) for v, _ in terms], upper=len(slot.dwellings))
+        else:
+            f.add(terms, upper=slot.first.capacity)
+    # Rule 6: persons (and AMV persons) newly coupled stay within the quota left.
+    for code, terms in newly.items():
+        f.add(terms, upper=rules.quota[code])
+    for code, terms in newly_amv.items():
+        f.add(terms, upper=rules.amv_quota[code])
+    return f
+
+
+def _lock_rules(f: Formulation, c: HouseholdClass, locks, options, bucket_placed) -> None:
+    """Rule 7 for a class of one named household: keep only the options its locks allow."""
+    h = c.first
+    if len(c.members) != 1 or h.household_id not in locks:
+        return
+    must_place = False
+    allowed = {var for var, _ in options}
+    for lock in locks[h.household_id]:
+        keep = set()
+        for var, option in options:
+            if lock.dwelling_id is not None and (option.dwelling is None or not _slot_has(f, var, lock.dwelling_id)):
+                continue
+            if lock.municipality is not None and option.municipality != lock.municipality:
+                continue
+            keep.add(var)
+        allowed &= keep
+        if not (lock.dwelling_id is None and lock.municipality == h.coupled_to):
+            must_place = True
+    for var, _ in options:
+        if var not in allowed:
+            f.add([(var, 1)], upper=0)
+    if must_place:
+        if not allowed:
+            raise LocksInfeasibleError(f"household {h.household_id}: its lock names a place it may not have under the hard rules")
+        f.add([(var, 1) for var in sorted(allowed)], lower=1, upper=1)
+
+
+def _slot_has(f: Formulation, var: int, dwelling_id: str) -> bool:
+    for _, v, slot in f.house_vars:
+        if v == var:
+            return any(d.dwelling_id == dwelling_id for d in slot.dwellings)
+    return False
