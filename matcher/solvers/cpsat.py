@@ -21,31 +21,18 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from matcher.exceptions import LocksInfeasibleError
-from matcher.models import Action, Assignment, Dwelling, DwellingKind, Household, Levels, Proposal, Status
+from matcher.models import Action, Assignment, DwellingKind, Household, Proposal, Status
 from matcher.objective import Option, evaluate, idle_baseline, option_levels
 from matcher.rules import Rules
 from matcher.solvers.base import SolveOptions
+from matcher.solvers.lexicographic import LexicographicSolver
 from matcher.solvers.greedy import greedy_assignments
+from matcher.solvers.slots import Slot, dwelling_slots
 
 log = logging.getLogger(__name__)
 
 LEVEL_NAMES = ("overdue_relief", "placement", "moves", "quality")
 MAXIMISE = (True, True, False, False)
-
-
-@dataclass(frozen=True)
-class Slot:
-    """A place a household can be housed in: one dwelling, or a class of identical regular ones."""
-
-    dwellings: tuple[Dwelling, ...]
-
-    @property
-    def first(self) -> Dwelling:
-        return self.dwellings[0]
-
-    @property
-    def municipality(self) -> str:
-        return self.first.municipality
 
 
 @dataclass
@@ -57,26 +44,6 @@ class _Choice:
     slot: Slot | None
     var: cp_model.IntVar
     levels: tuple[int, int, int, int]
-
-
-def dwelling_slots(rules: Rules) -> list[Slot]:
-    """Group available dwellings into slots (see the module docstring)."""
-    instance = rules.instance
-    named = {lock.dwelling_id for lock in instance.locks} | {ban.dwelling_id for ban in instance.bans}
-    named |= {p.dwelling_id for p in instance.previous}
-    classes: dict[tuple, list[Dwelling]] = defaultdict(list)
-    slots: list[Slot] = []
-    for d in instance.dwellings:
-        if not rules.available(d):
-            continue
-        if d.kind is DwellingKind.REGULAR and d.dwelling_id not in named:
-            classes[(d.municipality, d.capacity, d.min_occupancy, d.accessible)].append(d)
-        else:
-            slots.append(Slot((d,)))
-    for members in classes.values():
-        slots.append(Slot(tuple(sorted(members, key=lambda d: d.dwelling_id))))
-    slots.sort(key=lambda s: (s.municipality, s.first.dwelling_id))
-    return slots
 
 
 class CpSatSolver:
@@ -363,9 +330,6 @@ class CpSatBackend:
         else:
             self.model.add(self.expr[level] <= value)
 
-
-
-from matcher.solvers.lexicographic import LexicographicSolver  # noqa: E402  (it imports greedy, not us)
 
 
 class CpSatClassesSolver(LexicographicSolver):

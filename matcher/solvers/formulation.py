@@ -1,7 +1,7 @@
 """A backend-neutral, aggregated integer programme of the weekly proposal.
 
 Households that no rule and no objective coefficient tells apart are one *class*; the homes
-that no rule tells apart are one *slot* (see :func:`matcher.solvers.cpsat.dwelling_slots`).
+that no rule tells apart are one *slot* (see :mod:`matcher.solvers.slots`).
 Integer variables count how many households of a class go to a slot (``house``) or to a
 municipality (``couple``).  Within a class, households differ only in how overdue they are and
 how old their permit is; each group of equal dates is a *bucket* with two counters (housed, and
@@ -22,7 +22,7 @@ from matcher.exceptions import LocksInfeasibleError
 from matcher.models import Action, Assignment, DwellingKind, Household
 from matcher.objective import Option, idle_baseline, option_levels
 from matcher.rules import Rules
-from matcher.solvers.cpsat import Slot, dwelling_slots
+from matcher.solvers.slots import Slot, dwelling_slots
 
 LEVELS = ("overdue_relief", "placement", "moves", "quality")
 MAXIMISE = (True, True, False, False)
@@ -158,6 +158,12 @@ def bucket_key(rules: Rules, h: Household) -> tuple[int, int]:
 def class_key(rules: Rules, h: Household, named: set[str]) -> tuple:
     if h.household_id in named:
         return ("named", h.household_id)
+    if h.is_coupled and not rules.params.allow_recoupling:
+        # Where it lives and its ties only matter for new couplings, which it cannot get.
+        return (h.size, None, h.coupled_to, h.amv, h.needs_accessible, h.document_ready, h.expected_extra, None)
+    if not h.document_ready:
+        # It can only be coupled: its needs and expected family play no part.
+        return (h.size, h.location_id, h.coupled_to, h.amv, None, False, None, h.tie_municipality)
     return (h.size, h.location_id, h.coupled_to, h.amv, h.needs_accessible, h.document_ready,
             h.expected_extra, h.tie_municipality)
 
