@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, help="folder for proposal.csv and summary.json")
     p.add_argument("--as-of", type=_date, help="run date (overrides params.toml)")
     p.add_argument("--solver", default="auto", choices=["auto", *SOLVERS],
-                   help="backend: auto (the fastest exact one), cpsat, highs, cbc, cpsat-classes or greedy")
+                   help="backend: auto (the fastest exact one), cpsat, highspy, highs, cbc, cpsat-classes or greedy")
     p.add_argument("--time-limit", type=_positive, default=60.0, help="wall-clock seconds for the solve (default 60)")
     p.add_argument("--max-km", type=_positive, help="regional limit in km (default 50)")
     p.add_argument("--max-minutes", type=_positive, help="public-transport limit in minutes (default none)")

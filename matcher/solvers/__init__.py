@@ -8,16 +8,18 @@ from matcher.rules import Rules
 from matcher.solvers.base import SolveOptions, Solver
 from matcher.solvers.cpsat import CpSatClassesSolver, CpSatSolver
 from matcher.solvers.greedy import GreedySolver
+from matcher.solvers.highs import HighspySolver
 from matcher.solvers.mip import CbcSolver, HighsSolver
 
 SOLVERS: dict[str, type] = {
     "cpsat": CpSatSolver,
     "highs": HighsSolver,
     "cbc": CbcSolver,
+    "highspy": HighspySolver,
     "cpsat-classes": CpSatClassesSolver,
     "greedy": GreedySolver,
 }
-AUTO = "highs"
+AUTO = "highspy"
 """The fastest exact backend on the benchmarks (benchmarks/results/)."""
 
 

@@ -55,12 +55,9 @@ class PulpBackend:
     def optimise(self, level: int, time_limit: float | None, hint: list[int] | None) -> LevelResult:
         self.problem.sense = pulp.LpMaximize if MAXIMISE[level] else pulp.LpMinimize
         self.problem.setObjective(self.expr[level])
-        command = self._command(time_limit)
-        if hint is not None and self.solver_name == "highs":
-            for var, value in zip(self.x, hint):
-                var.setInitialValue(value)
-            command.optionsDict["warmStart"] = True
-        self.problem.solve(command)
+        # PuLP 3.3 passes no start solution to HiGHS, and CBC's warm start goes through an MPS
+        # file round trip that costs more than it saves here: each level starts cold.
+        self.problem.solve(self._command(time_limit))
         native = f"{pulp.LpStatus[self.problem.status]}/{pulp.LpSolution[self.problem.sol_status]}"
         outcome = _SOL_STATUS.get(self.problem.sol_status, Outcome.UNKNOWN)
         if self.problem.status == pulp.LpStatusInfeasible:

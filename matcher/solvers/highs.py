@@ -1,0 +1,111 @@
+"""HiGHS called directly through highspy (the 1.12 release that ortools 9.15 also bundles).
+
+The whole programme is passed to HiGHS once, as a column-wise sparse matrix; each level then
+only changes the objective and adds one row fixing the previous level, so nothing is rebuilt
+between levels.  This is the same programme the PuLP-based ``highs`` backend solves, without
+PuLP's per-solve model transfer.  Status is read from HiGHS's model status and primal solution
+status: a run stopped by its time limit with a solution is ``feasible``, never ``optimal``.
+"""
+
+from __future__ import annotations
+
+import highspy
+import numpy as np
+
+from matcher.solvers.base import SolveOptions
+from matcher.solvers.formulation import MAXIMISE, Formulation
+from matcher.solvers.lexicographic import LevelResult, LexicographicSolver, Outcome
+
+_INF = highspy.kHighsInf
+_SOLUTION_FEASIBLE = 2  # HiGHS's kSolutionStatusFeasible
+
+
+class HighspyBackend:
+    """The aggregated programme loaded once into a ``highspy.Highs`` instance."""
+
+    def __init__(self, formulation: Formulation, options: SolveOptions):
+        self.f = formulation
+        self.options = options
+        n = len(formulation.vars)
+        columns: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+        for row, c in enumerate(formulation.constraints):
+            for var, coef in c.terms:
+                columns[var].append((row, coef))
+        start = np.zeros(n + 1, dtype=np.int32)
+        index: list[int] = []
+        value: list[float] = []
+        for var, entries in enumerate(columns):
+            for row, coef in entries:
+                index.append(row)
+                value.append(coef)
+            start[var + 1] = len(index)
+        lp = highspy.HighsLp()
+        lp.num_col_ = n
+        lp.num_row_ = len(formulation.constraints)
+        lp.col_cost_ = np.zeros(n)
+        lp.col_lower_ = np.zeros(n)
+        lp.col_upper_ = np.array([v.upper for v in formulation.vars], dtype=float)
+        lp.row_lower_ = np.array([-_INF if c.lower is None else c.lower for c in formulation.constraints], dtype=float)
+        lp.row_upper_ = np.array([_INF if c.upper is None else c.upper for c in formulation.constraints], dtype=float)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = start
+        lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
+        lp.a_matrix_.value_ = np.array(value, dtype=float)
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * n
+        self.highs = highspy.Highs()
+        self.highs.setOptionValue("output_flag", bool(options.log))
+        self.highs.setOptionValue("random_seed", int(options.seed))
+        self.highs.setOptionValue("threads", max(1, options.workers))
+        self.highs.setOptionValue("mip_rel_gap", 0.0)
+        self.highs.setOptionValue("mip_abs_gap", 0.0)
+        self.highs.passModel(lp)
+        self.n = n
+        self.costs = []
+        for terms in formulation.objectives:
+            cost = np.zeros(n)
+            for var, coef in terms:
+                cost[var] += coef
+            self.costs.append(cost)
+
+    def optimise(self, level: int, time_limit: float | None, hint: list[int] | None) -> LevelResult:
+        h = self.highs
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize if MAXIMISE[level] else highspy.ObjSense.kMinimize)
+        h.changeColsCost(self.n, np.arange(self.n, dtype=np.int32), self.costs[level])
+        h.setOptionValue("time_limit", float(time_limit) if time_limit is not None else _INF)
+        if hint is not None:
+            solution = highspy.HighsSolution()
+            solution.col_value = [float(v) for v in hint]
+            solution.value_valid = True
+            h.setSolution(solution)
+        h.run()
+        status = h.getModelStatus()
+        info = h.getInfo()
+        native = h.modelStatusToString(status)
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return LevelResult(Outcome.INFEASIBLE, None, None, native)
+        if info.primal_solution_status != _SOLUTION_FEASIBLE:
+            return LevelResult(Outcome.UNKNOWN, None, None, native)
+        values = [int(round(v)) for v in h.getSolution().col_value]
+        outcome = Outcome.OPTIMAL if status == highspy.HighsModelStatus.kOptimal else Outcome.FEASIBLE
+        return LevelResult(outcome, values, float(info.mip_dual_bound), native)
+
+    def fix(self, level: int, value: int, exact: bool) -> None:
+        value -= self.f.constants[level]
+        cost = self.costs[level]
+        idx = np.nonzero(cost)[0].astype(np.int32)
+        if exact:
+            lower, upper = value, value
+        elif MAXIMISE[level]:
+            lower, upper = value, _INF
+        else:
+            lower, upper = -_INF, value
+        self.highs.addRow(float(lower), float(upper), len(idx), idx, cost[idx])
+
+
+class HighspySolver(LexicographicSolver):
+    """Exact lexicographic solver: the aggregated programme on HiGHS through highspy."""
+
+    name = "highspy"
+
+    def make_backend(self, formulation: Formulation, options: SolveOptions) -> HighspyBackend:
+        return HighspyBackend(formulation, options)
