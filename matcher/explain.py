@@ -159,14 +159,21 @@ def _why_not_housed(rules: Rules, after: _After, h: Household, codes: list[str])
     free = [d for d in allowed if after.room_left(d) >= h.size]
     if free:
         return ReasonKind.NOT_CHOSEN, f"{places} {_plural(len(free), 'fitting dwelling')} left free would gain nothing on the earlier levels"
-    winners = {o.household_id for d in allowed for o in after.occupants[d.dwelling_id]}
-    locked = winners & {lock.household_id for lock in rules.instance.locks}
+    winners = sorted({o.household_id: o for d in allowed for o in after.occupants[d.dwelling_id]}.values(),
+                     key=lambda o: o.household_id)
+    locked = {o.household_id for o in winners} & {lock.household_id for lock in rules.instance.locks}
     mine = h.size * rules.overdue(h)
-    if locked:
-        to = "households the planner locked there" + (" and households with more overdue person-days" if winners - locked else "")
+    days = sorted(o.size * rules.overdue(o) for o in winners)
+    if len(winners) == 1:
+        to = f"household {winners[0].household_id} ({days[0]} overdue person-days"
     else:
-        to = f"households with at least as many overdue person-days (size x days past the norm; this household has {mine})"
-    return ReasonKind.OUTCOMPETED, f"the {_plural(len(allowed), 'dwelling')} {places} that fit went to {to}"
+        span = f"{days[0]}" if days[0] == days[-1] else f"{days[0]} to {days[-1]}"
+        to = f"{len(winners)} other households ({span} overdue person-days"
+    to += f"; this household has {mine})"
+    if locked:
+        to += ", locked there by the planner" if len(locked) == len(winners) else f", {len(locked)} of them locked there by the planner"
+    what = f"the only dwelling {places} that fits" if len(allowed) == 1 else f"the {len(allowed)} dwellings {places} that fit"
+    return ReasonKind.OUTCOMPETED, f"{what} went to {to}"
 
 
 def _describe(h: Household) -> str:
