@@ -32,3 +32,13 @@ class Solver(Protocol):
     """Whether the backend can prove levels optimal."""
 
     def solve(self, rules: Rules, options: SolveOptions) -> Proposal: ...
+
+
+LEVEL_SHARE = (0.4, 0.5, 0.6, 1.0)
+"""Share of the remaining time each level may use, so that a hard first level cannot starve the
+later ones: a run cut off by its time limit still places people (level 2) and counts moves."""
+
+
+def level_budget(level: int, remaining: float | None) -> float | None:
+    """Seconds level ``level`` (0-based) may use of ``remaining``."""
+    return None if remaining is None else remaining * LEVEL_SHARE[level]

@@ -24,7 +24,7 @@ from matcher.exceptions import LocksInfeasibleError
 from matcher.models import Action, Assignment, DwellingKind, Household, Proposal, Status
 from matcher.objective import Option, evaluate, idle_baseline, option_levels
 from matcher.rules import Rules
-from matcher.solvers.base import SolveOptions
+from matcher.solvers.base import SolveOptions, level_budget
 from matcher.solvers.lexicographic import LexicographicSolver
 from matcher.solvers.greedy import greedy_assignments
 from matcher.solvers.slots import Slot, dwelling_slots
@@ -88,7 +88,7 @@ class CpSatSolver:
             solver.parameters.num_workers = max(1, options.workers)
             solver.parameters.log_search_progress = options.log
             if remaining is not None:
-                solver.parameters.max_time_in_seconds = remaining
+                solver.parameters.max_time_in_seconds = level_budget(level, remaining)
             status = solver.solve(model)
             statuses.append(solver.status_name(status))
             if status == cp_model.INFEASIBLE or status == cp_model.MODEL_INVALID:

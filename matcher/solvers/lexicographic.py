@@ -18,7 +18,7 @@ from matcher.exceptions import LocksInfeasibleError
 from matcher.models import Proposal, Status
 from matcher.objective import evaluate
 from matcher.rules import Rules
-from matcher.solvers.base import SolveOptions
+from matcher.solvers.base import SolveOptions, level_budget
 from matcher.solvers.formulation import LEVELS, MAXIMISE, Formulation, build
 from matcher.solvers.greedy import greedy_assignments
 
@@ -83,7 +83,7 @@ class LexicographicSolver:
             remaining = None if deadline is None else deadline - time.perf_counter()
             if remaining is not None and remaining <= 0.01:
                 break
-            result = backend.optimise(level, remaining, values or hint)
+            result = backend.optimise(level, level_budget(level, remaining), values or hint)
             natives.append(result.native)
             if result.outcome is Outcome.INFEASIBLE:
                 if level == 0:
