@@ -27,6 +27,7 @@ from matcher.models import (
     Weights,
 )
 from matcher.read import read_instance, read_params, write_instance
+from matcher.solvers import SOLVERS, solve
 
 __all__ = [
     "Action",
@@ -48,10 +49,12 @@ __all__ = [
     "Problem",
     "Proposal",
     "ReasonKind",
+    "SOLVERS",
     "SolverUnavailableError",
     "Status",
     "Weights",
     "read_instance",
     "read_params",
+    "solve",
     "write_instance",
 ]
