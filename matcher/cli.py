@@ -71,6 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("name", help="twente, hart-van-brabant or nl")
     e.add_argument("--out", type=Path, required=True)
     e.add_argument("--seed", type=int, default=0)
+
+    from api.cli import add_service_commands  # `serve` and `token`: the web service in api/ (imports nothing heavy)
+
+    add_service_commands(sub)
     return parser
 
 
@@ -84,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args)
         if args.command == "example":
             return _example(args)
+        if args.command in ("serve", "token"):
+            from api.cli import run_service_command
+
+            return run_service_command(args)
     except InstanceError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -1,7 +1,8 @@
 """Hand-made cases (tests/cases/*) whose optimal proposal and levels were derived by hand.
 
 See tests/cases/README.md for the folder format and each case's expected.toml `why` for the
-derivation.
+derivation.  Every test taking ``backend`` runs on each exact backend (tests/conftest.py); each
+case's optimum is unique, so every backend must return the same proposal and reasons.
 """
 
 from __future__ import annotations
@@ -74,20 +75,21 @@ def test_case_folders_are_complete() -> None:
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_cpsat_reaches_hand_derived_levels(case: str) -> None:
-    """CP-SAT proves optimality and its levels equal the hand-derived ones in expected.toml."""
-    proposal = _solved(case, "cpsat")
+def test_backend_reaches_hand_derived_levels(case: str, backend: str) -> None:
+    """The backend proves optimality and its four levels equal the hand-derived ones in expected.toml."""
+    proposal = _solved(case, backend)
     expected = _expected(case)
     assert proposal.status is Status.OPTIMAL, proposal.message
+    assert all(proposal.proven), proposal.proven
     got = proposal.levels.as_dict()
     want = {name: expected[name] for name in LEVELS if name in expected}
     assert {name: got[name] for name in want} == want
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_cpsat_proposal_matches_forced_fields(case: str) -> None:
-    """The optimal proposal matches expected.csv on every forced field (`*` = any)."""
-    by_household = _solved(case, "cpsat").by_household()
+def test_proposal_matches_forced_fields(case: str, backend: str) -> None:
+    """The backend's optimal proposal matches expected.csv on every forced field (`*` = any)."""
+    by_household = _solved(case, backend).by_household()
     for row in _expected_rows(case):
         a = by_household[row["household_id"]]
         got = {"action": a.action.value, "municipality": a.municipality or "", "dwelling_id": a.dwelling_id or ""}
@@ -99,9 +101,9 @@ def test_cpsat_proposal_matches_forced_fields(case: str) -> None:
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_independent_checker_accepts_optimum(case: str, tmp_path: Path) -> None:
-    """The written optimal proposal passes the independent checker with the same four levels."""
-    proposal = _solved(case, "cpsat")
+def test_independent_checker_accepts_optimum(case: str, backend: str, tmp_path: Path) -> None:
+    """The backend's written optimal proposal passes the independent checker with the same four levels."""
+    proposal = _solved(case, backend)
     report = _check_written(case, proposal, tmp_path)
     assert report.violations == ()
     assert report.levels == proposal.levels.as_dict()
@@ -120,12 +122,12 @@ def test_greedy_is_valid_and_never_better(case: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("case", "household_id"), REASONS, ids=[f"{c}-{h}" for c, h in REASONS])
-def test_reason_sentence(case: str, household_id: str, request: pytest.FixtureRequest) -> None:
-    """The household's reason kind and sentence say what the hand derivation says."""
+def test_reason_sentence(case: str, household_id: str, backend: str, request: pytest.FixtureRequest) -> None:
+    """The household's reason kind and sentence say what the hand derivation says, on every backend."""
     spec = _expected(case)["reasons"][household_id]
     if "xfail" in spec:
         request.applymarker(pytest.mark.xfail(reason=spec["xfail"], strict=True))
-    a = _solved(case, "cpsat").by_household()[household_id]
+    a = _solved(case, backend).by_household()[household_id]
     if "kind" in spec:
         assert a.reason_kind is not None and a.reason_kind.value == spec["kind"], a.reason
     for text in spec.get("contains", []):
@@ -134,9 +136,9 @@ def test_reason_sentence(case: str, household_id: str, request: pytest.FixtureRe
         assert text not in a.reason
 
 
-def test_large_family_reason_names_seven_persons() -> None:
+def test_large_family_reason_names_seven_persons(backend: str) -> None:
     """The 7-person families wait because no dwelling fits 7 persons (plus no quota for the uncoupled one)."""
-    by_household = _solved("large_family", "cpsat").by_household()
+    by_household = _solved("large_family", backend).by_household()
     coupled, uncoupled = by_household["F7"], by_household["G7"]
     assert coupled.action is Action.WAIT and uncoupled.action is Action.WAIT
     assert coupled.reason_kind.value == "no_fitting_dwelling"
@@ -145,17 +147,17 @@ def test_large_family_reason_names_seven_persons() -> None:
     assert "fits 7 persons" in uncoupled.reason and "quota" in uncoupled.reason
 
 
-def test_quota_used_up_reason() -> None:
+def test_quota_used_up_reason(backend: str) -> None:
     """The household left without quota waits with reason kind quota_used_up."""
-    a = _solved("quota_used_up", "cpsat").by_household()["U2"]
+    a = _solved("quota_used_up", backend).by_household()["U2"]
     assert a.action is Action.WAIT
     assert a.reason_kind.value == "quota_used_up"
     assert "quota" in a.reason and "used up" in a.reason
 
 
-def test_document_missing_reason() -> None:
+def test_document_missing_reason(backend: str) -> None:
     """The most overdue household waits because its IND document is missing, not because it lost."""
-    a = _solved("document_missing", "cpsat").by_household()["D"]
+    a = _solved("document_missing", backend).by_household()["D"]
     assert a.action is Action.WAIT
     assert a.reason_kind.value == "document_missing"
     assert "residence document is missing" in a.reason
@@ -170,12 +172,17 @@ def test_locks_infeasible_exit_code_3(case: str, tmp_path: Path) -> None:
     assert result.returncode == _expected(case)["exit_code"] == 3, result.stderr
     assert "locks cannot all hold" in result.stderr
     assert not (out / "proposal.csv").exists()
+
+
+@pytest.mark.parametrize("case", INFEASIBLE_CASES)
+def test_locks_infeasible_raises(case: str, backend: str) -> None:
+    """When the locks cannot all hold, the backend raises LocksInfeasibleError instead of proposing."""
     with pytest.raises(LocksInfeasibleError):
-        solve(read_instance(CASES_DIR / case), read_params(CASES_DIR / case), solver="cpsat", time_limit=30)
+        solve(read_instance(CASES_DIR / case), read_params(CASES_DIR / case), solver=backend, time_limit=30)
 
 
-def test_overdue_order_loser_is_outcompeted() -> None:
+def test_overdue_order_loser_is_outcompeted(backend: str) -> None:
     """In overdue_order the household with fewer person-days waits, outcompeted (kind only)."""
-    a = _solved("overdue_order", "cpsat").by_household()["O1"]
+    a = _solved("overdue_order", backend).by_household()["O1"]
     assert a.action is Action.WAIT
     assert a.reason_kind.value == "outcompeted"

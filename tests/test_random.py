@@ -1,10 +1,11 @@
 """Randomised cross-checks of the solvers against an independent MIP and the independent checker.
 
 For each seed, :func:`random_instances.random_instance` builds a small instance; then
-- CP-SAT must prove levels 1-3, and they must equal the optima of :mod:`independent_model`
-  (a separate PuLP/CBC formulation written from the spec, one binary per household x dwelling);
-- CP-SAT's and greedy's ``proposal.csv`` must pass :mod:`matcher.check` (and the independent
-  model's own validity check), with the checker's levels equal to the solver's;
+- every exact backend must prove levels 1-3, and they must equal the optima of
+  :mod:`independent_model` (a separate PuLP/CBC formulation written from the spec, one binary
+  per household x dwelling);
+- every exact backend's and greedy's ``proposal.csv`` must pass :mod:`matcher.check` (and the
+  independent model's own validity check), with the checker's levels equal to the solver's;
 - greedy is never lexicographically better than CP-SAT;
 - the same instance and seed give the same proposal.
 """
@@ -40,6 +41,11 @@ from random_instances import random_instance
 
 TIME_LIMIT = 20
 SEEDS = range(100)
+FULL_SEED_BACKENDS = ("cpsat", "highs", "highspy")
+"""Exact backends cross-checked on every seed (highspy is what ``auto`` picks)."""
+SUBSET_SEEDS = [seed for seed in SEEDS if seed % 10 in (1, 4, 7)]
+"""The 30 seeds the other exact backends (cbc, cpsat-classes) are cross-checked on, to keep the
+suite short; all 100 agree too (checked once by hand)."""
 
 GREEDY_LOCK_FAILURES: set[int] = set()
 """Seeds whose locks greedy cannot place although they hold together (CP-SAT and the
@@ -64,9 +70,13 @@ def _case(seed: int) -> tuple[Instance, Params]:
 
 
 @lru_cache(maxsize=None)
-def _cpsat(seed: int) -> Proposal:
+def _solved(seed: int, backend: str) -> Proposal:
     instance, params = _case(seed)
-    return solve(instance, params, solver="cpsat", time_limit=TIME_LIMIT)
+    return solve(instance, params, solver=backend, time_limit=TIME_LIMIT)
+
+
+def _cpsat(seed: int) -> Proposal:
+    return _solved(seed, "cpsat")
 
 
 @lru_cache(maxsize=None)
@@ -91,13 +101,23 @@ def _lines(proposal: Proposal) -> list[tuple]:
     return [(a.household_id, a.action.value, a.municipality, a.dwelling_id, a.reason) for a in proposal.assignments]
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-def test_cpsat_levels_match_independent_model(seed):
-    """CP-SAT proves levels 1-3 and they equal the independent CBC model's lexicographic optima."""
-    p = _cpsat(seed)
+@pytest.mark.backend_seeds(SEEDS, subset=SUBSET_SEEDS, full=FULL_SEED_BACKENDS)
+def test_levels_match_independent_model(backend, seed, known_bugs):
+    """The backend proves levels 1-3 and they equal the independent CBC model's lexicographic optima."""
+    p = _solved(seed, backend)
+    known_bugs.xfail_if_cbc_stalled(backend, p)
     assert p.status in (Status.OPTIMAL, Status.FEASIBLE), p.message
     assert all(p.proven[:3]), f"levels 1-3 not proven: {p.proven} ({p.status.value}, {p.message})"
     assert _levels3(p) == _independent(seed).levels()
+
+
+@pytest.mark.backend_seeds(SEEDS, subset=SUBSET_SEEDS, full=FULL_SEED_BACKENDS)
+def test_backend_agrees_with_cpsat_on_all_four_levels(backend, seed, known_bugs):
+    """The backend and CP-SAT both prove all four levels and reach the same optimum, level 4 included."""
+    p, reference = _solved(seed, backend), _cpsat(seed)
+    known_bugs.xfail_if_cbc_stalled(backend, p)
+    assert p.status is Status.OPTIMAL and reference.status is Status.OPTIMAL, (p.message, reference.message)
+    assert p.levels == reference.levels
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -112,11 +132,11 @@ def test_independent_solution_passes_checker(seed):
     assert (report.levels["overdue_relief"], report.levels["placement"], report.levels["moves"]) == result.levels()
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-def test_cpsat_proposal_passes_checker(seed, tmp_path):
-    """CP-SAT's proposal.csv passes both checkers and the checker's four levels equal the solver's."""
+@pytest.mark.backend_seeds(SEEDS, subset=SUBSET_SEEDS, full=FULL_SEED_BACKENDS)
+def test_proposal_passes_checker(backend, seed, tmp_path):
+    """The backend's proposal.csv passes both checkers and the checker's four levels equal the solver's."""
     instance, params = _case(seed)
-    p = _cpsat(seed)
+    p = _solved(seed, backend)
     assert im.violations(instance, params, p.assignments) == []
     assert im.levels(instance, params, p.assignments) == _levels3(p)
     report = _check_via_files(instance, params, p, tmp_path)

@@ -1,0 +1,11 @@
+"""The matcher web service: municipalities submit homes, COA uploads who is waiting, asks the
+engine for a proposal, and decides it line by line.
+
+Layers, as in the tree: :mod:`api.routes` (thin FastAPI routers: parse, authorise, map),
+:mod:`api.services` (the work and every query), :mod:`api.models` (SQLAlchemy tables),
+:mod:`api.schemas` (request and response bodies), :mod:`api.worker` (proposal jobs),
+:mod:`api.audit` (who did what).  The engine (:mod:`matcher`) stays free of HTTP.
+
+Importing this package imports nothing heavy: ``matcher serve`` and ``matcher token`` reach it
+through :mod:`api.cli`, which loads FastAPI and SQLAlchemy only when a command runs.
+"""

@@ -1,0 +1,90 @@
+"""Settings of the service, read from the environment (:meth:`Settings.from_env`).
+
+| variable | default | meaning |
+|---|---|---|
+| ``DATABASE_URL`` | ``sqlite:///matcher.db`` | SQLAlchemy URL; ``postgresql://user@host/db`` uses psycopg 3 |
+| ``MATCHER_DB_SCHEMA`` | none | PostgreSQL schema to work in (tests and benchmarks use a private one) |
+| ``MATCHER_WORKER`` | ``1`` | run the proposal worker thread inside the server |
+| ``MATCHER_SOLVE_IN_SUBPROCESS`` | ``1`` | solve each job in a child process (keeps the server responsive) |
+| ``MATCHER_SOLVER`` | ``auto`` | default solver backend of a job |
+| ``MATCHER_TIME_LIMIT`` | ``60`` | default time limit of a job, seconds |
+| ``MATCHER_MAX_TIME_LIMIT`` | ``600`` | the largest time limit a request may ask for |
+| ``MATCHER_STALE_AFTER`` | ``120`` | a running job whose worker sent no heartbeat for this long is failed |
+| ``MATCHER_AUTO_MIGRATE`` | ``1`` | bring the database schema up to date when the app starts |
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+DEFAULT_DATABASE_URL = "sqlite:///matcher.db"
+"""An embedded SQLite file in the working directory: ``matcher serve`` needs no set-up."""
+
+_ENV = {
+    "database_url": "DATABASE_URL",
+    "db_schema": "MATCHER_DB_SCHEMA",
+    "run_worker": "MATCHER_WORKER",
+    "solve_in_subprocess": "MATCHER_SOLVE_IN_SUBPROCESS",
+    "solver": "MATCHER_SOLVER",
+    "default_time_limit": "MATCHER_TIME_LIMIT",
+    "max_time_limit": "MATCHER_MAX_TIME_LIMIT",
+    "stale_after": "MATCHER_STALE_AFTER",
+    "auto_migrate": "MATCHER_AUTO_MIGRATE",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app factory :func:`api.main.create_app` needs to know."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    db_schema: str | None = None
+    """PostgreSQL only: the schema the service's tables live in (set as ``search_path``)."""
+    run_worker: bool = True
+    """Start the proposal worker thread with the app."""
+    solve_in_subprocess: bool = True
+    """Solve in a child process that dies with the server; off, the worker thread solves itself."""
+    solver: str = "auto"
+    default_time_limit: float = 60.0
+    max_time_limit: float = 600.0
+    poll_interval: float = 1.0
+    """Seconds between looks for queued jobs when nobody wakes the worker."""
+    heartbeat_interval: float = 5.0
+    stale_after: float = 120.0
+    auto_migrate: bool = True
+    max_upload_bytes: int = 5_000_000
+    """The largest CSV upload accepted."""
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Settings from environment variables (see the module docstring); ``overrides`` win."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        types = {f.name: f.type for f in fields(cls)}
+        for name, variable in _ENV.items():
+            raw = environ.get(variable)
+            if raw is None or raw == "":
+                continue
+            kind = types[name]
+            if kind == "bool":
+                values[name] = raw.strip().lower() not in ("0", "false", "no", "off")
+            elif kind == "float":
+                try:
+                    values[name] = float(raw)
+                except ValueError:
+                    raise ValueError(f"{variable}={raw!r} is not a number") from None
+            else:
+                values[name] = raw
+        values.update(overrides)
+        return cls(**values)
+
+    def with_(self, **changes: Any) -> Settings:
+        """A copy with some settings changed."""
+        return replace(self, **changes)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")

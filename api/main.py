@@ -1,0 +1,112 @@
+"""The app factory.
+
+``create_app(settings)`` builds the FastAPI app: the database engine at once (so tests can reach
+``app.state.engine``), and on start-up the migrations, the seed data and the proposal worker.
+Service errors become responses by name: :class:`NotFound` 404, :class:`Forbidden` 403,
+:class:`Conflict` 409, :class:`Invalid` 422 with one entry per bad field or row, in the same
+shape as FastAPI's own validation errors.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.config import Settings
+from api.db import describe, make_engine, session_factory
+from api.routes import build_router
+from api.schemas import HealthOut, HouseholdBatchIn
+from api.services.bootstrap import prepare
+from api.services.errors import Conflict, Forbidden, Invalid, NotFound
+from api.worker import Worker
+
+log = logging.getLogger("api")
+
+DESCRIPTION = """Municipalities submit homes, COA uploads who is waiting, asks the engine for a
+proposal, and decides it line by line; every change is in the audit log.
+
+Every route but `/health` needs `Authorization: Bearer <token>` (make one with
+`matcher token create`).  Role `coa` plans; role `municipality` is bound to one CBS code and
+sees only its own homes and the households coupled or proposed to it."""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The service for ``settings`` (default: from the environment)."""
+    settings = settings or Settings.from_env()
+    engine = make_engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        prepare(engine, migrate_schema=settings.auto_migrate)
+        if settings.run_worker:
+            app.state.worker.start()
+        try:
+            yield
+        finally:
+            app.state.worker.stop()
+            engine.dispose()
+
+    app = FastAPI(title="matcher service", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = session_factory(engine)
+    app.state.worker = Worker(app.state.sessions, settings)
+
+    @app.exception_handler(NotFound)
+    def _not_found(_: Request, exc: NotFound) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=404)
+
+    @app.exception_handler(Forbidden)
+    def _forbidden(_: Request, exc: Forbidden) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=403)
+
+    @app.exception_handler(Conflict)
+    def _conflict(_: Request, exc: Conflict) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=409)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 400:  # FastAPI's "error parsing the body" (not UTF-8, broken multipart): malformed
+            return JSONResponse({"detail": [{"loc": ["body"], "msg": f"cannot be read: {exc.detail}", "type": "body_unreadable"}]},
+                                status_code=422)
+        return await http_exception_handler(request, exc)
+
+    @app.exception_handler(Invalid)
+    def _invalid(_: Request, exc: Invalid) -> JSONResponse:
+        return JSONResponse({"detail": [{"loc": list(e.loc), "msg": e.msg, "type": e.type} for e in exc.errors]},
+                            status_code=422)
+
+    @app.get("/health", response_model=HealthOut, tags=["access"], summary="Is the service up (no token needed)")
+    def health() -> HealthOut:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return HealthOut(status="ok", database=engine.dialect.name)
+
+    app.include_router(build_router())
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            extra = HouseholdBatchIn.model_json_schema(ref_template="#/components/schemas/{model}")
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            components.update(extra.pop("$defs", {}))
+            components["HouseholdBatchIn"] = extra
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi
+    log.info("matcher service on %s", describe(engine))
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """For ``uvicorn --factory api.main:create_app_from_env`` (what ``matcher serve`` runs)."""
+    return create_app(Settings.from_env())

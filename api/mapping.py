@@ -1,0 +1,98 @@
+"""From tables (and service results) to response bodies: the one place that decides what a
+caller sees of each object."""
+
+from __future__ import annotations
+
+from api import models
+from api.schemas import (
+    AuditOut,
+    BanOut,
+    HomeOut,
+    HouseholdOut,
+    JobOut,
+    LineCounts,
+    LineOut,
+    MunicipalityOut,
+    PeriodOut,
+    ProposedOut,
+    QuotaOut,
+    RedistributionOut,
+    utc,
+)
+from api.services.errors import Actor
+from api.services.households import Proposed
+from api.services.municipalities import QuotaFigures, QuotaState
+
+API = "/api/v1"
+
+
+def quota_out(f: QuotaFigures) -> QuotaOut:
+    return QuotaOut(taakstelling=f.taakstelling, redistributed=f.redistributed, backlog=f.backlog,
+                    realised=f.realised, coupled=f.coupled, remaining=f.remaining)
+
+
+def municipality_out(m: models.Municipality, state: QuotaState) -> MunicipalityOut:
+    return MunicipalityOut(code=m.code, name=m.name, province=m.province, inhabitants=m.inhabitants, lat=m.lat,
+                           lon=m.lon, quota_executed_by=m.quota_executed_by, period=state.period.name,
+                           quota=quota_out(state.persons), amv=quota_out(state.amv))
+
+
+def period_out(p: models.Period, current: bool, totals: tuple[int, int, int]) -> PeriodOut:
+    return PeriodOut(id=p.id, name=p.name, starts_on=p.starts_on, ends_on=p.ends_on, current=current,
+                     opened_at=utc(p.opened_at), taakstelling=totals[0], amv_taakstelling=totals[1], backlog=totals[2])
+
+
+def redistribution_out(r: models.Redistribution, period: str) -> RedistributionOut:
+    return RedistributionOut(id=r.id, reference=r.reference, period=period, from_municipality=r.from_code,
+                             to_municipality=r.to_code, persons=r.persons, amv_persons=r.amv_persons, reason=r.reason,
+                             created_at=utc(r.created_at))
+
+
+def home_out(h: models.Home, occupied: int) -> HomeOut:
+    return HomeOut(id=h.id, municipality=h.municipality_code, reference=h.reference, kind=h.kind, capacity=h.capacity,
+                   min_occupancy=h.min_occupancy, accessible=h.accessible, available_from=h.available_from,
+                   status=h.status, occupied=occupied, created_at=utc(h.created_at), updated_at=utc(h.updated_at),
+                   withdrawn_at=utc(h.withdrawn_at))
+
+
+def household_out(h: models.Household, proposed: list[Proposed], actor: Actor) -> HouseholdOut:
+    """COA sees everything; a municipality not where the household waits nor its ties."""
+    return HouseholdOut(
+        household_id=h.household_id, size=h.size, adults=h.adults, children=h.children, amv=h.amv,
+        needs_accessible=h.needs_accessible, expected_extra=h.expected_extra, document_ready=h.document_ready,
+        permit_date=h.permit_date, state=h.state, municipality=h.municipality_code, coupling_date=h.coupling_date,
+        home_id=h.home_id, housed_date=h.housed_date,
+        location_id=h.location_id if actor.is_coa else None,
+        tie_municipality=h.tie_municipality if actor.is_coa else None,
+        proposed=[ProposedOut(job_id=p.job_id, line_id=p.line_id, action=p.action, municipality=p.municipality,
+                              home_id=p.home_id, decision=p.decision) for p in proposed])
+
+
+def job_links(job_id: int) -> dict[str, str]:
+    base = f"{API}/proposals/{job_id}"
+    return {"self": base, "lines": f"{base}/lines", "csv": f"{base}/export.csv", "xlsx": f"{base}/export.xlsx"}
+
+
+def job_out(j: models.Job, counts: dict[str, int]) -> JobOut:
+    return JobOut(id=j.id, reference=j.reference, status=j.status, as_of=j.as_of, params=j.params, solver=j.solver,
+                  time_limit=j.time_limit, created_at=utc(j.created_at), started_at=utc(j.started_at),
+                  finished_at=utc(j.finished_at), error=j.error, summary=j.summary, lines=LineCounts(**counts),
+                  links=job_links(j.id))
+
+
+def line_out(line: models.ProposalLine) -> LineOut:
+    return LineOut(id=line.id, job_id=line.job_id, household_id=line.household_id, action=line.action,
+                   municipality=line.municipality_code, home_id=line.home_id, persons=line.persons, km=line.km,
+                   overdue_days=line.overdue_days, moves=line.moves, reason=line.reason, reason_kind=line.reason_kind,
+                   decision=line.decision, decision_reason=line.decision_reason, decision_date=line.decision_date,
+                   decided_at=utc(line.decided_at))
+
+
+def ban_out(b: models.Ban) -> BanOut:
+    return BanOut(id=b.id, household_id=b.household_id, municipality=b.municipality_code, home_id=b.home_id,
+                  line_id=b.line_id, reason=b.reason, created_at=utc(b.created_at))
+
+
+def audit_out(e: models.AuditEvent) -> AuditOut:
+    return AuditOut(id=e.id, at=utc(e.at), token_id=e.token_id, actor=e.actor, action=e.action,
+                    object_type=e.object_type, object_id=e.object_id, detail=e.detail)

@@ -1,0 +1,285 @@
+"""The tables of the service (SQLAlchemy 2, typed).  Changes go through an Alembic migration
+in ``api/migrations/versions``; ``tests/api/test_migrations.py`` checks that the two agree.
+
+Households are pseudonymous: an id chosen by COA and only the facts the engine needs.  No table
+holds a person's name.  Timestamps are naive UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+CODE = String(6)
+"""A CBS municipality code: GM and four digits."""
+
+
+def utcnow() -> dt.datetime:
+    """Now, as naive UTC (how every timestamp is stored)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dt.datetime: DateTime(), dt.date: Date(), dict[str, Any]: JSON()}
+
+
+class Token(Base):
+    """A bearer token.  Only its SHA-256 hash is stored; the token itself is shown once."""
+
+    __tablename__ = "tokens"
+    __table_args__ = (
+        CheckConstraint("role IN ('coa', 'municipality')", name="role"),
+        CheckConstraint("(role = 'municipality') = (municipality_code IS NOT NULL)", name="role_municipality"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    label: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    role: Mapped[str] = mapped_column(String(16))
+    municipality_code: Mapped[str | None] = mapped_column(CODE, ForeignKey("municipalities.code"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[dt.datetime | None]
+
+
+class Municipality(Base):
+    """One of the 342 municipalities, seeded from the embedded data (Bijlage A, 2023-II)."""
+
+    __tablename__ = "municipalities"
+
+    code: Mapped[str] = mapped_column(CODE, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    province: Mapped[str] = mapped_column(String(50))
+    inhabitants: Mapped[int]
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    quota_executed_by: Mapped[str | None] = mapped_column(CODE, ForeignKey("municipalities.code"))
+
+
+class Location(Base):
+    """A reception location (azc) where households wait; seeded from the illustrative list."""
+
+    __tablename__ = "locations"
+
+    location_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    municipality_code: Mapped[str] = mapped_column(CODE, ForeignKey("municipalities.code"))
+    kind: Mapped[str] = mapped_column(String(16))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+
+
+class Period(Base):
+    """A half-year quota period (``2023-II``).  The one opened last is the current one."""
+
+    __tablename__ = "periods"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(16), unique=True)
+    starts_on: Mapped[dt.date]
+    ends_on: Mapped[dt.date]
+    opened_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    opened_by: Mapped[int | None] = mapped_column(ForeignKey("tokens.id"))
+
+
+class Quota(Base):
+    """A municipality's taakstelling and backlog in one period.  A positive backlog is an
+    achterstand (persons still owed from earlier periods), a negative one a voorsprong."""
+
+    __tablename__ = "quotas"
+
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id"), primary_key=True)
+    municipality_code: Mapped[str] = mapped_column(CODE, ForeignKey("municipalities.code"), primary_key=True)
+    taakstelling: Mapped[int]
+    amv_taakstelling: Mapped[int]
+    backlog: Mapped[int] = mapped_column(default=0)
+    amv_backlog: Mapped[int] = mapped_column(default=0)
+
+
+class Redistribution(Base):
+    """Persons of one municipality's taakstelling carried out by another in one period
+    (as Leeuwarden carries the Wadden islands).  The national total does not change."""
+
+    __tablename__ = "redistributions"
+    __table_args__ = (CheckConstraint("from_code <> to_code", name="distinct"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(64), unique=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id"), index=True)
+    from_code: Mapped[str] = mapped_column(CODE, ForeignKey("municipalities.code"))
+    to_code: Mapped[str] = mapped_column(CODE, ForeignKey("municipalities.code"))
+    persons: Mapped[int]
+    amv_persons: Mapped[int] = mapped_column(default=0)
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("tokens.id"))
+
+
+class Home(Base):
+    """A home offered by a municipality.  ``reference`` is the municipality's own key: submitting
+    the same reference twice never makes a second home."""
+
+    __tablename__ = "homes"
+    __table_args__ = (
+        UniqueConstraint("municipality_code", "reference", name="uq_homes_municipality_reference"),
+        CheckConstraint("status IN ('open', 'allocated', 'withdrawn')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    municipality_code: Mapped[str] = mapped_column(CODE, ForeignKey("municipalities.code"), index=True)
+    reference: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    capacity: Mapped[int]
+    min_occupancy: Mapped[int] = mapped_column(default=1)
+    accessible: Mapped[bool] = mapped_column(Boolean, default=False)
+    available_from: Mapped[dt.date]
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    withdrawn_at: Mapped[dt.datetime | None]
+
+
+class Household(Base):
+    """A pseudonymous household of status holders: waiting, then coupled, then housed."""
+
+    __tablename__ = "households"
+    __table_args__ = (CheckConstraint("state IN ('waiting', 'coupled', 'housed')", name="state"),)
+
+    household_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int]
+    adults: Mapped[int | None]
+    children: Mapped[int | None]
+    location_id: Mapped[str] = mapped_column(ForeignKey("locations.location_id"))
+    permit_date: Mapped[dt.date]
+    amv: Mapped[bool] = mapped_column(Boolean, default=False)
+    needs_accessible: Mapped[bool] = mapped_column(Boolean, default=False)
+    expected_extra: Mapped[int] = mapped_column(default=0)
+    tie_municipality: Mapped[str | None] = mapped_column(CODE, ForeignKey("municipalities.code"))
+    document_ready: Mapped[bool] = mapped_column(Boolean, default=True)
+    state: Mapped[str] = mapped_column(String(16), default="waiting", index=True)
+    municipality_code: Mapped[str | None] = mapped_column(CODE, ForeignKey("municipalities.code"), index=True)
+    """The municipality it is coupled to (and, once housed, housed in)."""
+    coupling_date: Mapped[dt.date | None]
+    home_id: Mapped[int | None] = mapped_column(ForeignKey("homes.id"), index=True)
+    housed_date: Mapped[dt.date | None]
+    housed_period_id: Mapped[int | None] = mapped_column(ForeignKey("periods.id"))
+    """The period whose quota the housing counts for (realised)."""
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Job(Base):
+    """A proposal run: ``queued -> running -> done | failed``.  The worker claims a queued job
+    with a conditional update; a job left running by a worker that died is failed on restart."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    as_of: Mapped[dt.date]
+    params: Mapped[dict[str, Any]]
+    solver: Mapped[str] = mapped_column(String(32))
+    time_limit: Mapped[float] = mapped_column(Float)
+    period_id: Mapped[int | None] = mapped_column(ForeignKey("periods.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("tokens.id"))
+    started_at: Mapped[dt.datetime | None]
+    finished_at: Mapped[dt.datetime | None]
+    heartbeat_at: Mapped[dt.datetime | None]
+    worker: Mapped[str | None] = mapped_column(String(200))
+    """``host:pid:uuid`` of the worker that claimed it."""
+    error: Mapped[str | None] = mapped_column(Text)
+    summary: Mapped[dict[str, Any] | None]
+
+
+class ProposalLine(Base):
+    """One household's line of a finished job, and COA's decision on it."""
+
+    __tablename__ = "proposal_lines"
+    __table_args__ = (
+        UniqueConstraint("job_id", "household_id", name="uq_proposal_lines_job_household"),
+        CheckConstraint("decision IN ('none', 'pending', 'accepted', 'refused')", name="decision"),
+        Index("ix_proposal_lines_municipality_decision", "municipality_code", "decision"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), index=True)
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.household_id"), index=True)
+    action: Mapped[str] = mapped_column(String(8))
+    municipality_code: Mapped[str | None] = mapped_column(CODE, ForeignKey("municipalities.code"))
+    home_id: Mapped[int | None] = mapped_column(ForeignKey("homes.id"))
+    persons: Mapped[int]
+    km: Mapped[float | None] = mapped_column(Float)
+    overdue_days: Mapped[int]
+    moves: Mapped[int]
+    reason: Mapped[str] = mapped_column(Text)
+    reason_kind: Mapped[str | None] = mapped_column(String(32))
+    was_state: Mapped[str] = mapped_column(String(16))
+    """The household's state when the job read it; a decision on a changed household is refused."""
+    was_municipality: Mapped[str | None] = mapped_column(CODE)
+    decision: Mapped[str] = mapped_column(String(16))
+    """``none`` for wait lines, else ``pending`` until COA accepts or refuses."""
+    decided_at: Mapped[dt.datetime | None]
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("tokens.id"))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    decision_date: Mapped[dt.date | None]
+
+
+class Ban(Base):
+    """A refused line: the engine never proposes this household there again."""
+
+    __tablename__ = "bans"
+    __table_args__ = (CheckConstraint("(municipality_code IS NULL) <> (home_id IS NULL)", name="one_target"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.household_id"), index=True)
+    municipality_code: Mapped[str | None] = mapped_column(CODE, ForeignKey("municipalities.code"))
+    home_id: Mapped[int | None] = mapped_column(ForeignKey("homes.id"))
+    line_id: Mapped[int | None] = mapped_column(ForeignKey("proposal_lines.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("tokens.id"))
+
+
+class AuditEvent(Base):
+    """Who (which token) did what, when.  Written in the same transaction as the change."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("tokens.id"), index=True)
+    actor: Mapped[str] = mapped_column(String(120))
+    """The token's label and role, or ``cli`` / ``worker`` for actions without a token."""
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    object_type: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -1,0 +1,33 @@
+"""Thin routers: parse the request, authorise the role, call one service function, map the
+result to a response body.  Queries and rules live in :mod:`api.services`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Path, Query
+
+from api.schemas import MAX_INT, ErrorOut
+
+API_PREFIX = "/api/v1"
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "No token, or an unknown or revoked one"},
+    403: {"model": ErrorOut, "description": "The token's role may not do this"},
+    404: {"model": ErrorOut, "description": "It does not exist, or this token may not see it"},
+}
+CONFLICT: dict[int | str, dict[str, Any]] = {409: {"model": ErrorOut, "description": "Not possible in the object's present state"}}
+
+IdPath = Path(ge=1, le=MAX_INT)
+CodePath = Path(pattern=r"^GM[0-9]{4}$", description="CBS code, GM and four digits")
+Limit = Query(ge=1, le=1000)
+Offset = Query(ge=0, le=MAX_INT)
+
+
+def build_router() -> APIRouter:
+    from api.routes import audit, homes, households, me, municipalities, proposals
+
+    router = APIRouter(prefix=API_PREFIX, responses=ERRORS)
+    for module in (me, municipalities, homes, households, proposals, audit):
+        router.include_router(module.router)
+    return router

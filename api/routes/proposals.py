@@ -1,0 +1,103 @@
+"""Proposal jobs (COA): ask (202 + job id), poll, read the lines, decide them, export."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from api import mapping
+from api.deps import CoaDep, SessionDep, SettingsDep
+from api.routes import CONFLICT, IdPath, Limit, Offset
+from api.schemas import (
+    BanList,
+    Code,
+    Decision,
+    DecisionIn,
+    HouseholdKey,
+    JobIn,
+    JobList,
+    JobOut,
+    JobStatus,
+    LineList,
+    LineOut,
+)
+from api.services import proposals as service
+
+router = APIRouter(tags=["proposals"])
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _job_out(session, job) -> JobOut:
+    return mapping.job_out(job, service.line_counts(session, [job.id])[job.id])
+
+
+@router.post("/proposals", response_model=JobOut, status_code=status.HTTP_202_ACCEPTED, summary="Ask for a proposal",
+             responses={200: {"model": JobOut, "description": "This reference already names this same request"}, **CONFLICT})
+def create_job(actor: CoaDep, session: SessionDep, settings: SettingsDep, body: JobIn, request: Request,
+               response: Response) -> JobOut:
+    """Queues a job and answers at once (202, ``Location`` the job); poll it with GET.  The worker
+    solves on the households, homes, quota and bans in the database when it starts."""
+    job, created = service.create_job(session, actor, body, settings)
+    response.headers["Location"] = mapping.job_links(job.id)["self"]
+    if created:
+        request.app.state.worker.wake()
+    else:
+        response.status_code = status.HTTP_200_OK
+    return _job_out(session, job)
+
+
+@router.get("/proposals", response_model=JobList, summary="Proposal jobs, newest first")
+def list_jobs(actor: CoaDep, session: SessionDep, status_: Annotated[JobStatus | None, Query(alias="status")] = None,
+              limit: Annotated[int, Limit] = 100, offset: Annotated[int, Offset] = 0) -> JobList:
+    jobs, total = service.list_jobs(session, status_.value if status_ else None, limit, offset)
+    counts = service.line_counts(session, [j.id for j in jobs])
+    return JobList(items=[mapping.job_out(j, counts[j.id]) for j in jobs], total=total)
+
+
+@router.get("/proposals/{job_id}", response_model=JobOut, summary="Poll a proposal job")
+def get_job(actor: CoaDep, session: SessionDep, job_id: Annotated[int, IdPath]) -> JobOut:
+    return _job_out(session, service.get_job(session, job_id))
+
+
+@router.get("/proposals/{job_id}/lines", response_model=LineList, summary="The lines of a proposal")
+def list_lines(actor: CoaDep, session: SessionDep, job_id: Annotated[int, IdPath],
+               action: Annotated[str | None, Query(pattern="^(house|couple|wait)$")] = None,
+               decision: Annotated[Decision | None, Query()] = None, municipality: Annotated[Code | None, Query()] = None,
+               household_id: Annotated[HouseholdKey | None, Query()] = None,
+               limit: Annotated[int, Limit] = 100, offset: Annotated[int, Offset] = 0) -> LineList:
+    lines, total = service.list_lines(session, job_id, action, decision.value if decision else None, municipality,
+                                      household_id, limit, offset)
+    return LineList(items=[mapping.line_out(line) for line in lines], total=total)
+
+
+@router.put("/proposals/{job_id}/lines/{line_id}/decision", response_model=LineOut, summary="Accept or refuse a line",
+            responses=CONFLICT)
+def decide(actor: CoaDep, session: SessionDep, job_id: Annotated[int, IdPath], line_id: Annotated[int, IdPath],
+           body: DecisionIn) -> LineOut:
+    """Accept: the household is coupled (or housed, and the home allocated) and the quota
+    updated.  Refuse: a ban the engine keeps in later runs.  The same decision again changes
+    nothing; the other one is a 409."""
+    return mapping.line_out(service.decide(session, actor, job_id, line_id, body))
+
+
+@router.get("/proposals/{job_id}/export.csv", summary="The proposal with its decisions, as CSV", response_class=Response,
+            responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}, **CONFLICT})
+def export_csv(actor: CoaDep, session: SessionDep, job_id: Annotated[int, IdPath]) -> Response:
+    return Response(service.export_csv(session, job_id), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="proposal-{job_id}.csv"'})
+
+
+@router.get("/proposals/{job_id}/export.xlsx", summary="The proposal with its decisions, as XLSX", response_class=Response,
+            responses={200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}, **CONFLICT})
+def export_xlsx(actor: CoaDep, session: SessionDep, job_id: Annotated[int, IdPath]) -> Response:
+    return Response(service.export_xlsx(session, job_id), media_type=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="proposal-{job_id}.xlsx"'})
+
+
+@router.get("/bans", response_model=BanList, summary="Bans from refused lines")
+def list_bans(actor: CoaDep, session: SessionDep, household_id: Annotated[HouseholdKey | None, Query()] = None,
+              limit: Annotated[int, Limit] = 100, offset: Annotated[int, Offset] = 0) -> BanList:
+    bans, total = service.list_bans(session, household_id, limit, offset)
+    return BanList(items=[mapping.ban_out(b) for b in bans], total=total)

@@ -1,0 +1,587 @@
+"""Request and response bodies of the API (Pydantic), separate from the tables in
+:mod:`api.models` and from the engine's domain types.
+
+Every text field is bounded and free of control characters, every number has a range that the
+database can hold, and every date lies in 2000-2100: malformed input is a 422 naming the field,
+never a 500 from the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+# --- field types ------------------------------------------------------------------------------
+
+FIRST_DATE, LAST_DATE = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+MAX_INT = 2**31 - 1
+
+
+def _sane_date(value: dt.date) -> dt.date:
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise ValueError(f"must lie between {FIRST_DATE} and {LAST_DATE}")
+    return value
+
+
+Day = Annotated[dt.date, AfterValidator(_sane_date)]
+"""A date (YYYY-MM-DD) between 2000-01-01 and 2100-12-31."""
+Text = Annotated[str, StringConstraints(min_length=1, max_length=500, pattern=r"^[^\x00-\x1f\x7f]+$")]
+"""Free text on one line: no control characters, at most 500 characters."""
+Label = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")]
+Key = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")]
+"""A client-chosen key (a home's reference, a household id): letters, digits and ``. _ : / -``."""
+HouseholdKey = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+"""A household's pseudonymous id: letters, digits and ``. _ -`` (it appears in URLs)."""
+Code = Annotated[str, StringConstraints(pattern=r"^GM[0-9]{4}$")]
+"""A CBS municipality code: GM and four digits."""
+PeriodName = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-(I|II)$")]
+Id = Annotated[int, Field(ge=1, le=MAX_INT)]
+Persons = Annotated[int, Field(ge=1, le=100)]
+Count = Annotated[int, Field(ge=0, le=100)]
+QuotaFigure = Annotated[int, Field(ge=-100_000, le=100_000)]
+
+
+class Strict(BaseModel):
+    """Request bodies refuse unknown fields: a typo must not silently drop a value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+def utc(value: dt.datetime | None) -> dt.datetime | None:
+    """A stored naive-UTC timestamp as an aware one."""
+    return None if value is None else value.replace(tzinfo=dt.UTC)
+
+
+# --- errors and identity ----------------------------------------------------------------------
+
+class ErrorOut(BaseModel):
+    """A 401, 403, 404 or 409: what is wrong, in a sentence."""
+
+    detail: str
+
+
+class MeOut(BaseModel):
+    """The token making the request."""
+
+    token_id: int
+    label: str
+    role: Literal["coa", "municipality"]
+    municipality: str | None
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"]
+    database: str
+
+
+# --- municipalities, periods, redistributions -------------------------------------------------
+
+class QuotaOut(BaseModel):
+    """A municipality's quota state in the current period, in persons.
+
+    ``remaining = taakstelling + redistributed + backlog - realised - coupled``; a positive
+    ``backlog`` is an achterstand, a negative one a voorsprong (advance).
+    """
+
+    taakstelling: int
+    redistributed: int
+    """Net persons taken over from (+) or handed to (-) other municipalities this period."""
+    backlog: int
+    realised: int
+    """Persons housed this period."""
+    coupled: int
+    """Persons coupled to the municipality and not yet housed."""
+    remaining: int
+
+
+class MunicipalityOut(BaseModel):
+    code: str
+    name: str
+    province: str
+    inhabitants: int
+    lat: float
+    lon: float
+    quota_executed_by: str | None
+    """The municipality that carries out this one's quota, if another one does."""
+    period: str
+    quota: QuotaOut
+    amv: QuotaOut
+    """The same for unaccompanied minors (AMV), part of ``quota``."""
+
+
+class MunicipalityList(BaseModel):
+    items: list[MunicipalityOut]
+    total: int
+
+
+class QuotaPatch(Strict):
+    """Change a municipality's figures in the current period; omitted fields stay."""
+
+    taakstelling: Annotated[int, Field(ge=0, le=100_000)] | None = None
+    amv_taakstelling: Annotated[int, Field(ge=0, le=100_000)] | None = None
+    backlog: QuotaFigure | None = None
+    amv_backlog: QuotaFigure | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> QuotaPatch:
+        if not self.model_fields_set:
+            raise ValueError("give at least one of taakstelling, amv_taakstelling, backlog, amv_backlog")
+        return self
+
+
+class PeriodQuotaIn(Strict):
+    municipality: Code
+    taakstelling: Annotated[int, Field(ge=0, le=100_000)]
+    amv_taakstelling: Annotated[int, Field(ge=0, le=100_000)] = 0
+
+
+class PeriodIn(Strict):
+    """Open a new half-year period.  Municipalities not listed in ``quotas`` keep the
+    taakstelling of the current period; with ``carry_backlog`` each municipality's backlog
+    becomes what it still owed (taakstelling + redistributed + backlog - realised)."""
+
+    name: PeriodName
+    starts_on: Day
+    ends_on: Day
+    carry_backlog: bool = True
+    quotas: Annotated[list[PeriodQuotaIn], Field(max_length=400)] = []
+
+    @model_validator(mode="after")
+    def _order(self) -> PeriodIn:
+        if self.ends_on < self.starts_on:
+            raise ValueError("ends_on must not be before starts_on")
+        return self
+
+
+class PeriodOut(BaseModel):
+    id: int
+    name: str
+    starts_on: dt.date
+    ends_on: dt.date
+    current: bool
+    opened_at: dt.datetime
+    taakstelling: int
+    amv_taakstelling: int
+    backlog: int
+
+
+class RedistributionIn(Strict):
+    """Persons of ``from_municipality``'s taakstelling carried out by ``to_municipality`` in
+    the current period.  ``reference`` makes the submission idempotent."""
+
+    reference: Key
+    from_municipality: Code
+    to_municipality: Code
+    persons: Annotated[int, Field(ge=1, le=100_000)]
+    amv_persons: Annotated[int, Field(ge=0, le=100_000)] = 0
+    reason: Text
+
+    @model_validator(mode="after")
+    def _check(self) -> RedistributionIn:
+        if self.from_municipality == self.to_municipality:
+            raise ValueError("from_municipality and to_municipality must differ")
+        if self.amv_persons > self.persons:
+            raise ValueError("amv_persons is part of persons and cannot exceed it")
+        return self
+
+
+class RedistributionOut(BaseModel):
+    id: int
+    reference: str
+    period: str
+    from_municipality: str
+    to_municipality: str
+    persons: int
+    amv_persons: int
+    reason: str
+    created_at: dt.datetime
+
+
+class LocationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    location_id: str
+    name: str
+    municipality_code: str
+    kind: str
+    lat: float
+    lon: float
+
+
+# --- homes ------------------------------------------------------------------------------------
+
+class HomeKind(str, Enum):
+    """What kind of home is offered (spec §1, ``dwellings.csv``)."""
+
+    regular = "regular"
+    shared = "shared"
+    amv = "amv"
+    temporary = "temporary"
+
+
+class HomeStatus(str, Enum):
+    open = "open"
+    allocated = "allocated"
+    withdrawn = "withdrawn"
+
+
+def _check_occupancy(kind: HomeKind | None, capacity: int | None, min_occupancy: int | None) -> None:
+    if capacity is not None and min_occupancy is not None and min_occupancy > capacity:
+        raise ValueError("min_occupancy must not exceed capacity")
+    if kind is not None and kind is not HomeKind.regular and min_occupancy not in (None, 1):
+        raise ValueError("min_occupancy applies to regular homes only; leave it 1")
+
+
+class HomeIn(Strict):
+    """A home offered by the municipality.  ``reference`` is the municipality's own key for it:
+    submitting the same reference again never creates a second home."""
+
+    reference: Key
+    kind: HomeKind
+    capacity: Persons
+    """Persons (rooms for ``shared``)."""
+    min_occupancy: Persons = 1
+    accessible: bool = False
+    available_from: Day
+
+    @model_validator(mode="after")
+    def _check(self) -> HomeIn:
+        _check_occupancy(self.kind, self.capacity, self.min_occupancy)
+        return self
+
+
+class HomePatch(Strict):
+    """Change an open home; omitted fields stay."""
+
+    kind: HomeKind | None = None
+    capacity: Persons | None = None
+    min_occupancy: Persons | None = None
+    accessible: bool | None = None
+    available_from: Day | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> HomePatch:
+        if not self.model_fields_set:
+            raise ValueError("give at least one field to change")
+        for name in self.model_fields_set:
+            if getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null")
+        _check_occupancy(self.kind, self.capacity, self.min_occupancy)
+        return self
+
+
+class HomeOut(BaseModel):
+    id: int
+    municipality: str
+    reference: str
+    kind: HomeKind
+    capacity: int
+    min_occupancy: int
+    accessible: bool
+    available_from: dt.date
+    status: HomeStatus
+    occupied: int
+    """Persons housed in it through this service."""
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    withdrawn_at: dt.datetime | None
+
+
+class HomeList(BaseModel):
+    items: list[HomeOut]
+    total: int
+
+
+class UploadOut(BaseModel):
+    """What a batch did: everything or, on any bad row, nothing (then the answer is a 422)."""
+
+    created: int
+    updated: int
+    unchanged: int
+
+
+class HomeUploadOut(UploadOut):
+    withdrawn: int
+    items: list[HomeOut]
+
+
+# --- households -------------------------------------------------------------------------------
+
+class HouseholdState(str, Enum):
+    waiting = "waiting"
+    coupled = "coupled"
+    housed = "housed"
+
+
+class HouseholdIn(Strict):
+    """A pseudonymous household (never a name).  ``state`` moves forward only:
+    waiting -> coupled -> housed; ``coupled`` needs ``municipality`` and ``coupling_date``,
+    ``housed`` needs ``municipality`` and ``housed_date``."""
+
+    household_id: HouseholdKey
+    size: Persons
+    adults: Count | None = None
+    children: Count | None = None
+    location_id: Key
+    permit_date: Day
+    amv: bool = False
+    needs_accessible: bool = False
+    expected_extra: Count = 0
+    tie_municipality: Code | None = None
+    document_ready: bool = True
+    state: HouseholdState = HouseholdState.waiting
+    municipality: Code | None = None
+    coupling_date: Day | None = None
+    housed_date: Day | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> HouseholdIn:
+        if self.adults is not None and self.children is not None and self.adults + self.children != self.size:
+            raise ValueError(f"adults + children ({self.adults} + {self.children}) must equal size {self.size}")
+        if self.state is HouseholdState.waiting:
+            extra = [n for n in ("municipality", "coupling_date", "housed_date") if getattr(self, n) is not None]
+            if extra:
+                raise ValueError(f"a waiting household has no {', '.join(extra)}")
+        else:
+            if self.municipality is None:
+                raise ValueError(f"a {self.state.value} household needs municipality")
+            if self.state is HouseholdState.coupled:
+                if self.coupling_date is None:
+                    raise ValueError("a coupled household needs coupling_date")
+                if self.housed_date is not None:
+                    raise ValueError("a coupled household has no housed_date (use state housed)")
+            elif self.housed_date is None:
+                raise ValueError("a housed household needs housed_date")
+        if self.coupling_date is not None and self.coupling_date < self.permit_date:
+            raise ValueError("coupling_date must not be before permit_date")
+        if self.housed_date is not None and self.coupling_date is not None and self.housed_date < self.coupling_date:
+            raise ValueError("housed_date must not be before coupling_date")
+        return self
+
+
+class HouseholdBatchIn(Strict):
+    """Households to create or update, all or nothing."""
+
+    households: Annotated[list[HouseholdIn], Field(min_length=1, max_length=50_000)]
+
+
+class ProposedOut(BaseModel):
+    """A line of a finished proposal that places the household, not refused."""
+
+    job_id: int
+    line_id: int
+    action: Literal["house", "couple"]
+    municipality: str
+    home_id: int | None
+    decision: Literal["pending", "accepted"]
+
+
+class HouseholdOut(BaseModel):
+    """A household as the caller may see it.  A municipality sees only households coupled,
+    housed or proposed to it, and not ``location_id`` nor ``tie_municipality`` (null)."""
+
+    household_id: str
+    size: int
+    adults: int | None
+    children: int | None
+    amv: bool
+    needs_accessible: bool
+    expected_extra: int
+    document_ready: bool
+    permit_date: dt.date
+    state: HouseholdState
+    municipality: str | None
+    coupling_date: dt.date | None
+    home_id: int | None
+    housed_date: dt.date | None
+    location_id: str | None
+    tie_municipality: str | None
+    proposed: list[ProposedOut]
+
+
+class HouseholdList(BaseModel):
+    items: list[HouseholdOut]
+    total: int
+
+
+# --- proposals --------------------------------------------------------------------------------
+
+class SolverName(str, Enum):
+    auto = "auto"
+    cpsat = "cpsat"
+    highspy = "highspy"
+    highs = "highs"
+    cbc = "cbc"
+    greedy = "greedy"
+
+
+class WeightsIn(Strict):
+    """Weights of the quality level (matcher.Weights); omitted ones keep their default."""
+
+    km: Annotated[int, Field(ge=0, le=10_000)] | None = None
+    tie: Annotated[int, Field(ge=0, le=10_000)] | None = None
+    permit_age: Annotated[int, Field(ge=0, le=10_000)] | None = None
+    idle: Annotated[int, Field(ge=0, le=10_000)] | None = None
+    extra_misfit: Annotated[int, Field(ge=0, le=10_000)] | None = None
+    change: Annotated[int, Field(ge=0, le=10_000)] | None = None
+
+
+class ParamsIn(Strict):
+    """Run parameters (spec §2); omitted ones keep the spec's default."""
+
+    horizon_days: Annotated[int, Field(ge=0, le=365)] | None = None
+    norm_days: Annotated[int, Field(ge=0, le=3650)] | None = None
+    coupling_days: Annotated[int, Field(ge=0, le=365)] | None = None
+    max_km: Annotated[float, Field(ge=0, le=1000)] | None = None
+    max_minutes: Annotated[float, Field(ge=0, le=1000)] | None = None
+    quota_slack: Annotated[int, Field(ge=0, le=10_000)] | None = None
+    allow_recoupling: bool | None = None
+    weights: WeightsIn | None = None
+
+
+class JobIn(Strict):
+    """Ask the engine for a proposal on the households, homes and quota in the database."""
+
+    as_of: Day
+    params: ParamsIn = ParamsIn()
+    solver: SolverName | None = None
+    """Default: the server's (``auto``, the fastest exact backend)."""
+    time_limit: Annotated[float, Field(gt=0, le=3600)] | None = None
+    """Seconds for the solve; default the server's (60)."""
+    reference: Key | None = None
+    """Makes the request idempotent: the same reference returns the same job."""
+
+
+class JobStatus(str, Enum):
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"
+
+
+class LineCounts(BaseModel):
+    total: int
+    wait: int
+    pending: int
+    accepted: int
+    refused: int
+
+
+class JobOut(BaseModel):
+    id: int
+    reference: str | None
+    status: JobStatus
+    as_of: dt.date
+    params: dict[str, Any]
+    solver: str
+    time_limit: float
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    error: str | None
+    """Why a failed job failed."""
+    summary: dict[str, Any] | None
+    """The engine's ``summary.json`` (status, levels, counts) once done."""
+    lines: LineCounts
+    links: dict[str, str]
+
+
+class JobList(BaseModel):
+    items: list[JobOut]
+    total: int
+
+
+class Decision(str, Enum):
+    none = "none"
+    pending = "pending"
+    accepted = "accepted"
+    refused = "refused"
+
+
+class LineOut(BaseModel):
+    id: int
+    job_id: int
+    household_id: str
+    action: Literal["house", "couple", "wait"]
+    municipality: str | None
+    home_id: int | None
+    persons: int
+    km: float | None
+    overdue_days: int
+    moves: int
+    reason: str
+    reason_kind: str | None
+    decision: Decision
+    """``none`` for wait lines; else pending, accepted or refused."""
+    decision_reason: str | None
+    decision_date: dt.date | None
+    decided_at: dt.datetime | None
+
+
+class LineList(BaseModel):
+    items: list[LineOut]
+    total: int
+
+
+class DecisionIn(Strict):
+    """Accept a line (records the coupling or housing) or refuse it with a reason (the engine
+    will not propose it again: a ban on the home, or on the municipality)."""
+
+    decision: Literal["accept", "refuse"]
+    reason: Text | None = None
+    """Required to refuse; a note when accepting."""
+    date: Day | None = None
+    """Date of the coupling or housing; default today."""
+    ban: Literal["home", "municipality"] | None = None
+    """What a refusal bans: default the home for a house line, the municipality for a couple line."""
+
+    @model_validator(mode="after")
+    def _check(self) -> DecisionIn:
+        if self.decision == "refuse" and self.reason is None:
+            raise ValueError("a refusal needs a reason")
+        if self.decision == "accept" and self.ban is not None:
+            raise ValueError("ban goes with a refusal only")
+        return self
+
+
+class BanOut(BaseModel):
+    id: int
+    household_id: str
+    municipality: str | None
+    home_id: int | None
+    line_id: int | None
+    reason: str
+    created_at: dt.datetime
+
+
+class BanList(BaseModel):
+    items: list[BanOut]
+    total: int
+
+
+# --- audit ------------------------------------------------------------------------------------
+
+class AuditOut(BaseModel):
+    id: int
+    at: dt.datetime
+    token_id: int | None
+    actor: str
+    action: str
+    object_type: str
+    object_id: str
+    detail: dict[str, Any]
+
+
+class AuditList(BaseModel):
+    items: list[AuditOut]
+    total: int

@@ -1,0 +1,231 @@
+"""Homes offered by municipalities: created, changed and withdrawn one by one or by CSV upload.
+
+A municipality sees and changes only its own homes; another municipality's home does not exist
+for it (404).  The municipality's ``reference`` makes every submission idempotent:
+
+- ``create_home`` with a reference already used returns that home if nothing differs, and is a
+  conflict (409) if something does (change it with ``update_home``);
+- ``upload_homes`` creates new references and updates open homes whose values changed
+  (an optional ``status`` column withdraws them), all rows or none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from api import audit
+from api.models import Home, Household, utcnow
+from api.schemas import HomeIn, HomeKind, HomePatch, HomeStatus
+from api.services.csvio import read_rows, validate_rows
+from api.services.errors import (
+    Actor,
+    Conflict,
+    FieldError,
+    Forbidden,
+    Invalid,
+    NotFound,
+)
+
+FIELDS = ("kind", "capacity", "min_occupancy", "accessible", "available_from")
+CSV_COLUMNS = ("reference", *FIELDS, "status")
+CSV_REQUIRED = ("reference", "kind", "capacity", "available_from")
+
+
+class HomeRow(HomeIn):
+    """A row of a homes CSV: a home, and optionally ``status`` open or withdrawn."""
+
+    status: HomeStatus = HomeStatus.open
+
+
+def _values(data: BaseModel | Home) -> dict[str, object]:
+    values = {name: getattr(data, name) for name in FIELDS}
+    values["kind"] = HomeKind(values["kind"]).value
+    return values
+
+
+def occupied(session: Session, home_ids: list[int]) -> dict[int, int]:
+    """Persons housed in each of these homes through the service."""
+    if not home_ids:
+        return {}
+    query = (select(Household.home_id, func.sum(Household.size))
+             .where(Household.home_id.in_(home_ids), Household.state == "housed").group_by(Household.home_id))
+    return {home_id: int(total) for home_id, total in session.execute(query)}
+
+
+def _require_municipality(actor: Actor) -> str:
+    if actor.municipality is None:
+        raise Forbidden("only a municipality offers homes")
+    return actor.municipality
+
+
+def get_home(session: Session, actor: Actor, home_id: int, for_update: bool = False) -> Home:
+    """A home the actor may see: COA sees every home, a municipality its own."""
+    home = session.get(Home, home_id, with_for_update=for_update or None)
+    if home is None or not (actor.is_coa or home.municipality_code == actor.municipality):
+        raise NotFound(f"no home {home_id}")
+    return home
+
+
+def list_homes(session: Session, actor: Actor, municipality: str | None = None, status: str | None = None,
+               limit: int = 100, offset: int = 0) -> tuple[list[Home], int]:
+    query = select(Home)
+    if not actor.is_coa:
+        query = query.where(Home.municipality_code == actor.municipality)
+    elif municipality is not None:
+        query = query.where(Home.municipality_code == municipality)
+    if status is not None:
+        query = query.where(Home.status == status)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    homes = list(session.scalars(query.order_by(Home.id).limit(limit).offset(offset)))
+    return homes, total
+
+
+def create_home(session: Session, actor: Actor, data: HomeIn) -> tuple[Home, bool]:
+    """Offer a home; ``created`` is false when the reference already names this same home."""
+    code = _require_municipality(actor)
+    existing = session.scalar(select(Home).where(Home.municipality_code == code, Home.reference == data.reference))
+    if existing is not None:
+        if _values(existing) == _values(data):
+            return existing, False
+        raise Conflict(f"reference {data.reference!r} is home {existing.id} with other values; "
+                       f"change it with PATCH /api/v1/homes/{existing.id}")
+    home = Home(municipality_code=code, reference=data.reference, status="open", **_values(data))
+    session.add(home)
+    try:
+        session.flush()
+    except IntegrityError:  # the same reference submitted twice at the same moment
+        session.rollback()
+        return create_home(session, actor, data)
+    audit.record(session, actor, "home.create", "home", home.id, reference=home.reference, **_values(data))
+    session.commit()
+    return home, True
+
+
+def _check_combined(values: dict[str, object], occupied_persons: int, loc: tuple) -> list[FieldError]:
+    errors = []
+    if values["min_occupancy"] > values["capacity"]:
+        errors.append(FieldError((*loc, "min_occupancy"), "min_occupancy must not exceed capacity"))
+    if values["kind"] != "regular" and values["min_occupancy"] != 1:
+        errors.append(FieldError((*loc, "min_occupancy"), "min_occupancy applies to regular homes only; leave it 1"))
+    if values["capacity"] < occupied_persons:
+        errors.append(FieldError((*loc, "capacity"), f"{occupied_persons} persons already live there"))
+    return errors
+
+
+def _change(session: Session, actor: Actor, home: Home, changes: dict[str, object], loc: tuple) -> bool:
+    """Apply ``changes`` to an open home; ``True`` if anything changed."""
+    new = {**_values(home), **changes}
+    if new == _values(home):
+        return False
+    if home.status != "open":
+        raise Conflict(f"home {home.id} is {home.status}; only an open home can be changed")
+    errors = _check_combined(new, occupied(session, [home.id]).get(home.id, 0), loc)
+    if errors:
+        raise Invalid(errors)
+    before = _values(home)
+    for name, value in new.items():
+        setattr(home, name, value)
+    home.updated_at = utcnow()
+    audit.record(session, actor, "home.update", "home", home.id, before={k: v for k, v in before.items() if v != new[k]},
+                 after={k: v for k, v in new.items() if v != before[k]})
+    return True
+
+
+def update_home(session: Session, actor: Actor, home_id: int, patch: HomePatch) -> Home:
+    """Change an open home of the actor's municipality; the same change twice changes nothing."""
+    _require_municipality(actor)
+    home = get_home(session, actor, home_id, for_update=True)
+    changes = {name: getattr(patch, name) for name in patch.model_fields_set}
+    if "kind" in changes:
+        changes["kind"] = HomeKind(changes["kind"]).value
+    if _change(session, actor, home, changes, ("body",)):
+        session.commit()
+    return home
+
+
+def withdraw_home(session: Session, actor: Actor, home_id: int) -> Home:
+    """Withdraw an offer; withdrawing it again changes nothing.  A home someone lives in
+    (allocated) cannot be withdrawn."""
+    _require_municipality(actor)
+    home = get_home(session, actor, home_id, for_update=True)
+    if home.status == "withdrawn":
+        return home
+    if home.status == "allocated":
+        raise Conflict(f"home {home.id} is allocated; it cannot be withdrawn")
+    home.status = "withdrawn"
+    home.withdrawn_at = home.updated_at = utcnow()
+    audit.record(session, actor, "home.withdraw", "home", home.id, reference=home.reference)
+    session.commit()
+    return home
+
+
+@dataclass
+class UploadResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    withdrawn: int = 0
+    homes: list[Home] = field(default_factory=list)
+
+
+def upload_homes(session: Session, actor: Actor, content: bytes) -> UploadResult:
+    """Create or update the municipality's homes from a CSV (columns ``reference, kind,
+    capacity, min_occupancy, accessible, available_from`` and optional ``status``): every row
+    or, if any row is bad, none; the error lists every bad row."""
+    code = _require_municipality(actor)
+    errors: list[FieldError] = []
+    cells = [(("file", number), row) for number, row in read_rows(content, CSV_COLUMNS, CSV_REQUIRED)]
+    rows = [(loc[1], row) for loc, row in validate_rows(cells, HomeRow, errors)]
+    seen: dict[str, int] = {}
+    for number, row in rows:
+        if row.reference in seen:
+            errors.append(FieldError(("file", number, "reference"), f"reference {row.reference!r} is also on row {seen[row.reference]}"))
+        seen.setdefault(row.reference, number)
+    if errors:
+        raise Invalid(errors)
+    existing = {h.reference: h for h in session.scalars(
+        select(Home).where(Home.municipality_code == code, Home.reference.in_(list(seen))).with_for_update())}
+    result = UploadResult()
+    for number, row in rows:
+        home = existing.get(row.reference)
+        try:
+            if home is None:
+                home = Home(municipality_code=code, reference=row.reference, status="open", **_values(row))
+                session.add(home)
+                session.flush()
+                audit.record(session, actor, "home.create", "home", home.id, reference=home.reference, source="csv", **_values(row))
+                result.created += 1
+            elif _change(session, actor, home, _values(row), ("file", number)):
+                result.updated += 1
+            elif row.status is HomeStatus.open or home.status == "withdrawn":
+                result.unchanged += 1
+            if row.status is HomeStatus.withdrawn and home.status != "withdrawn":
+                if home.status == "allocated":
+                    raise Conflict(f"home {home.id} is allocated; it cannot be withdrawn")
+                home.status = "withdrawn"
+                home.withdrawn_at = home.updated_at = utcnow()
+                audit.record(session, actor, "home.withdraw", "home", home.id, reference=home.reference, source="csv")
+                result.withdrawn += 1
+            elif row.status is HomeStatus.open and home.status == "withdrawn":
+                errors.append(FieldError(("file", number, "status"), f"home {home.id} ({row.reference}) is withdrawn; offer it under a new reference"))
+            elif row.status is HomeStatus.allocated:
+                errors.append(FieldError(("file", number, "status"), "status is open or withdrawn; the service allocates homes"))
+        except Invalid as exc:
+            errors.extend(exc.errors)
+        except Conflict as exc:
+            errors.append(FieldError(("file", number), str(exc), "conflict"))
+        result.homes.append(home)
+    if errors:
+        session.rollback()
+        raise Invalid(errors)
+    try:
+        session.commit()
+    except IntegrityError:  # a reference created at the same moment by another request
+        session.rollback()
+        raise Conflict("another upload created some of these references at the same moment; send the file again") from None
+    return result

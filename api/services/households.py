@@ -1,0 +1,201 @@
+"""Households waiting for a home: upserted by COA in batches (JSON or CSV), all rows or none.
+
+A household moves forward only: waiting -> coupled -> housed.  A municipality sees only the
+households coupled or housed to it and those a finished proposal places there (a line not
+refused), and of those only what it needs: size, composition, needs and dates.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from api import audit
+from api.models import Household, Job, Location, Municipality, ProposalLine, utcnow
+from api.schemas import HouseholdIn
+from api.services.csvio import read_rows, validate_rows
+from api.services.errors import Actor, FieldError, Invalid, NotFound
+from api.services.municipalities import period_for
+
+STATE_ORDER = {"waiting": 0, "coupled": 1, "housed": 2}
+FIELDS = ("size", "adults", "children", "location_id", "permit_date", "amv", "needs_accessible", "expected_extra",
+          "tie_municipality", "document_ready", "state", "municipality", "coupling_date", "housed_date")
+CSV_COLUMNS = ("household_id", *FIELDS)
+CSV_REQUIRED = ("household_id", "size", "location_id", "permit_date")
+_CHUNK = 900
+MAX_BATCH = 50_000
+
+
+@dataclass(frozen=True)
+class Proposed:
+    """A line of a finished job that places a household (not refused)."""
+
+    job_id: int
+    line_id: int
+    action: str
+    municipality: str
+    home_id: int | None
+    decision: str
+
+
+def _visible_clause(actor: Actor):
+    proposed = exists().where(
+        ProposalLine.household_id == Household.household_id,
+        ProposalLine.municipality_code == actor.municipality,
+        ProposalLine.decision.in_(("pending", "accepted")),
+        ProposalLine.job_id == Job.id, Job.status == "done",
+    )
+    return or_(Household.municipality_code == actor.municipality, proposed)
+
+
+def proposed_lines(session: Session, actor: Actor, household_ids: list[str]) -> dict[str, list[Proposed]]:
+    """Per household, the lines of finished jobs that place it and are not refused (for a
+    municipality: only those placing it there)."""
+    out: dict[str, list[Proposed]] = defaultdict(list)
+    for start in range(0, len(household_ids), _CHUNK):
+        query = (select(ProposalLine).join(Job, Job.id == ProposalLine.job_id)
+                 .where(ProposalLine.household_id.in_(household_ids[start:start + _CHUNK]), Job.status == "done",
+                        ProposalLine.decision.in_(("pending", "accepted"))).order_by(ProposalLine.id))
+        if not actor.is_coa:
+            query = query.where(ProposalLine.municipality_code == actor.municipality)
+        for line in session.scalars(query):
+            out[line.household_id].append(Proposed(line.job_id, line.id, line.action, line.municipality_code,
+                                                   line.home_id, line.decision))
+    return out
+
+
+def list_households(session: Session, actor: Actor, state: str | None = None, municipality: str | None = None,
+                    limit: int = 100, offset: int = 0) -> tuple[list[Household], int]:
+    query = select(Household)
+    if not actor.is_coa:
+        query = query.where(_visible_clause(actor))
+    elif municipality is not None:
+        query = query.where(Household.municipality_code == municipality)
+    if state is not None:
+        query = query.where(Household.state == state)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = list(session.scalars(query.order_by(Household.household_id).limit(limit).offset(offset)))
+    return rows, total
+
+
+def get_household(session: Session, actor: Actor, household_id: str) -> Household:
+    query = select(Household).where(Household.household_id == household_id)
+    if not actor.is_coa:
+        query = query.where(_visible_clause(actor))
+    household = session.scalar(query)
+    if household is None:
+        raise NotFound(f"no household {household_id}")
+    return household
+
+
+@dataclass
+class UpsertResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def _stored(h: Household) -> dict[str, object]:
+    values = {name: getattr(h, name) for name in FIELDS if name != "municipality"}
+    values["municipality"] = h.municipality_code
+    return values
+
+
+def _wanted(row: HouseholdIn) -> dict[str, object]:
+    values = {name: getattr(row, name) for name in FIELDS}
+    values["state"] = row.state.value
+    return values
+
+
+def upsert_households(session: Session, actor: Actor, cells: list[tuple[tuple, object]]) -> UpsertResult:
+    """Create or update households, all or none.
+
+    ``cells`` pairs each raw row (a mapping of field to value) with where it came from
+    (``("body", "households", 6)`` or ``("file", 7)``).  Every row is validated, malformed or
+    not, so the :class:`Invalid` raised on any problem names every bad row at once.
+    """
+    errors: list[FieldError] = []
+    rows = validate_rows(cells, HouseholdIn, errors)
+    seen: dict[str, tuple] = {}
+    for loc, row in rows:
+        if row.household_id in seen:
+            errors.append(FieldError((*loc, "household_id"), f"household {row.household_id} appears twice (also at {'.'.join(map(str, seen[row.household_id]))})"))
+        seen.setdefault(row.household_id, loc)
+    locations = set(session.scalars(select(Location.location_id)))
+    codes = set(session.scalars(select(Municipality.code)))
+    existing: dict[str, Household] = {}
+    ids = list(seen)
+    for start in range(0, len(ids), _CHUNK):
+        for h in session.scalars(select(Household).where(Household.household_id.in_(ids[start:start + _CHUNK])).with_for_update()):
+            existing[h.household_id] = h
+    for loc, row in rows:
+        if row.location_id not in locations:
+            errors.append(FieldError((*loc, "location_id"), f"unknown reception location {row.location_id!r} (GET /api/v1/locations lists them)"))
+        for name in ("tie_municipality", "municipality"):
+            code = getattr(row, name)
+            if code is not None and code not in codes:
+                errors.append(FieldError((*loc, name), f"unknown municipality {code}"))
+        old = existing.get(row.household_id)
+        if old is not None and STATE_ORDER[row.state.value] < STATE_ORDER[old.state]:
+            errors.append(FieldError((*loc, "state"), f"household {row.household_id} is {old.state}; its state cannot go back to {row.state.value}"))
+        if old is not None and old.state == "housed" and old.home_id is not None and row.municipality != old.municipality_code:
+            errors.append(FieldError((*loc, "municipality"), f"household {row.household_id} is housed in home {old.home_id} of {old.municipality_code}"))
+    if errors:
+        session.rollback()
+        raise Invalid(sorted(errors, key=_order))
+    result = UpsertResult()
+    now = utcnow()
+    periods: dict[object, int | None] = {}
+    changed: list[str] = []
+    for _loc, row in rows:
+        wanted = _wanted(row)
+        old = existing.get(row.household_id)
+        if old is not None and _stored(old) == wanted:
+            result.unchanged += 1
+            continue
+        changed.append(row.household_id)
+        household = old or Household(household_id=row.household_id, created_at=now)
+        for name, value in wanted.items():
+            setattr(household, "municipality_code" if name == "municipality" else name, value)
+        if row.housed_date is not None:
+            if row.housed_date not in periods:
+                period = period_for(session, row.housed_date)
+                periods[row.housed_date] = period.id if period else None
+            household.housed_period_id = periods[row.housed_date]
+        else:
+            household.housed_period_id = None
+        household.updated_at = now
+        if old is None:
+            session.add(household)
+            result.created += 1
+        else:
+            result.updated += 1
+    if changed:  # a batch that changes nothing leaves no trace: a retry is a no-op
+        audit.record(session, actor, "households.upsert", "households", f"{len(rows)} rows", created=result.created,
+                     updated=result.updated, unchanged=result.unchanged,
+                     household_ids=changed[:50], more=max(0, len(changed) - 50))
+    session.commit()
+    return result
+
+
+def _order(error: FieldError) -> tuple:
+    return tuple((0, part, "") if isinstance(part, int) else (1, 0, str(part)) for part in error.loc)
+
+
+def upsert_batch(session: Session, actor: Actor, body: object) -> UpsertResult:
+    """:func:`upsert_households` from a JSON body ``{"households": [...]}``."""
+    if not isinstance(body, dict) or set(body) != {"households"}:
+        raise Invalid([FieldError(("body",), 'expected an object {"households": [...]} and nothing else', "model_type")])
+    households = body["households"]
+    if not isinstance(households, list) or not 1 <= len(households) <= MAX_BATCH:
+        raise Invalid([FieldError(("body", "households"), f"expected a list of 1 to {MAX_BATCH} households", "list_type")])
+    return upsert_households(session, actor, [(("body", "households", i), row) for i, row in enumerate(households)])
+
+
+def upload_households(session: Session, actor: Actor, content: bytes) -> UpsertResult:
+    """:func:`upsert_households` from a CSV with the columns of :class:`~api.schemas.HouseholdIn`."""
+    rows = read_rows(content, CSV_COLUMNS, CSV_REQUIRED)
+    return upsert_households(session, actor, [(("file", number), row) for number, row in rows])

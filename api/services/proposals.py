@@ -1,0 +1,375 @@
+"""Proposal jobs: asked for, run by the worker on a snapshot of the database, stored, and
+decided line by line.
+
+- :func:`create_job` queues a job (202); the ``reference`` makes the request idempotent.
+- :func:`snapshot` turns the database into an engine :class:`~matcher.models.Instance`:
+  every municipality with ``quota_remaining`` from :mod:`api.services.municipalities`, the
+  reception locations, the households still waiting or coupled, the open homes with the places
+  they have left, bans from refused lines, and the last finished job as ``previous``.
+- :func:`store_result` saves a finished job's lines, only if the job is still this worker's.
+- :func:`decide` accepts a line (records the coupling or housing, which updates the quota) or
+  refuses it (a ban for later runs).  Deciding the same way again changes nothing; a line whose
+  household or home has changed since the job read it cannot be accepted (409).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from api import audit
+from api.config import Settings
+from api.models import (
+    Ban,
+    Home,
+    Household,
+    Job,
+    Location,
+    Municipality,
+    ProposalLine,
+    utcnow,
+)
+from api.schemas import DecisionIn, JobIn
+from api.services.csvio import write_csv
+from api.services.errors import WORKER, Actor, Conflict, FieldError, Invalid, NotFound
+from api.services.homes import occupied
+from api.services.municipalities import current_period, period_for, quota_states
+from matcher import models as engine
+from matcher.exceptions import InstanceError
+from matcher.write import PROPOSAL_HEADER
+
+EXPORT_HEADER = ["line_id", *PROPOSAL_HEADER, "reason_kind", "decision", "decision_reason", "decision_date"]
+
+
+# --- asking for a proposal --------------------------------------------------------------------
+
+def engine_params(as_of: dt.date, params: dict[str, Any]) -> engine.Params:
+    """The engine's parameters for a job; :class:`Invalid` names the parameter that is wrong."""
+    try:
+        return engine.Params.from_dict({**params, "as_of": as_of.isoformat()}, source="params")
+    except InstanceError as exc:
+        raise Invalid([FieldError(("body", "params"), p.message) for p in exc.problems]) from None
+
+
+def create_job(session: Session, actor: Actor, data: JobIn, settings: Settings) -> tuple[Job, bool]:
+    """Queue a proposal job; with a ``reference`` already used for the same request, return
+    that job instead (``created`` false)."""
+    params = data.params.model_dump(exclude_none=True)
+    solver = (data.solver.value if data.solver else settings.solver)
+    time_limit = data.time_limit if data.time_limit is not None else settings.default_time_limit
+    if time_limit > settings.max_time_limit:
+        raise Invalid([FieldError(("body", "time_limit"), f"at most {settings.max_time_limit:g} seconds on this server")])
+    engine_params(data.as_of, params)
+    if data.reference is not None:
+        existing = session.scalar(select(Job).where(Job.reference == data.reference))
+        if existing is not None:
+            if (existing.as_of, existing.params, existing.solver, existing.time_limit) == (data.as_of, params, solver, time_limit):
+                return existing, False
+            raise Conflict(f"reference {data.reference!r} is job {existing.id} with other parameters")
+    job = Job(reference=data.reference, status="queued", as_of=data.as_of, params=params, solver=solver,
+              time_limit=time_limit, created_by=actor.token_id)
+    session.add(job)
+    try:
+        session.flush()
+    except IntegrityError:  # the same reference at the same moment
+        session.rollback()
+        return create_job(session, actor, data, settings)
+    audit.record(session, actor, "proposal.create", "job", job.id, as_of=data.as_of, params=params, solver=solver,
+                 time_limit=time_limit, reference=data.reference)
+    session.commit()
+    return job, True
+
+
+def get_job(session: Session, job_id: int) -> Job:
+    job = session.get(Job, job_id)
+    if job is None:
+        raise NotFound(f"no proposal job {job_id}")
+    return job
+
+
+def list_jobs(session: Session, status: str | None = None, limit: int = 50, offset: int = 0) -> tuple[list[Job], int]:
+    query = select(Job)
+    if status is not None:
+        query = query.where(Job.status == status)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return list(session.scalars(query.order_by(Job.id.desc()).limit(limit).offset(offset))), total
+
+
+def line_counts(session: Session, job_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per job: lines in all, and per decision (``wait`` counts the lines with nothing to decide)."""
+    counts = {job_id: {"total": 0, "wait": 0, "pending": 0, "accepted": 0, "refused": 0} for job_id in job_ids}
+    if job_ids:
+        query = (select(ProposalLine.job_id, ProposalLine.decision, func.count())
+                 .where(ProposalLine.job_id.in_(job_ids)).group_by(ProposalLine.job_id, ProposalLine.decision))
+        for job_id, decision, n in session.execute(query):
+            counts[job_id]["wait" if decision == "none" else decision] += n
+            counts[job_id]["total"] += n
+    return counts
+
+
+def list_lines(session: Session, job_id: int, action: str | None = None, decision: str | None = None,
+               municipality: str | None = None, household_id: str | None = None,
+               limit: int = 100, offset: int = 0) -> tuple[list[ProposalLine], int]:
+    get_job(session, job_id)
+    query = select(ProposalLine).where(ProposalLine.job_id == job_id)
+    for column, value in ((ProposalLine.action, action), (ProposalLine.decision, decision),
+                          (ProposalLine.municipality_code, municipality), (ProposalLine.household_id, household_id)):
+        if value is not None:
+            query = query.where(column == value)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return list(session.scalars(query.order_by(ProposalLine.id).limit(limit).offset(offset))), total
+
+
+# --- the engine's view of the database --------------------------------------------------------
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a job solves, and how each household stood when it was read."""
+
+    instance: engine.Instance
+    params: engine.Params
+    household_state: dict[str, tuple[str, str | None]]
+    period_id: int
+    """The quota period whose figures the instance has."""
+
+
+def snapshot(session: Session, job: Job) -> Snapshot:
+    """The engine instance for ``job``, read in one transaction (see the module docstring)."""
+    params = engine_params(job.as_of, job.params)
+    period = current_period(session)
+    states = quota_states(session, period)
+    municipalities = tuple(
+        engine.Municipality(code=m.code, name=m.name, province=m.province, lat=m.lat, lon=m.lon,
+                            quota_remaining=states[m.code].persons.remaining if m.code in states else 0,
+                            amv_quota_remaining=states[m.code].amv.remaining if m.code in states else 0)
+        for m in session.scalars(select(Municipality).order_by(Municipality.code)))
+    locations = tuple(engine.Location(location_id=loc.location_id, name=loc.name, lat=loc.lat, lon=loc.lon)
+                      for loc in session.scalars(select(Location).order_by(Location.location_id)))
+    households, household_state = [], {}
+    for h in session.scalars(select(Household).where(Household.state.in_(("waiting", "coupled"))).order_by(Household.household_id)):
+        coupled = h.state == "coupled"
+        households.append(engine.Household(
+            household_id=h.household_id, size=h.size, location_id=h.location_id, permit_date=h.permit_date,
+            coupled_to=h.municipality_code if coupled else None, coupling_date=h.coupling_date if coupled else None,
+            amv=h.amv, needs_accessible=h.needs_accessible, expected_extra=h.expected_extra,
+            tie_municipality=h.tie_municipality, document_ready=h.document_ready))
+        household_state[h.household_id] = (h.state, h.municipality_code)
+    homes = list(session.scalars(select(Home).where(Home.status == "open").order_by(Home.id)))
+    taken = occupied(session, [home.id for home in homes])
+    dwellings = []
+    for home in homes:
+        left = home.capacity - taken.get(home.id, 0)
+        if left < 1 or (home.kind == "regular" and taken.get(home.id, 0)):
+            continue
+        dwellings.append(engine.Dwelling(
+            dwelling_id=str(home.id), municipality=home.municipality_code, kind=engine.DwellingKind(home.kind),
+            capacity=left, available_from=home.available_from,
+            min_occupancy=min(home.min_occupancy, left) if home.kind == "regular" else 1, accessible=home.accessible))
+    dwelling_ids = {d.dwelling_id for d in dwellings}
+    bans = set()
+    for ban in session.scalars(select(Ban).where(Ban.household_id.in_(select(Household.household_id).where(
+            Household.state.in_(("waiting", "coupled")))))):
+        if ban.municipality_code is not None:
+            bans.add(engine.Ban(ban.household_id, municipality=ban.municipality_code))
+        elif str(ban.home_id) in dwelling_ids:
+            bans.add(engine.Ban(ban.household_id, dwelling_id=str(ban.home_id)))
+    previous = []
+    last = session.scalar(select(Job.id).where(Job.status == "done").order_by(Job.id.desc()).limit(1))
+    if last is not None:
+        for line in session.scalars(select(ProposalLine).where(ProposalLine.job_id == last,
+                                                               ProposalLine.household_id.in_(list(household_state)))):
+            dwelling = str(line.home_id) if line.home_id is not None else None
+            if dwelling is not None and dwelling not in dwelling_ids:
+                continue
+            previous.append(engine.PreviousRow(line.household_id, engine.Action(line.action), line.municipality_code, dwelling))
+    instance = engine.Instance(
+        municipalities=municipalities, locations=locations, households=tuple(households), dwellings=tuple(dwellings),
+        bans=tuple(sorted(bans, key=lambda b: (b.household_id, b.municipality or "", b.dwelling_id or ""))),
+        previous=tuple(previous), name=f"job-{job.id}")
+    return Snapshot(instance, params, household_state, period.id)
+
+
+def store_result(session: Session, job_id: int, worker: str, snap: Snapshot, result: dict[str, Any]) -> bool:
+    """Save a finished job's lines and summary, if the job is still running under ``worker``
+    (a job that was meanwhile failed as abandoned keeps that verdict)."""
+    claimed = session.execute(update(Job).where(Job.id == job_id, Job.status == "running", Job.worker == worker)
+                              .values(status="done", finished_at=utcnow(), summary=result["summary"], error=None,
+                                      period_id=snap.period_id))
+    if claimed.rowcount != 1:
+        session.rollback()
+        return False
+    lines = []
+    for row in result["rows"]:
+        state, municipality = snap.household_state[row["household_id"]]
+        lines.append({
+            "job_id": job_id, "household_id": row["household_id"], "action": row["action"],
+            "municipality_code": row["municipality"] or None,
+            "home_id": int(row["dwelling_id"]) if row["dwelling_id"] else None,
+            "persons": int(row["persons"]), "km": float(row["km"]) if row["km"] != "" else None,
+            "overdue_days": int(row["overdue_days"]), "moves": int(row["moves"]), "reason": row["reason"],
+            "reason_kind": row.get("reason_kind"), "was_state": state, "was_municipality": municipality,
+            "decision": "none" if row["action"] == "wait" else "pending",
+        })
+    if lines:
+        session.execute(insert(ProposalLine), lines)
+    summary = result["summary"]
+    audit.record(session, WORKER, "proposal.done", "job", job_id, status=summary.get("status"),
+                 levels=summary.get("levels"), lines=len(lines))
+    session.commit()
+    return True
+
+
+def fail_job(session: Session, job_id: int, worker: str | None, message: str) -> bool:
+    """Mark a running job failed (only if still running, and under ``worker`` when given)."""
+    query = update(Job).where(Job.id == job_id, Job.status == "running")
+    if worker is not None:
+        query = query.where(Job.worker == worker)
+    done = session.execute(query.values(status="failed", finished_at=utcnow(), error=message[:4000]))
+    if done.rowcount != 1:
+        session.rollback()
+        return False
+    audit.record(session, WORKER, "proposal.failed", "job", job_id, error=message[:500])
+    session.commit()
+    return True
+
+
+# --- deciding ---------------------------------------------------------------------------------
+
+def _line(session: Session, job_id: int, line_id: int) -> tuple[Job, ProposalLine]:
+    job = get_job(session, job_id)
+    line = session.get(ProposalLine, line_id, with_for_update=True)
+    if line is None or line.job_id != job_id:
+        raise NotFound(f"no line {line_id} in proposal job {job_id}")
+    return job, line
+
+
+def decide(session: Session, actor: Actor, job_id: int, line_id: int, data: DecisionIn) -> ProposalLine:
+    """Accept or refuse one line; see the module docstring."""
+    job, line = _line(session, job_id, line_id)
+    wanted = "accepted" if data.decision == "accept" else "refused"
+    if line.decision == "none":
+        raise Conflict(f"line {line.id} proposes that household {line.household_id} waits; there is nothing to {data.decision}")
+    if line.decision == wanted:
+        return line
+    if line.decision != "pending":
+        raise Conflict(f"line {line.id} is already {line.decision}")
+    day = data.date or dt.date.today()
+    if wanted == "accepted":
+        _accept(session, actor, job, line, day, data.reason)
+    else:
+        _refuse(session, actor, job, line, data)
+    line.decision = wanted
+    line.decided_at = utcnow()
+    line.decided_by = actor.token_id
+    line.decision_reason = data.reason
+    line.decision_date = day if wanted == "accepted" else None
+    session.commit()
+    return line
+
+
+def _accept(session: Session, actor: Actor, job: Job, line: ProposalLine, day: dt.date, note: str | None) -> None:
+    household = session.get(Household, line.household_id, with_for_update=True)
+    if household is None or (household.state, household.municipality_code) != (line.was_state, line.was_municipality):
+        now = f"{household.state} ({household.municipality_code})" if household and household.municipality_code else (household.state if household else "gone")
+        raise Conflict(f"household {line.household_id} has changed since proposal job {job.id} read it (now {now}); "
+                       "ask for a new proposal")
+    if day < household.permit_date or (household.coupling_date and day < household.coupling_date):
+        raise Invalid([FieldError(("body", "date"), "must not be before the household's permit or coupling date")])
+    if line.action == "couple":
+        household.state = "coupled"
+        household.municipality_code = line.municipality_code
+        household.coupling_date = day
+        audit.record(session, actor, "line.accept", "line", line.id, job=job.id, household=household.household_id,
+                     proposed="couple", municipality=line.municipality_code, date=day, note=note)
+    else:
+        home = session.get(Home, line.home_id, with_for_update=True)
+        if home is None or home.status != "open":
+            raise Conflict(f"home {line.home_id} is {home.status if home else 'gone'}; ask for a new proposal")
+        taken = occupied(session, [home.id]).get(home.id, 0)
+        if (home.kind == "regular" and taken) or taken + household.size > home.capacity:
+            raise Conflict(f"home {home.id} has no room left for {household.size} persons ({taken} of {home.capacity} taken)")
+        period = period_for(session, day) or current_period(session)
+        if household.state != "coupled":
+            household.coupling_date = day
+        household.state = "housed"
+        household.municipality_code = home.municipality_code
+        household.home_id = home.id
+        household.housed_date = day
+        household.housed_period_id = period.id
+        if home.kind == "regular" or taken + household.size >= home.capacity:
+            home.status = "allocated"
+            home.updated_at = utcnow()
+        audit.record(session, actor, "line.accept", "line", line.id, job=job.id, household=household.household_id,
+                     proposed="house", home=home.id, municipality=home.municipality_code, date=day, note=note)
+    household.updated_at = utcnow()
+
+
+def _refuse(session: Session, actor: Actor, job: Job, line: ProposalLine, data: DecisionIn) -> None:
+    scope = data.ban or ("home" if line.action == "house" else "municipality")
+    if scope == "home" and line.home_id is None:
+        raise Invalid([FieldError(("body", "ban"), "a couple line has no home to ban; use municipality")])
+    ban = Ban(household_id=line.household_id, line_id=line.id, reason=data.reason, created_by=actor.token_id,
+              home_id=line.home_id if scope == "home" else None,
+              municipality_code=line.municipality_code if scope == "municipality" else None)
+    session.add(ban)
+    audit.record(session, actor, "line.refuse", "line", line.id, job=job.id, household=line.household_id,
+                 proposed=line.action, ban=scope, home=ban.home_id, municipality=ban.municipality_code, reason=data.reason)
+
+
+def list_bans(session: Session, household_id: str | None = None, limit: int = 100, offset: int = 0) -> tuple[list[Ban], int]:
+    query = select(Ban)
+    if household_id is not None:
+        query = query.where(Ban.household_id == household_id)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return list(session.scalars(query.order_by(Ban.id).limit(limit).offset(offset))), total
+
+
+# --- export -----------------------------------------------------------------------------------
+
+def _export_rows(session: Session, job_id: int) -> tuple[Job, list[list[object]]]:
+    job = get_job(session, job_id)
+    if job.status != "done":
+        raise Conflict(f"proposal job {job.id} is {job.status}; it can be exported when done")
+    rows = []
+    for line in session.scalars(select(ProposalLine).where(ProposalLine.job_id == job_id).order_by(ProposalLine.id)):
+        rows.append([line.id, line.household_id, line.action, line.municipality_code or "",
+                     "" if line.home_id is None else line.home_id, line.persons,
+                     "" if line.km is None else f"{line.km:.1f}", line.overdue_days, line.moves, line.reason,
+                     line.reason_kind or "", line.decision, line.decision_reason or "",
+                     line.decision_date.isoformat() if line.decision_date else ""])
+    return job, rows
+
+
+def export_csv(session: Session, job_id: int) -> bytes:
+    """``proposal.csv`` (spec §6, ``dwelling_id`` being the home id) with the decisions."""
+    _, rows = _export_rows(session, job_id)
+    return write_csv(EXPORT_HEADER, rows)
+
+
+def export_xlsx(session: Session, job_id: int) -> bytes:
+    """The same as :func:`export_csv` as a workbook, with a second sheet for the summary."""
+    from openpyxl import Workbook
+
+    job, rows = _export_rows(session, job_id)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("proposal")
+    sheet.append(EXPORT_HEADER)
+    for row in rows:
+        sheet.append(row)
+    info = book.create_sheet("summary")
+    summary = job.summary or {}
+    info.append(["job", job.id])
+    info.append(["as_of", job.as_of.isoformat()])
+    for key in ("status", "solver", "runtime_s", "bound", "gap"):
+        info.append([key, summary.get(key)])
+    for key, value in (summary.get("levels") or {}).items():
+        info.append([f"level {key}", value])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

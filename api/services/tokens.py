@@ -1,0 +1,98 @@
+"""Bearer tokens: created and revoked with ``matcher token``, stored as SHA-256 hashes.
+
+A token is 32 random bytes (``mt_`` + URL-safe base64), so a fast hash is enough: there is
+nothing to guess from it, unlike a password.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api import audit
+from api.models import Municipality, Token, utcnow
+from api.services.errors import CLI, Actor, Conflict, FieldError, Invalid, NotFound
+
+ROLES = ("coa", "municipality")
+PREFIX = "mt_"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewToken:
+    """A token just made: ``secret`` is shown once and stored nowhere."""
+
+    token: Token
+    secret: str
+
+
+def create_token(session: Session, role: str, municipality: str | None = None, label: str | None = None,
+                 actor: Actor = CLI) -> NewToken:
+    """Make a token for ``role`` (``coa`` or ``municipality``, the latter bound to one CBS code)."""
+    errors = []
+    if role not in ROLES:
+        errors.append(FieldError(("role",), f"unknown role {role!r}; expected coa or municipality"))
+    elif role == "municipality" and municipality is None:
+        errors.append(FieldError(("municipality",), "a municipality token needs --municipality GMxxxx"))
+    elif role == "coa" and municipality is not None:
+        errors.append(FieldError(("municipality",), "a coa token is not bound to a municipality"))
+    if municipality is not None and session.get(Municipality, municipality) is None:
+        errors.append(FieldError(("municipality",), f"unknown municipality {municipality!r}"))
+    if errors:
+        raise Invalid(errors)
+    secret = PREFIX + secrets.token_urlsafe(32)
+    token = Token(label=(label or (municipality if role == "municipality" else "coa"))[:100],
+                  token_hash=hash_token(secret), prefix=secret[:10], role=role, municipality_code=municipality)
+    session.add(token)
+    session.flush()
+    audit.record(session, actor, "token.create", "token", token.id, role=role, municipality=municipality,
+                 label=token.label)
+    session.commit()
+    return NewToken(token, secret)
+
+
+def revoke_token(session: Session, token_id: int, actor: Actor = CLI) -> Token:
+    """Revoke a token; revoking it again changes nothing."""
+    token = session.get(Token, token_id)
+    if token is None:
+        raise NotFound(f"no token {token_id}")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        audit.record(session, actor, "token.revoke", "token", token.id)
+        session.commit()
+    return token
+
+
+def list_tokens(session: Session) -> list[Token]:
+    return list(session.scalars(select(Token).order_by(Token.id)))
+
+
+def authenticate(session: Session, secret: str) -> Actor | None:
+    """The actor behind a bearer token, or ``None`` for an unknown or revoked one."""
+    if not secret.startswith(PREFIX) or len(secret) > 200:
+        return None
+    token = session.scalar(select(Token).where(Token.token_hash == hash_token(secret)))
+    if token is None or token.revoked_at is not None:
+        return None
+    return Actor(token.id, token.label, token.role, token.municipality_code)
+
+
+def find_token(session: Session, key: str) -> Token:
+    """A token by id or by its shown prefix (``mt_xxxxxxx``)."""
+    if key.isdigit():
+        token = session.get(Token, int(key))
+    else:
+        matches = list(session.scalars(select(Token).where(Token.prefix == key[:10])))
+        if len(matches) > 1:
+            raise Conflict(f"prefix {key!r} matches {len(matches)} tokens; use the id")
+        token = matches[0] if matches else None
+    if token is None:
+        raise NotFound(f"no token {key!r}")
+    return token

@@ -1,0 +1,268 @@
+"""The proposal worker: claims queued jobs, runs the engine, stores the result.
+
+Claiming is a row-level state transition in its own short transaction::
+
+    queued --claim--> running --store_result--> done
+                              \\--fail_job-----> failed
+
+On PostgreSQL the candidate is read ``FOR UPDATE SKIP LOCKED`` (two workers never wait on or
+take the same job); on SQLite, whose transactions here are ``BEGIN IMMEDIATE``, the
+conditional ``UPDATE ... WHERE status = 'queued'`` alone decides.  Either way only one worker
+gets ``rowcount == 1``.
+
+A running job carries its worker's ``host:pid:uuid`` and a heartbeat.  When a worker starts, and
+then every minute, it fails the running jobs whose worker is gone: on this host, a process that
+no longer exists (or is a zombie, or is this very process under a new uuid after a restart);
+anywhere, a heartbeat older than ``stale_after``.  So a job cut off by a crash or ``kill -9`` is
+reported failed with the reason, never left running.  A graceful stop puts the running job back
+in the queue instead.  Nothing a job does touches decided lines: it only adds its own lines, in
+one transaction, when it is done.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from api import audit
+from api.config import Settings
+from api.models import Job, utcnow
+from api.services import proposals
+from api.services.errors import WORKER, ServiceError
+from api.solve import EngineFailure, run, start_child
+
+log = logging.getLogger("api.worker")
+
+HOST = socket.gethostname()
+_PROCESS_TOKEN = uuid.uuid4().hex[:12]
+_RUNNING: set[int] = set()
+"""Jobs this process is running right now; a job claimed by this process but not in here was
+lost (its worker thread died between claim and result) and is failed by :func:`recover`."""
+
+
+def worker_id() -> str:
+    """``host:pid:uuid`` of this process: the same for every worker object in it, and new when
+    the server restarts, even under a reused pid."""
+    return f"{HOST}:{os.getpid()}:{_PROCESS_TOKEN}"
+
+
+def claim_next(session: Session, worker: str) -> int | None:
+    """Claim the oldest queued job for ``worker``; its id, or ``None`` if there is none."""
+    candidate = session.scalar(select(Job.id).where(Job.status == "queued").order_by(Job.id).limit(1)
+                               .with_for_update(skip_locked=True))
+    if candidate is None:
+        session.rollback()
+        return None
+    now = utcnow()
+    claimed = session.execute(update(Job).where(Job.id == candidate, Job.status == "queued")
+                              .values(status="running", worker=worker, started_at=now, heartbeat_at=now))
+    if claimed.rowcount != 1:
+        session.rollback()
+        return None
+    session.commit()
+    return candidate
+
+
+def _process_gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except (OSError, IndexError):
+        return False
+
+
+def _abandoned(worker: str | None, heartbeat: object, me: str, stale_after: float) -> str | None:
+    """Why a running job's worker is gone, or ``None`` if it may still be working."""
+    if worker is None:
+        return "it has no worker"
+    host, _, rest = worker.partition(":")
+    pid_text, _, _ = rest.partition(":")
+    if host == HOST and pid_text.isdigit():
+        pid = int(pid_text)
+        if pid == os.getpid() and worker != me:
+            return f"its worker process {pid} was restarted"
+        if pid != os.getpid() and _process_gone(pid):
+            return f"its worker process {pid} on {host} is gone"
+    if heartbeat is None or (utcnow() - heartbeat).total_seconds() > stale_after:
+        return f"its worker {worker} sent no heartbeat for over {stale_after:g} s"
+    return None
+
+
+def recover(session: Session, me: str, stale_after: float) -> list[int]:
+    """Fail the running jobs whose worker is gone; their ids."""
+    failed = []
+    for job in session.scalars(select(Job).where(Job.status == "running")).all():
+        if job.worker == me:
+            why = None if job.id in _RUNNING else "this server lost track of it"
+        else:
+            why = _abandoned(job.worker, job.heartbeat_at, me, stale_after)
+        if why is None:
+            continue
+        message = (f"interrupted: the server running this job stopped before it finished ({why}); "
+                   "nothing of this job was stored and no decision was lost; ask for a new proposal")
+        if proposals.fail_job(session, job.id, job.worker, message):
+            log.warning("proposal job %s failed: %s", job.id, why)
+            failed.append(job.id)
+    session.rollback()
+    return failed
+
+
+class Worker:
+    """The job runner.  :meth:`start` runs it in a daemon thread; tests call :meth:`run_once`."""
+
+    def __init__(self, sessions: sessionmaker[Session], settings: Settings):
+        self.sessions = sessions
+        self.settings = settings
+        self.id = worker_id()
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._last_recovery = 0.0
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.recover()
+        self._thread = threading.Thread(target=self._loop, name="matcher-worker", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def wake(self) -> None:
+        """A job was queued: look now rather than at the next poll."""
+        self._wake.set()
+
+    def recover(self) -> list[int]:
+        self._last_recovery = time.monotonic()
+        with self.sessions() as session:
+            return recover(session, self.id, self.settings.stale_after)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                if time.monotonic() - self._last_recovery > 60:
+                    self.recover()
+                if self.run_once() is None:
+                    self._wake.wait(self.settings.poll_interval)
+                    self._wake.clear()
+            except Exception:  # a database hiccup must not end the worker
+                log.exception("proposal worker: unexpected error; retrying")
+                self._stop.wait(self.settings.poll_interval)
+
+    # --- one job -----------------------------------------------------------------------------
+
+    def run_once(self) -> int | None:
+        """Claim and run one queued job; its id, or ``None`` when the queue is empty."""
+        with self.sessions() as session:
+            job_id = claim_next(session, self.id)
+        if job_id is None:
+            return None
+        log.info("proposal job %s: claimed by %s", job_id, self.id)
+        _RUNNING.add(job_id)
+        try:
+            self._run(job_id)
+        finally:
+            _RUNNING.discard(job_id)
+        return job_id
+
+    def _run(self, job_id: int) -> None:
+        try:
+            with self.sessions() as session:
+                job = session.get(Job, job_id)
+                snap = proposals.snapshot(session, job)
+                solver, time_limit = job.solver, job.time_limit
+                session.rollback()
+            outcome, value = self._solve(job_id, snap, solver, time_limit)
+        except (ServiceError, ValueError) as exc:
+            outcome, value = "failed", f"the database does not make a valid instance: {exc}"
+        except Exception as exc:  # noqa: BLE001 - reported on the job, not swallowed
+            log.exception("proposal job %s crashed", job_id)
+            outcome, value = "failed", f"the worker crashed: {type(exc).__name__}: {exc}"
+        try:
+            with self.sessions() as session:
+                if outcome == "ok":
+                    stored = proposals.store_result(session, job_id, self.id, snap, value)
+                    log.info("proposal job %s: %s", job_id, "done" if stored else "result dropped (job no longer ours)")
+                elif outcome == "requeue":
+                    self._requeue(session, job_id)
+                else:
+                    proposals.fail_job(session, job_id, self.id, value)
+                    log.warning("proposal job %s failed: %s", job_id, value.splitlines()[0] if value else "")
+        except Exception as exc:  # storing failed (say, the database went away): report it on the job
+            log.exception("proposal job %s: could not store the outcome", job_id)
+            with self.sessions() as session:
+                proposals.fail_job(session, job_id, self.id, f"the result could not be stored: {type(exc).__name__}: {exc}")
+
+    def _solve(self, job_id: int, snap: proposals.Snapshot, solver: str, time_limit: float) -> tuple[str, object]:
+        if not self.settings.solve_in_subprocess:
+            try:
+                return "ok", run(snap.instance, snap.params, solver, time_limit)
+            except EngineFailure as exc:
+                return "failed", str(exc)
+        process, connection = start_child(snap.instance, snap.params, solver, time_limit)
+        deadline = time.monotonic() + 2 * time_limit + 120
+        try:
+            while True:
+                if connection.poll(self.settings.heartbeat_interval):
+                    try:
+                        return connection.recv()
+                    except EOFError:
+                        process.join(5)
+                        return "failed", f"the solver process died (exit code {process.exitcode})"
+                self._heartbeat(job_id)
+                if self._stop.is_set():
+                    return "requeue", None
+                if time.monotonic() > deadline:
+                    return "failed", f"the solver did not finish within {2 * time_limit + 120:.0f} s and was stopped"
+                if not process.is_alive() and not connection.poll(0):
+                    return "failed", f"the solver process died (exit code {process.exitcode})"
+        finally:
+            if process.is_alive():
+                process.kill()
+            process.join(5)
+            connection.close()
+
+    def _heartbeat(self, job_id: int) -> None:
+        with self.sessions() as session:
+            session.execute(update(Job).where(Job.id == job_id, Job.worker == self.id).values(heartbeat_at=utcnow()))
+            session.commit()
+
+    def _requeue(self, session: Session, job_id: int) -> None:
+        done = session.execute(update(Job).where(Job.id == job_id, Job.status == "running", Job.worker == self.id)
+                               .values(status="queued", worker=None, started_at=None, heartbeat_at=None))
+        if done.rowcount == 1:
+            audit.record(session, WORKER, "proposal.requeue", "job", job_id, why="the server stopped while the job ran")
+            session.commit()
+
+
+def run_pending(sessions: sessionmaker[Session], settings: Settings, limit: int = 100,
+                on_job: Callable[[int], None] | None = None) -> list[int]:
+    """Run queued jobs in this thread until the queue is empty (tests, scripts); their ids."""
+    worker = Worker(sessions, settings)
+    ran = []
+    while len(ran) < limit:
+        job_id = worker.run_once()
+        if job_id is None:
+            break
+        ran.append(job_id)
+        if on_job:
+            on_job(job_id)
+    return ran

@@ -1,0 +1,294 @@
+"""Load benchmark of the service: N municipalities at once submitting homes (``POST /api/v1/homes``).
+
+``python -m benchmarks.load_homes --database-url postgresql://postgres@127.0.0.1:5432/test``
+
+What it does, and nothing else:
+
+1. makes a private PostgreSQL schema (``bench_homes_<random>``, dropped at the end), migrates and
+   seeds it, and makes one municipality token for each of the first N municipalities (by code);
+2. starts ``matcher serve --port 0 --no-access-log`` on 127.0.0.1 (loopback only) and waits for
+   ``/health``;
+3. runs N clients at once, one per municipality, each on its own keep-alive connection and
+   sending its requests one after the other (a closed loop): a new home with a fresh reference,
+   and every ``retry_every``-th request the previous one again (a retry, which must answer 200
+   with the same home and create nothing);
+4. stops after ``N x per_municipality`` requests or ``--max-seconds``, whichever comes first;
+5. checks in the database that every reference made exactly one home; writes requests per second,
+   p50/p90/p99/max latency and errors to ``benchmarks/results/load_homes.md`` (and prints them).
+
+The client is a minimal HTTP/1.1 writer/reader on asyncio streams, so that on a 2-core machine the
+load generator takes as little CPU as possible from the server it measures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results" / "load_homes.md"
+GOAL = {"rps": 200.0, "p99_ms": 200.0, "errors": 0}
+
+
+@dataclass
+class Tally:
+    latencies: list[float] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    retries_ok: int = 0
+    retries_bad: int = 0
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection to the server."""
+
+    def __init__(self, host: str, port: int, token: str):
+        self.host, self.port, self.token = host, port, token
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(self, method: str, path: str, body: dict) -> tuple[int, dict]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        payload = json.dumps(body).encode()
+        head = (f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nAuthorization: Bearer {self.token}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n").encode()
+        self.writer.write(head + payload)
+        await self.writer.drain()
+        status_line = await self.reader.readline()
+        if not status_line:
+            raise ConnectionError("the server closed the connection")
+        status = int(status_line.split()[1])
+        length = 0
+        while True:
+            line = await self.reader.readline()
+            if line in (b"\r\n", b""):
+                break
+            name, _, value = line.decode("latin-1").partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+        data = await self.reader.readexactly(length) if length else b""
+        return status, json.loads(data) if data else {}
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            try:
+                await self.writer.wait_closed()
+            except OSError:
+                pass
+
+
+def home_body(code: str, prefix: str, n: int) -> dict:
+    return {"reference": f"{code}-{prefix}-{n}", "kind": ("regular", "shared", "temporary")[n % 3],
+            "capacity": 1 + n % 6, "accessible": n % 7 == 0, "available_from": "2023-07-01"}
+
+
+async def municipality(code: str, prefix: str, token: str, host: str, port: int, requests: int, retry_every: int,
+                       deadline: float, tally: Tally) -> None:
+    connection = Connection(host, port, token)
+    last: tuple[dict, int] | None = None
+    try:
+        for n in range(requests):
+            if time.monotonic() > deadline:
+                break
+            retry = bool(retry_every) and last is not None and n % retry_every == retry_every - 1
+            body = last[0] if retry else home_body(code, prefix, n)
+            start = time.perf_counter()
+            try:
+                status, answer = await connection.request("POST", "/api/v1/homes", body)
+            except (OSError, ConnectionError, asyncio.IncompleteReadError, ValueError) as exc:
+                tally.errors.append(f"{code}: {type(exc).__name__}: {exc}")
+                await connection.close()
+                connection = Connection(host, port, token)
+                continue
+            tally.latencies.append(time.perf_counter() - start)
+            tally.statuses[status] = tally.statuses.get(status, 0) + 1
+            if retry:
+                if status == 200 and answer.get("id") == last[1]:
+                    tally.retries_ok += 1
+                else:
+                    tally.retries_bad += 1
+                    tally.errors.append(f"{code}: retry answered {status} {answer}")
+            elif status == 201:
+                last = (body, answer["id"])
+            else:
+                tally.errors.append(f"{code}: {status} {str(answer)[:200]}")
+    finally:
+        await connection.close()
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
+
+
+def start_server(env: dict[str, str], workers: int) -> tuple[subprocess.Popen, str]:
+    matcher = shutil.which("matcher", path=str(Path(sys.executable).parent)) or "matcher"
+    process = subprocess.Popen([matcher, "serve", "--host", "127.0.0.1", "--port", "0", "--no-access-log",
+                                "--workers", str(workers)], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    for line in process.stdout:
+        if "listening on " in line:
+            return process, line.split("listening on ")[1].split()[0]
+    raise RuntimeError("matcher serve stopped before listening")
+
+
+def wait_healthy(url: str, timeout: float = 60) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.load_homes", description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"))
+    parser.add_argument("--municipalities", type=int, default=50)
+    parser.add_argument("--per-municipality", type=int, default=60, help="requests per municipality (default 60)")
+    parser.add_argument("--retry-every", type=int, default=10, help="every n-th request repeats the previous one (0: never)")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
+    parser.add_argument("--warmup", type=int, default=2, help="unmeasured requests per municipality first")
+    parser.add_argument("--max-seconds", type=float, default=120.0)
+    parser.add_argument("--results", type=Path, default=RESULTS, help="markdown file to write ('-' to only print)")
+    args = parser.parse_args(argv)
+
+    from sqlalchemy import func, select, text
+
+    from api.config import Settings
+    from api.db import describe, make_engine, session_factory
+    from api.models import Home, Municipality
+    from api.services import tokens
+    from api.services.bootstrap import prepare
+
+    schema = f"bench_homes_{uuid.uuid4().hex[:10]}"
+    settings = Settings(database_url=args.database_url, db_schema=schema if "postgres" in args.database_url else None)
+    engine = make_engine(settings)
+    process = None
+    try:
+        prepare(engine)
+        sessions = session_factory(engine)
+        with sessions() as session:
+            codes = list(session.scalars(select(Municipality.code).order_by(Municipality.code).limit(args.municipalities)))
+            secrets = {code: tokens.create_token(session, "municipality", code, label="bench").secret for code in codes}
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "MATCHER_"))}
+        env.update(DATABASE_URL=args.database_url, MATCHER_WORKER="0")
+        if settings.db_schema:
+            env["MATCHER_DB_SCHEMA"] = settings.db_schema
+        process, url = start_server(env, args.workers)
+        parts = urlsplit(url)
+        assert parts.hostname in ("127.0.0.1", "localhost", "::1"), f"loopback only, not {url}"
+        wait_healthy(url)
+
+        async def run(requests: int, prefix: str, tally: Tally) -> float:
+            deadline = time.monotonic() + args.max_seconds
+            started = time.perf_counter()
+            await asyncio.gather(*(municipality(code, prefix, secrets[code], parts.hostname, parts.port, requests,
+                                                args.retry_every, deadline, tally) for code in codes))
+            return time.perf_counter() - started
+
+        asyncio.run(run(args.warmup, "warmup", Tally()))  # connections, caches, first-query plans
+        load_before = os.getloadavg()
+        tally = Tally()
+        elapsed = asyncio.run(run(args.per_municipality, "bench", tally))
+        load_after = os.getloadavg()
+        with sessions() as session:
+            homes = session.scalar(select(func.count()).select_from(Home).where(Home.reference.like("%-bench-%")))
+            duplicates = session.execute(text("SELECT count(*) FROM (SELECT municipality_code, reference FROM homes "
+                                              "GROUP BY 1, 2 HAVING count(*) > 1) d")).scalar()
+        created = tally.statuses.get(201, 0)
+        done = len(tally.latencies)
+        rps = done / elapsed if elapsed else 0.0
+        p = {q: 1000 * percentile(tally.latencies, q) for q in (50, 90, 99, 100)} if tally.latencies else {}
+        errors = len(tally.errors) + (homes != created) + duplicates
+        result = {
+            "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "command": "python -m benchmarks.load_homes " + " ".join(argv if argv is not None else sys.argv[1:]),
+            "database": describe(engine) + (f" (schema {schema})" if settings.db_schema else ""),
+            "server": f"matcher serve --workers {args.workers} --no-access-log (uvicorn, sync routes, SQLAlchemy pool 10+20)",
+            "municipalities": len(codes), "requests": done, "seconds": round(elapsed, 2), "rps": round(rps, 1),
+            "p50_ms": round(p.get(50, 0), 1), "p90_ms": round(p.get(90, 0), 1), "p99_ms": round(p.get(99, 0), 1),
+            "max_ms": round(p.get(100, 0), 1), "mean_ms": round(1000 * statistics.fmean(tally.latencies), 1) if done else 0,
+            "statuses": dict(sorted(tally.statuses.items())), "retries_ok": tally.retries_ok,
+            "homes_created": created, "homes_in_db": homes, "duplicate_references": duplicates, "errors": errors,
+            "machine": f"{os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}, "
+                       f"load average {load_before[0]:.2f} before / {load_after[0]:.2f} after",
+        }
+        result["goal_met"] = (rps >= GOAL["rps"] and p.get(99, 1e9) < GOAL["p99_ms"] and errors == 0)
+        print(json.dumps(result, indent=2))
+        for line in tally.errors[:10]:
+            print("error:", line, file=sys.stderr)
+        if str(args.results) != "-":
+            write_markdown(args.results, result)
+        return 0 if errors == 0 else 1
+    finally:
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if settings.db_schema:
+            with engine.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        engine.dispose()
+
+
+def write_markdown(path: Path, r: dict) -> None:
+    """Add this run at the top of the results file (newest first), keeping earlier runs."""
+    header = ("# Load benchmark: municipalities submitting homes\n\n"
+              "Written by `python -m benchmarks.load_homes` (see its docstring for what it does). Goal: "
+              f"at least {GOAL['rps']:.0f} requests/s, p99 below {GOAL['p99_ms']:.0f} ms, no errors, with 50 "
+              "municipalities at once on PostgreSQL over loopback. A benchmark, not a test: the machine is shared, "
+              "so the load average is recorded with each run.\n\n"
+              "What limits it here: the server, PostgreSQL and this load generator share 2 cores. A py-spy profile "
+              "(`--gil`) of one server process under this load puts about 80% of the time holding the GIL in the event "
+              "loop thread, in FastAPI's request machinery (dependency solving, thread-pool hand-offs, validation and "
+              "serialisation), and under 20% in the route and SQLAlchemy; each request is 4 statements (token, "
+              "existing reference, insert home, insert audit event) and a commit. More server processes "
+              "(`--workers`) add throughput but, with keep-alive connections spread unevenly over the processes, "
+              "widen the tail. Every run so far: zero errors, every retry answered with the same home, no duplicate "
+              "reference.\n\n")
+    run = (f"## {r['when']}\n\n"
+           f"```\n{r['command']}\n```\n\n"
+           f"| measure | value |\n|---|---|\n"
+           f"| database | {r['database']} |\n| server | {r['server']} |\n| machine | {r['machine']} |\n"
+           f"| municipalities at once | {r['municipalities']} |\n| requests measured | {r['requests']} in {r['seconds']} s |\n"
+           f"| **requests per second** | **{r['rps']}** |\n"
+           f"| latency p50 / p90 / **p99** / max | {r['p50_ms']} / {r['p90_ms']} / **{r['p99_ms']}** / {r['max_ms']} ms |\n"
+           f"| statuses | {', '.join(f'{k}: {v}' for k, v in r['statuses'].items())} |\n"
+           f"| retries answered 200 with the same home | {r['retries_ok']} |\n"
+           f"| homes created / in the database / duplicate references | {r['homes_created']} / {r['homes_in_db']} / {r['duplicate_references']} |\n"
+           f"| **errors** | **{r['errors']}** |\n| goal met | {'yes' if r['goal_met'] else 'no'} |\n\n")
+    earlier = ""
+    if path.exists():
+        text = path.read_text(encoding="utf-8")
+        marker = text.find("\n## ")
+        earlier = text[marker + 1:] if marker >= 0 else ""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(header + run + earlier, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
