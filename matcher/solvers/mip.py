@@ -49,7 +49,8 @@ class PulpBackend:
         if self.solver_name == "highs":
             return pulp.HiGHS(msg=self.options.log, timeLimit=time_limit, threads=max(1, self.options.workers),
                               random_seed=self.options.seed, mip_rel_gap=0.0)
-        return pulp.PULP_CBC_CMD(msg=self.options.log, timeLimit=time_limit, threads=max(1, self.options.workers),
+        # CBC 2.10 with "-threads 1" sometimes waits 10 s for its thread: pass threads only when > 1.
+        return pulp.PULP_CBC_CMD(msg=self.options.log, timeLimit=time_limit, threads=self.options.workers if self.options.workers > 1 else None,
                                  gapRel=0.0, options=[f"randomSeed {self.options.seed + 1}", f"randomCbcSeed {self.options.seed + 1}"])
 
     def optimise(self, level: int, time_limit: float | None, hint: list[int] | None) -> LevelResult:
