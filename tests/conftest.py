@@ -81,11 +81,6 @@ CBC_STALL = (
     "search waiting 10 s ('Thread 0 used 0 times, waiting to start 10.0'); a level whose time budget "
     "is shorter stops on its time limit unproven, on an instance solved in milliseconds otherwise"
 )
-CBC_PREPROCESSING_INFEASIBLE = (
-    "known bug: CBC stopped by its time limit inside preprocessing prints 'Pre-processing says "
-    "infeasible', PuLP reads status Infeasible, and LexicographicSolver raises LocksInfeasibleError "
-    "on an instance without locks"
-)
 
 
 def xfail_if_cbc_stalled(backend: str, proposal) -> None:
@@ -100,8 +95,7 @@ def known_bugs():
     """The known backend bugs the tests recognise, as a namespace (test modules must not import conftest)."""
     from types import SimpleNamespace
 
-    return SimpleNamespace(xfail_if_cbc_stalled=xfail_if_cbc_stalled,
-                           cbc_preprocessing_infeasible=CBC_PREPROCESSING_INFEASIBLE)
+    return SimpleNamespace(xfail_if_cbc_stalled=xfail_if_cbc_stalled)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -321,14 +321,11 @@ class CpSatBackend:
             return LevelResult(outcome, values, float(solver.best_objective_bound), native)
         return LevelResult(outcome, None, None, native)
 
-    def fix(self, level: int, value: int, exact: bool) -> None:
-        value -= self.f.constants[level]
-        if exact:
-            self.model.add(self.expr[level] == value)
-        elif self.maximise[level]:
-            self.model.add(self.expr[level] >= value)
-        else:
-            self.model.add(self.expr[level] <= value)
+    def add(self, row) -> None:
+        expr = cp_model.LinearExpr.weighted_sum([self.x[v] for v, _ in row.terms], [k for _, k in row.terms])
+        lower = row.lower if row.lower is not None else cp_model.INT_MIN
+        upper = row.upper if row.upper is not None else cp_model.INT_MAX
+        self.model.add_linear_constraint(expr, lower, upper)
 
 
 

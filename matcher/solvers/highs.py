@@ -13,7 +13,7 @@ import highspy
 import numpy as np
 
 from matcher.solvers.base import SolveOptions
-from matcher.solvers.formulation import MAXIMISE, Formulation
+from matcher.solvers.formulation import MAXIMISE, Constraint, Formulation
 from matcher.solvers.lexicographic import LevelResult, LexicographicSolver, Outcome
 
 _INF = highspy.kHighsInf
@@ -89,17 +89,12 @@ class HighspyBackend:
         outcome = Outcome.OPTIMAL if status == highspy.HighsModelStatus.kOptimal else Outcome.FEASIBLE
         return LevelResult(outcome, values, float(info.mip_dual_bound), native)
 
-    def fix(self, level: int, value: int, exact: bool) -> None:
-        value -= self.f.constants[level]
-        cost = self.costs[level]
-        idx = np.nonzero(cost)[0].astype(np.int32)
-        if exact:
-            lower, upper = value, value
-        elif MAXIMISE[level]:
-            lower, upper = value, _INF
-        else:
-            lower, upper = -_INF, value
-        self.highs.addRow(float(lower), float(upper), len(idx), idx, cost[idx])
+    def add(self, row: Constraint) -> None:
+        idx = np.array([v for v, _ in row.terms], dtype=np.int32)
+        coef = np.array([c for _, c in row.terms], dtype=float)
+        lower = -_INF if row.lower is None else float(row.lower)
+        upper = _INF if row.upper is None else float(row.upper)
+        self.highs.addRow(lower, upper, len(idx), idx, coef)
 
 
 class HighspySolver(LexicographicSolver):

@@ -19,7 +19,8 @@ from matcher.models import Proposal, Status
 from matcher.objective import evaluate
 from matcher.rules import Rules
 from matcher.solvers.base import SolveOptions, level_budget
-from matcher.solvers.formulation import LEVELS, MAXIMISE, Formulation, build
+from matcher.solvers.decompose import dense_row, reduce
+from matcher.solvers.formulation import LEVELS, MAXIMISE, Constraint, Formulation, build
 from matcher.solvers.greedy import greedy_assignments
 
 log = logging.getLogger(__name__)
@@ -51,11 +52,18 @@ class Backend(Protocol):
 
     def optimise(self, level: int, time_limit: float | None, hint: list[int] | None) -> LevelResult: ...
 
-    def fix(self, level: int, value: int, exact: bool) -> None: ...
+    def add(self, row: Constraint) -> None:
+        """Add a row (a level fixed, or a component of one) to the loaded programme."""
+        ...
 
 
 class LexicographicSolver:
-    """An exact solver: a backend driven level by level over the aggregated programme."""
+    """An exact solver: a backend driven level by level over the aggregated programme.
+
+    Levels 1–3 are solved on the reduced programme of :mod:`matcher.solvers.decompose` and fixed
+    component by component; level 4 on the whole programme with those rows.  A level the backend
+    cannot finish in time keeps the best solution so far, is fixed as "at least as good", and the
+    solve goes on with the next level."""
 
     name = "lexicographic"
     exact = True
@@ -67,39 +75,65 @@ class LexicographicSolver:
         start = time.perf_counter()
         deadline = None if options.time_limit is None else start + options.time_limit
         formulation = build(rules)
+        reduction = reduce(formulation)
         build_s = time.perf_counter() - start
         try:
             greedy = greedy_assignments(rules)
             hint = formulation.values_from(greedy)
         except LocksInfeasibleError:
             greedy, hint = None, None
-        backend = self.make_backend(formulation, options)
 
         proven = [False] * 4
-        values: list[int] | None = None
+        values: list[int] | None = None  # whole-programme values of the best solution so far
         bound: float | None = None
         natives: list[str] = []
+        fixed_rows: list[Constraint] = []  # levels 1-3, over the whole programme's variables
+        backend = None
         for level in range(4):
             remaining = None if deadline is None else deadline - time.perf_counter()
             if remaining is not None and remaining <= 0.01:
+                natives.append("not started (time limit)")
                 break
-            result = backend.optimise(level, level_budget(level, remaining), values or hint)
+            whole = level == 3
+            if whole:
+                formulation.constraints.extend(fixed_rows)
+                backend = self.make_backend(formulation, options)
+                start_values = values or hint
+            else:
+                if backend is None:
+                    backend = self.make_backend(reduction.sub, options)
+                start_values = reduction.to_sub(values or hint)
+            result = backend.optimise(level, level_budget(level, remaining), start_values)
             natives.append(result.native)
-            if result.outcome is Outcome.INFEASIBLE:
-                if level == 0:
-                    raise LocksInfeasibleError(f"no proposal satisfies every lock together with the hard rules ({self.name}: {result.native})")
-                break
-            if result.values is None:
-                break
-            values = result.values
+            found = result.values
+            if found is not None and not whole:
+                found = reduction.to_full(found)
+            if result.outcome is Outcome.INFEASIBLE and level == 0 and hint is None and not _zero_feasible(formulation):
+                raise LocksInfeasibleError(f"no proposal satisfies every lock together with the hard rules ({self.name}: {result.native})")
+            # Otherwise "infeasible" cannot be true (the greedy proposal, or the last level's
+            # solution, satisfies every row): a backend cut off in its preprocessing says so.
+            exact = result.outcome is Outcome.OPTIMAL and found is not None
+            if found is None:
+                found = values or hint
+                if found is None:
+                    break
+                log.info("level %d: no solution from %s (%s); keeping the best so far", level + 1, self.name, result.native)
+            values = found
             value = formulation.objective_value(level, values)
-            exact = result.outcome is Outcome.OPTIMAL
             proven[level] = exact and all(proven[:level])
-            if level == 3 and result.bound is not None:
-                bound = result.bound + formulation.constants[3]
-                if exact:
-                    bound = float(value)
-            backend.fix(level, value, exact)
+            if whole:
+                if result.bound is not None and result.values is not None:
+                    bound = float(value) if exact else result.bound + formulation.constants[3]
+            else:
+                if proven[level]:
+                    rows_whole = reduction.rows(level, values, reduced=False)
+                    rows_sub = reduction.rows(level, values, reduced=True)
+                else:
+                    rows_whole = [dense_row(formulation, level, value, MAXIMISE[level])]
+                    rows_sub = [dense_row(reduction.sub, level, value, MAXIMISE[level])]
+                fixed_rows.extend(rows_whole)
+                for row in rows_sub:
+                    backend.add(row)
             log.info("level %d %s = %d (%s)", level + 1, LEVELS[level], value, result.native)
 
         if values is None:
@@ -122,12 +156,18 @@ class LexicographicSolver:
             message=message,
             stats={
                 "variables": len(formulation.vars),
+                "variables_levels_1_3": len(reduction.sub.vars),
                 "constraints": len(formulation.constraints),
                 "classes": len(formulation.classes),
                 "households": len(rules.instance.households),
                 "build_s": round(build_s, 3),
             },
         )
+
+
+def _zero_feasible(f: Formulation) -> bool:
+    """Whether everybody waiting satisfies every row (true unless a lock forces a place)."""
+    return all((c.lower is None or c.lower <= 0) and (c.upper is None or c.upper >= 0) for c in f.constraints)
 
 
 __all__ = ["Backend", "LevelResult", "LexicographicSolver", "Outcome", "MAXIMISE"]

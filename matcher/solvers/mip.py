@@ -10,7 +10,7 @@ from __future__ import annotations
 import pulp
 
 from matcher.solvers.base import SolveOptions
-from matcher.solvers.formulation import MAXIMISE, Formulation
+from matcher.solvers.formulation import MAXIMISE, Constraint, Formulation
 from matcher.solvers.lexicographic import LevelResult, LexicographicSolver, Outcome
 
 _SOL_STATUS = {
@@ -43,6 +43,7 @@ class PulpBackend:
                 self.problem += (expr >= c.lower, f"c{i}l")
             if c.upper is not None:
                 self.problem += (expr <= c.upper, f"c{i}u")
+        self.rows = 0
         self.expr = [pulp.LpAffineExpression([(self.x[v], k) for v, k in terms]) for terms in formulation.objectives]
 
     def _command(self, time_limit: float | None):
@@ -71,14 +72,16 @@ class PulpBackend:
             bound = float(sum(c * values[v] for v, c in self.f.objectives[level]))
         return LevelResult(outcome, values, bound, native)
 
-    def fix(self, level: int, value: int, exact: bool) -> None:
-        value -= self.f.constants[level]
-        if exact:
-            self.problem += (self.expr[level] == value, f"level{level}")
-        elif MAXIMISE[level]:
-            self.problem += (self.expr[level] >= value, f"level{level}")
-        else:
-            self.problem += (self.expr[level] <= value, f"level{level}")
+    def add(self, row: Constraint) -> None:
+        expr = pulp.LpAffineExpression([(self.x[v], k) for v, k in row.terms])
+        self.rows += 1
+        if row.lower is not None and row.lower == row.upper:
+            self.problem += (expr == row.lower, f"fix{self.rows}")
+            return
+        if row.lower is not None:
+            self.problem += (expr >= row.lower, f"fix{self.rows}l")
+        if row.upper is not None:
+            self.problem += (expr <= row.upper, f"fix{self.rows}u")
 
 
 class HighsSolver(LexicographicSolver):
