@@ -82,6 +82,8 @@ class LexicographicSolver:
             hint = formulation.values_from(greedy)
         except LocksInfeasibleError:
             greedy, hint = None, None
+        greedy_s = time.perf_counter() - start - build_s
+        level_s: list[float] = []
 
         proven = [False] * 4
         values: list[int] | None = None  # whole-programme values of the best solution so far
@@ -103,7 +105,9 @@ class LexicographicSolver:
                 if backend is None:
                     backend = self.make_backend(reduction.sub, options)
                 start_values = reduction.to_sub(values or hint)
+            level_start = time.perf_counter()
             result = backend.optimise(level, level_budget(level, remaining), start_values)
+            level_s.append(round(time.perf_counter() - level_start, 3))
             natives.append(result.native)
             found = result.values
             if found is not None and not whole:
@@ -161,6 +165,8 @@ class LexicographicSolver:
                 "classes": len(formulation.classes),
                 "households": len(rules.instance.households),
                 "build_s": round(build_s, 3),
+                "greedy_s": round(greedy_s, 3),
+                "level_s": level_s,
             },
         )
 
