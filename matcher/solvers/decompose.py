@@ -75,6 +75,22 @@ class Reduction:
             return None
         return out
 
+    def relevant(self, level: int, values: list[int], maximise: bool) -> list[int]:
+        """Reduced-programme variables that solving ``level`` may have to change, given the
+        reduced-programme solution ``values``: those in the components where the level has
+        terms and ``values`` do not already reach the best the terms could give at all (every
+        variable at its better bound).  Other components are independent of these and are
+        already optimal for this level."""
+        value: dict[int, int] = {}
+        best: dict[int, int] = {}
+        for i, coef in self.sub.objectives[level]:
+            c = self.component[self.keep[i]]
+            value[c] = value.get(c, 0) + coef * values[i]
+            better_at_upper = (coef > 0) == maximise
+            best[c] = best.get(c, 0) + (coef * self.sub.vars[i].upper if better_at_upper else 0)
+        open_components = {c for c in value if value[c] != best[c]}
+        return [i for i, v in enumerate(self.keep) if self.component[v] in open_components]
+
     def rows(self, level: int, values_full: list[int], reduced: bool) -> list[Constraint]:
         """Rows fixing ``level`` component by component at the values of ``values_full``,
         over the reduced programme's variables (``reduced``) or the whole programme's."""
@@ -155,6 +171,24 @@ def reduce(f: Formulation) -> Reduction:
     for var, couple in image.items():
         component[var] = component[couple]
     return Reduction(full=f, sub=sub, keep=keep, image=image, component=component)
+
+
+def restrict(f: Formulation, keep: list[int], rows: list[Constraint]) -> Formulation:
+    """The programme ``f`` plus ``rows`` on the variables ``keep`` (whole components: every row
+    lies either inside them or outside), the other variables held where they are."""
+    index = {v: i for i, v in enumerate(keep)}
+    sub = Formulation(f.rules)
+    sub.vars = [f.vars[v] for v in keep]
+    sub.constants = list(f.constants)
+    sub.classes = f.classes
+    sub.objectives = tuple([(index[v], c) for v, c in terms if v in index] for terms in f.objectives)
+    for c in (*f.constraints, *rows):
+        terms = [(index[v], k) for v, k in c.terms if v in index]
+        if terms:
+            if len(terms) != len(c.terms):
+                raise ValueError("a row crosses the boundary of the kept components")
+            sub.constraints.append(Constraint(terms, c.lower, c.upper))
+    return sub
 
 
 def dense_row(f: Formulation, level: int, value: int, maximise: bool) -> Constraint:

@@ -19,11 +19,15 @@ from matcher.models import Proposal, Status
 from matcher.objective import evaluate
 from matcher.rules import Rules
 from matcher.solvers.base import SolveOptions, level_budget
-from matcher.solvers.decompose import dense_row, reduce
+from matcher.solvers.decompose import dense_row, reduce, restrict
 from matcher.solvers.formulation import LEVELS, MAXIMISE, Constraint, Formulation, build
 from matcher.solvers.greedy import greedy_assignments
 
 log = logging.getLogger(__name__)
+
+PART_SHARE = 0.8
+"""A level whose components hold fewer than this share of the reduced programme's variables is
+solved on those components alone."""
 
 
 class Outcome(str, Enum):
@@ -90,23 +94,42 @@ class LexicographicSolver:
         bound: float | None = None
         natives: list[str] = []
         fixed_rows: list[Constraint] = []  # levels 1-3, over the whole programme's variables
-        backend = None
+        sub_rows: list[Constraint] = []  # the same, over the reduced programme's variables
+        componentwise = True  # until a level is fixed by one dense row
+        backend = None  # on the whole reduced programme, made when a level needs all of it
         for level in range(4):
             remaining = None if deadline is None else deadline - time.perf_counter()
             if remaining is not None and remaining <= 0.01:
                 natives.append("not started (time limit)")
                 break
+            budget = level_budget(level, remaining)
             whole = level == 3
+            level_start = time.perf_counter()
             if whole:
                 formulation.constraints.extend(fixed_rows)
-                backend = self.make_backend(formulation, options)
-                start_values = values or hint
+                result = self.make_backend(formulation, options).optimise(level, budget, values or hint)
             else:
-                if backend is None:
-                    backend = self.make_backend(reduction.sub, options)
                 start_values = reduction.to_sub(values or hint)
-            level_start = time.perf_counter()
-            result = backend.optimise(level, level_budget(level, remaining), start_values)
+                part = reduction.relevant(level, start_values, MAXIMISE[level]) if componentwise and start_values is not None else None
+                if part == []:
+                    # Every component is at the best its terms allow: nothing to solve.
+                    result = LevelResult(Outcome.OPTIMAL, start_values, None, "at its bound")
+                elif part is not None and len(part) < PART_SHARE * len(reduction.sub.vars):
+                    # Only the components where this level has terms can change: solve them
+                    # alone, the others stay where they are.
+                    part_backend = self.make_backend(restrict(reduction.sub, part, sub_rows), options)
+                    result = part_backend.optimise(level, budget, [start_values[i] for i in part])
+                    if result.values is not None:
+                        merged = list(start_values)
+                        for i, value in zip(part, result.values):
+                            merged[i] = value
+                        result.values = merged
+                else:
+                    if backend is None:
+                        backend = self.make_backend(reduction.sub, options)
+                        for row in sub_rows:
+                            backend.add(row)
+                    result = backend.optimise(level, budget, start_values)
             level_s.append(round(time.perf_counter() - level_start, 3))
             natives.append(result.native)
             found = result.values
@@ -135,9 +158,12 @@ class LexicographicSolver:
                 else:
                     rows_whole = [dense_row(formulation, level, value, MAXIMISE[level])]
                     rows_sub = [dense_row(reduction.sub, level, value, MAXIMISE[level])]
+                    componentwise = False
                 fixed_rows.extend(rows_whole)
-                for row in rows_sub:
-                    backend.add(row)
+                sub_rows.extend(rows_sub)
+                if backend is not None:
+                    for row in rows_sub:
+                        backend.add(row)
             log.info("level %d %s = %d (%s)", level + 1, LEVELS[level], value, result.native)
 
         if values is None:
