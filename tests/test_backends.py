@@ -193,3 +193,29 @@ def test_exact_backends_agree_on_a_medium_instance(backend_info) -> None:
         assert report.levels == proposal.levels.as_dict(), name
         levels[name] = proposal.levels
     assert len(set(levels.values())) == 1, levels
+
+
+def test_a_missing_solver_library_disables_only_its_backends() -> None:
+    """With PuLP unavailable, `cbc` and `highs` say which library is missing; the rest still solve."""
+    import subprocess
+    import sys
+
+    code = """
+import sys
+sys.modules["pulp"] = None  # as if PuLP were not installed
+from matcher.exceptions import SolverUnavailableError
+from matcher.solvers import get_solver, solve
+from matcher.synth import make_example
+for name in ("cbc", "highs"):
+    try:
+        get_solver(name)
+    except SolverUnavailableError as e:
+        assert "pulp" in str(e), e
+    else:
+        raise AssertionError(name + " did not report the missing library")
+instance, params = make_example("twente")
+print(solve(instance, params, solver="highspy", time_limit=30, explain=False).status.value)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "optimal"

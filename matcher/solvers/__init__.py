@@ -2,23 +2,44 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator, Mapping
+
 from matcher.exceptions import SolverUnavailableError
 from matcher.models import Instance, Params, Proposal
 from matcher.rules import Rules
 from matcher.solvers.base import SolveOptions, Solver
-from matcher.solvers.cpsat import CpSatClassesSolver, CpSatSolver
-from matcher.solvers.greedy import GreedySolver
-from matcher.solvers.highs import HighspySolver
-from matcher.solvers.mip import CbcSolver, HighsSolver
 
-SOLVERS: dict[str, type] = {
-    "cpsat": CpSatSolver,
-    "highs": HighsSolver,
-    "cbc": CbcSolver,
-    "highspy": HighspySolver,
-    "cpsat-classes": CpSatClassesSolver,
-    "greedy": GreedySolver,
-}
+
+class _Registry(Mapping[str, type]):
+    """Backend name -> class, each imported on first use, so that one missing solver library
+    (ortools, highspy, pulp) only disables the backends that need it."""
+
+    def __init__(self, entries: dict[str, tuple[str, str]]):
+        self._entries = entries
+
+    def __getitem__(self, name: str) -> type:
+        module, cls = self._entries[name]
+        try:
+            return getattr(importlib.import_module(module), cls)
+        except ImportError as e:
+            raise SolverUnavailableError(f"solver {name!r} needs {e.name or 'a library'} that is not installed: {e}") from e
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+SOLVERS: Mapping[str, type] = _Registry({
+    "cpsat": ("matcher.solvers.cpsat", "CpSatSolver"),
+    "highs": ("matcher.solvers.mip", "HighsSolver"),
+    "cbc": ("matcher.solvers.mip", "CbcSolver"),
+    "highspy": ("matcher.solvers.highs", "HighspySolver"),
+    "cpsat-classes": ("matcher.solvers.cpsat", "CpSatClassesSolver"),
+    "greedy": ("matcher.solvers.greedy", "GreedySolver"),
+})
 AUTO = "highspy"
 """The fastest exact backend on the benchmarks (benchmarks/results/)."""
 
@@ -27,10 +48,9 @@ def get_solver(name: str) -> Solver:
     """The backend called ``name``; ``auto`` picks the fastest exact one."""
     if name == "auto":
         name = AUTO
-    try:
-        return SOLVERS[name]()
-    except KeyError:
-        raise SolverUnavailableError(f"unknown solver {name!r}; expected one of auto, {', '.join(SOLVERS)}") from None
+    if name not in SOLVERS:
+        raise SolverUnavailableError(f"unknown solver {name!r}; expected one of auto, {', '.join(SOLVERS)}")
+    return SOLVERS[name]()
 
 
 def solve(instance: Instance, params: Params, solver: str = "auto", time_limit: float | None = 60.0,

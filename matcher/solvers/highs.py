@@ -1,9 +1,10 @@
 """HiGHS called directly through highspy (the 1.12 release that ortools 9.15 also bundles).
 
-The whole programme is passed to HiGHS once, as a column-wise sparse matrix; each level then
-only changes the objective and adds one row fixing the previous level, so nothing is rebuilt
-between levels.  This is the same programme the PuLP-based ``highs`` backend solves, without
-PuLP's per-solve model transfer.  Status is read from HiGHS's model status and primal solution
+A programme is passed to HiGHS once, as a column-wise sparse matrix; each level then only
+changes the objective and adds the rows fixing the previous level, so nothing is rebuilt between
+levels.  This is the same programme the PuLP-based ``highs`` backend solves, without PuLP's
+per-solve model transfer; level 4 of a big programme goes through reduced-cost fixing
+(:meth:`HighspyBackend._optimise_with_fixing`).  Status is read from HiGHS's model status and primal solution
 status: a run stopped by its time limit with a solution is ``feasible``, never ``optimal``.
 """
 
