@@ -43,6 +43,13 @@ def dwelling_fits(h: Household, d: Dwelling) -> bool:
     raise ValueError(f"unknown dwelling kind {d.kind}")
 
 
+@dataclass(frozen=True)
+class _Probe:
+    """Just a location, for rule 5 checks that depend on nothing else."""
+
+    location_id: str
+
+
 @dataclass
 class Rules:
     """The instance and parameters with the derived facts every solver needs, computed once."""
@@ -63,17 +70,31 @@ class Rules:
     def minutes(self) -> dict[tuple[str, str], float]:
         return {(loc, code): minutes for loc, code, minutes in self.instance.travel_minutes}
 
+    @cached_property
+    def end(self) -> dt.date:
+        """The end of the horizon (``params.end``, computed once)."""
+        return self.params.end
+
+    @cached_property
+    def in_range_by_location(self) -> dict[str, list[str]]:
+        """Per reception location, the municipalities in range (rule 5), in instance order."""
+        out: dict[str, list[str]] = {}
+        for loc in self.instance.locations:
+            probe = _Probe(loc.location_id)
+            out[loc.location_id] = [m.code for m in self.instance.municipalities if self.in_range(probe, m.code)]
+        return out
+
     def overdue(self, h: Household) -> int:
         """Days past the norm at the end of the horizon (spec §3)."""
         if h.coupling_date is not None:
             clock = h.coupling_date
         else:
             clock = h.permit_date + dt.timedelta(days=self.params.coupling_days)
-        return max(0, (self.params.end - clock).days - self.params.norm_days)
+        return max(0, (self.end - clock).days - self.params.norm_days)
 
     def permit_age(self, h: Household) -> int:
         """Days from the permit to the end of the horizon (never negative)."""
-        return max(0, (self.params.end - h.permit_date).days)
+        return max(0, (self.end - h.permit_date).days)
 
     def household_km(self, h: Household, code: str) -> float:
         return self.km[(h.location_id, code)]
@@ -127,7 +148,7 @@ class Rules:
 
     def available(self, d: Dwelling) -> bool:
         """Rule 3: the keys can be handed over within the horizon."""
-        return d.available_from <= self.params.end
+        return d.available_from <= self.end
 
     def can_be_coupled_to(self, h: Household, code: str) -> bool:
         """Whether a new coupling of ``h`` to ``code`` is allowed on its own (rules 4, 5, 7 and
@@ -162,7 +183,10 @@ class Rules:
         """Municipalities ``h`` could be housed in or coupled to."""
         if h.is_coupled and not self.params.allow_recoupling:
             return [h.coupled_to]
-        codes = [m.code for m in self.instance.municipalities if self.can_be_coupled_to(h, m.code)]
+        in_range = self.in_range_by_location.get(h.location_id)
+        if in_range is None:  # a location the instance does not list: check every municipality
+            in_range = [m.code for m in self.instance.municipalities]
+        codes = [code for code in in_range if self.can_be_coupled_to(h, code)]
         if h.is_coupled and h.coupled_to not in codes:
             codes.insert(0, h.coupled_to)
         return codes
