@@ -72,6 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--out", type=Path, required=True)
     e.add_argument("--seed", type=int, default=0)
 
+    from matcher.simulate.cli import add_simulate_commands  # `simulate` and `sweep` (dask, matplotlib imported lazily)
+
+    add_simulate_commands(sub, _positive)
+
     from api.cli import add_service_commands  # `serve` and `token`: the web service in api/ (imports nothing heavy)
 
     add_service_commands(sub)
@@ -88,6 +92,10 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args)
         if args.command == "example":
             return _example(args)
+        if args.command in ("simulate", "sweep"):
+            from matcher.simulate.cli import run_simulate_command
+
+            return run_simulate_command(args)
         if args.command in ("serve", "token"):
             from api.cli import run_service_command
 

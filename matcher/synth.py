@@ -706,3 +706,123 @@ class _Generator:
                     minutes = float(max(round(TRAVEL_BASE_MINUTES / 2), round(noisy)))
                 out.append((loc.location_id, code, minutes))
         return tuple(out)
+
+
+# --- Week-by-week draws for the simulator (matcher.simulate) ----------------------------------------
+
+WEEKLY_PERSONS_NL = NATIONAL_QUOTA / 26
+"""New status holders a week nationally: the half-year taakstelling over 26 weeks (1,050 persons),
+the inflow the quota is set for [001:162; brief §4.1].  Regions get their share of the quota."""
+WEEKLY_DWELLINGS_NL = NL_DWELLINGS * 7 / DWELLING_WINDOW_DAYS
+"""Homes offered a week nationally at the examples' rate (800); regions get their share."""
+DOCUMENT_DELAY_DAYS = (14, 56)
+"""Assumption: days after the permit until a missing IND residence document arrives [001:2516]."""
+
+
+class Sampler:
+    """Draws what a region receives week after week, calibrated like the examples: new permits
+    (households with the example's size mix, AMV share, ties and missing documents) and offered
+    homes (the example's kinds, sizes and host municipalities).
+
+    It holds no random state: every draw takes the :class:`random.Random` to use, so the caller
+    decides the streams.  Built with :meth:`for_example` or from any set of embedded municipality
+    codes and reception locations.
+    """
+
+    def __init__(self, codes: Sequence[str], locations: Sequence[Location], in_region: set[str],
+                 quota: dict[str, Quota]):
+        by_code = {m.code: m for m in load_municipalities()}
+        unknown = [c for c in codes if c not in by_code]
+        if unknown:
+            raise MatcherError(f"municipalities {', '.join(unknown[:5])} are not in the embedded 2023 data")
+        self.codes = tuple(codes)
+        self.locations = tuple(locations)
+        self.quota = dict(quota)
+        self.km = {
+            (loc.location_id, c): great_circle_km(loc.lat, loc.lon, by_code[c].lat, by_code[c].lon)
+            for loc in self.locations for c in self.codes
+        }
+        location_ids = [loc.location_id for loc in self.locations]
+        weight = [IN_REGION_LOCATION_WEIGHT if lid in in_region else 1.0 for lid in location_ids]
+        self._location = _Picker(location_ids, weight)
+        inhabitants = {c: float(by_code[c].inhabitants) for c in self.codes}
+        self._any_tie = _Picker(list(self.codes), [inhabitants[c] for c in self.codes])
+        self._near_tie = {
+            lid: _Picker([c for c in self.codes if self.km[lid, c] <= MAX_KM],
+                         [inhabitants[c] for c in self.codes if self.km[lid, c] <= MAX_KM])
+            for lid in location_ids
+        }
+        share = sum(q.persons for q in self.quota.values()) / NATIONAL_QUOTA
+        self.persons_per_week = WEEKLY_PERSONS_NL * share
+        self.dwellings_per_week = WEEKLY_DWELLINGS_NL * share
+        # AMV among singles so that AMV persons are AMV_PERSON_SHARE of all (as _profiles allocates).
+        w = HOUSEHOLD_SIZE_WEIGHTS
+        total = sum(w.values())
+        amv_pair_persons = 2 * AMV_SIBLING_SHARE * w[2] / total
+        self.amv_single_share = max(0.0, (AMV_PERSON_SHARE * MEAN_HOUSEHOLD_SIZE - amv_pair_persons) / (w[1] / total))
+        housing = [c for c in self.codes if self.quota[c].persons > 0] or list(self.codes)
+        amv_hosts = [c for c in housing if self.quota[c].amv > 0] or housing
+        temporary_hosts = [c for c in housing if self.quota[c].persons >= TEMPORARY_MIN_QUOTA] or housing
+        self._hosts = {
+            DwellingKind.REGULAR: _Picker(housing, [max(1, self.quota[c].persons) for c in housing]),
+            DwellingKind.SHARED: _Picker(housing, [max(1, self.quota[c].persons) for c in housing]),
+            DwellingKind.AMV: _Picker(amv_hosts, [max(1, self.quota[c].amv) for c in amv_hosts]),
+            DwellingKind.TEMPORARY: _Picker(temporary_hosts, [max(1, self.quota[c].persons) for c in temporary_hosts]),
+        }
+
+    @classmethod
+    def for_example(cls, name: str) -> "Sampler":
+        """The sampler of example ``name``: its municipalities, locations and taakstelling."""
+        generator = _Generator(name, _region(name), random.Random(0))
+        return cls(generator.codes, generator.locations, generator.in_region, generator.quota)
+
+    def household(self, rng: random.Random, household_id: str, permit_date: dt.date) -> tuple[Household, dt.date]:
+        """A household with a new permit, not coupled, and the date its residence document is in
+        hand (``permit_date`` when it has it already)."""
+        size = _weighted(rng, HOUSEHOLD_SIZE_WEIGHTS)
+        amv = (size == 1 and rng.random() < self.amv_single_share) or (size == 2 and rng.random() < AMV_SIBLING_SHARE)
+        location_id = self._location.pick(rng)
+        document_date = permit_date
+        if rng.random() < DOCUMENT_MISSING_SHARE:
+            document_date = permit_date + dt.timedelta(days=rng.randint(*DOCUMENT_DELAY_DAYS))
+        needs_accessible = rng.random() < NEEDS_ACCESSIBLE_SHARE
+        expected_extra = 0
+        if not amv and size <= 2 and rng.random() < EXPECTED_EXTRA_SHARE:
+            expected_extra = _weighted(rng, EXPECTED_EXTRA_WEIGHTS)
+        tie: str | None = None
+        if rng.random() < TIE_SHARE:
+            nearby = self._near_tie[location_id]
+            tie = (nearby if nearby and rng.random() < TIE_NEARBY_SHARE else self._any_tie).pick(rng)
+        household = Household(
+            household_id=household_id,
+            size=size,
+            location_id=location_id,
+            permit_date=permit_date,
+            amv=amv,
+            needs_accessible=needs_accessible,
+            expected_extra=expected_extra,
+            tie_municipality=tie,
+            document_ready=document_date <= permit_date,
+        )
+        return household, document_date
+
+    def dwelling(self, rng: random.Random, dwelling_id: str, first_day: dt.date) -> Dwelling:
+        """An offered home: kind by :data:`KIND_SHARES`, host municipality as in the examples, size as
+        :meth:`_Generator._dwelling` draws it, available within :data:`DWELLING_WINDOW_DAYS` of ``first_day``."""
+        kinds = list(DwellingKind)
+        kind = rng.choices(kinds, weights=[KIND_SHARES[k] for k in kinds])[0]
+        code = self._hosts[kind].pick(rng)
+        holder = _RngHolder(rng)
+        d = _Generator._dwelling(holder, dwelling_id, code, kind)  # type: ignore[arg-type]
+        return Dwelling(
+            dwelling_id=d.dwelling_id, municipality=d.municipality, kind=d.kind, capacity=d.capacity,
+            available_from=first_day + (d.available_from - AS_OF), min_occupancy=d.min_occupancy,
+            accessible=d.accessible,
+        )
+
+
+@dataclass
+class _RngHolder:
+    """Lends :meth:`_Generator._dwelling` (which only reads ``self.rng``) another stream."""
+
+    rng: random.Random

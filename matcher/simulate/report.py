@@ -1,0 +1,278 @@
+"""What a planner reads: CSV of every figure, PNG plots and a markdown report.
+
+matplotlib is imported only when plots are drawn (the ``sim`` extra), so the rest of matcher
+does not need it.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from matcher.simulate.metrics import NORM_DAYS
+from matcher.simulate.run import SimResult
+
+RUN_COLUMNS: tuple[str, ...] = (
+    "region", "scenario", "policy", "seed", "weeks", "supply", "arrivals", "refusal_rate", "max_km", "max_minutes",
+    "arrived_households", "housed_households", "housed_persons", "housed_in_temporary_persons",
+    "waiting_persons_end", "wait_mean", "wait_median", "wait_p90", "wait_max", "wait_new_arrivals_mean",
+    "wait_still_running_mean", "housed_within_norm_share", "overdue_person_days_accrued", "overdue_person_days_end",
+    "person_moves", "refusals", "coupled_within_50km_share", "municipalities_met_share", "provinces_met_share",
+    "realised_over_obligation", "solve_s_total", "solve_s_max", "statuses", "wall_s",
+)
+"""One row per run in ``runs.csv`` / ``sweep.csv``."""
+
+
+def run_row(result: SimResult) -> dict[str, Any]:
+    """The run's figures flattened to one CSV row (quota of the last period)."""
+    c, s = result.config, result.summary
+    last = s["quota"][max(s["quota"], key=int)] if s["quota"] else {}
+    row: dict[str, Any] = {
+        "region": c.source, "scenario": c.scenario, "policy": c.policy, "seed": c.seed, "weeks": c.weeks,
+        "supply": c.supply, "arrivals": c.arrivals, "refusal_rate": c.refusal_rate, "max_km": c.max_km,
+        "max_minutes": c.max_minutes,
+        "wait_new_arrivals_mean": s["wait_new_arrivals"]["mean"],
+        "wait_still_running_mean": s["wait_still_running"]["mean"],
+        "statuses": " ".join(f"{k}:{v}" for k, v in s["statuses"].items()),
+        "wall_s": round(result.wall_s, 2),
+        **{f"wait_{k}": v for k, v in s["wait"].items()},
+        **last,
+    }
+    for key in RUN_COLUMNS:
+        if key not in row:
+            row[key] = s.get(key)
+    return {k: row[k] for k in RUN_COLUMNS}
+
+
+def label(result: SimResult, results: Sequence[SimResult]) -> str:
+    """The shortest name that tells ``result`` apart from the others in ``results``."""
+    parts = []
+    for attr in ("scenario", "policy", "seed"):
+        if len({getattr(r.config, attr) for r in results}) > 1:
+            parts.append(str(getattr(result.config, attr)) if attr != "seed" else f"seed {result.config.seed}")
+    return " ".join(parts) or result.config.policy
+
+
+def code_version() -> str:
+    """``git rev-parse --short HEAD`` of the matcher source, ``-dirty`` with uncommitted changes,
+    or ``unknown`` outside a git checkout: weekly results depend on the solver version."""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[2]
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True,
+                              timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "--no-optional-locks", "status", "--porcelain", "matcher"], cwd=root,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return head + ("-dirty" if dirty else "")
+
+
+def _write_csv(path: Path, rows: Sequence[dict[str, Any]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        if rows:
+            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+    return path
+
+
+def write_run(result: SimResult, folder: Path) -> list[Path]:
+    """``weeks.csv``, ``housed.csv``, ``quota.csv`` and ``run.json`` of one run."""
+    folder.mkdir(parents=True, exist_ok=True)
+    names = result.extra.get("municipalities", {})
+    paths = [
+        _write_csv(folder / "weeks.csv", [w.as_row() for w in result.weeks]),
+        _write_csv(folder / "housed.csv", [
+            {"household_id": r.household_id, "size": r.size, "amv": int(r.amv), "municipality": r.municipality,
+             "kind": r.kind, "coupling_date": r.coupling_date.isoformat(), "housed_date": r.housed_date.isoformat(),
+             "wait_days": r.wait_days, "week": r.week, "arrival_week": r.arrival_week}
+            for r in result.housed]),
+        _write_csv(folder / "quota.csv", [
+            {"period": p.period, "municipality": p.code, "name": names.get(p.code, ("", ""))[0], "province": p.province,
+             "taakstelling": p.taakstelling, "obligation": p.obligation, "realised": p.realised, "met": int(p.met)}
+            for p in result.periods]),
+    ]
+    run_json = folder / "run.json"
+    run_json.write_text(json.dumps({"config": result.config.as_dict(), "code": code_version(),
+                                    "wall_s": round(result.wall_s, 2),
+                                    "summary": result.summary}, indent=2) + "\n", encoding="utf-8")
+    return [*paths, run_json]
+
+
+# --- plots ------------------------------------------------------------------------------------------
+
+def _pyplot() -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def plot_waits(results: Sequence[SimResult], path: Path) -> Path:
+    """Histogram of the wait from coupling to housing, one outline per run (policy)."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    top = max((r.wait_days for res in results for r in res.housed), default=1)
+    bins = list(range(0, top + 15, 14))
+    for res in results:
+        waits = [r.wait_days for r in res.housed]
+        mean = sum(waits) / len(waits) if waits else 0
+        ax.hist(waits, bins=bins, histtype="step", linewidth=1.8, label=f"{label(res, results)} (mean {mean:.0f} d)")
+    ax.axvline(NORM_DAYS, color="grey", linestyle="--", linewidth=1)
+    ax.text(NORM_DAYS + 2, ax.get_ylim()[1] * 0.95, "84-day norm", color="grey", va="top")
+    ax.set_xlabel("days from coupling to housing (bins of 2 weeks)")
+    ax.set_ylabel("households housed")
+    ax.set_title(f"Wait from coupling to housing, {results[0].config.source}, {results[0].config.weeks} weeks")
+    ax.legend()
+    return _save(fig, plt, path)
+
+
+def plot_backlog(results: Sequence[SimResult], path: Path) -> Path:
+    """Persons waiting (coupled and not) and overdue person-days, week by week."""
+    plt = _pyplot()
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 6), sharex=True)
+    for res in results:
+        weeks = [w.week for w in res.weeks]
+        line, = top.plot(weeks, [w.waiting_coupled_persons for w in res.weeks], label=f"{label(res, results)}: coupled")
+        top.plot(weeks, [w.waiting_uncoupled_persons for w in res.weeks], linestyle=":", color=line.get_color(),
+                 label=f"{label(res, results)}: not yet coupled")
+        bottom.plot(weeks, [w.overdue_person_days for w in res.weeks], color=line.get_color(), label=label(res, results))
+    top.set_ylabel("persons waiting")
+    top.legend(fontsize="small")
+    bottom.set_ylabel("overdue person-days")
+    bottom.set_xlabel("week")
+    top.set_title(f"Weekly backlog, {results[0].config.source}")
+    return _save(fig, plt, path)
+
+
+def plot_quota(results: Sequence[SimResult], path: Path) -> Path:
+    """Realised over obligation in the last period, per municipality (or per province when there
+    are more than 40 municipalities)."""
+    plt = _pyplot()
+    last = max(p.period for p in results[0].periods)
+    by_province = len({p.code for p in results[0].periods}) > 40
+    fig, ax = plt.subplots(figsize=(9, 4.8))
+    width = 0.8 / len(results)
+    keys: list[str] = []
+    for i, res in enumerate(results):
+        owed: dict[str, list[int]] = {}
+        names = res.extra.get("municipalities", {})
+        for p in res.periods:
+            if p.period != last or p.taakstelling <= 0:
+                continue
+            key = p.province if by_province else names.get(p.code, (p.code, ""))[0]
+            o = owed.setdefault(key, [0, 0])
+            o[0] += p.obligation
+            o[1] += p.realised
+        keys = sorted(owed)
+        shares = [owed[k][1] / owed[k][0] if owed[k][0] > 0 else 1.0 for k in keys]
+        ax.bar([j + i * width for j in range(len(keys))], shares, width=width, label=label(res, results))
+    ax.axhline(1.0, color="grey", linestyle="--", linewidth=1)
+    ax.set_xticks([j + 0.4 - width / 2 for j in range(len(keys))])
+    ax.set_xticklabels(keys, rotation=60, ha="right", fontsize="small")
+    ax.set_ylabel("realised / obligation")
+    ax.set_title(f"Quota attainment per {'province' if by_province else 'municipality'}, period {last}")
+    ax.legend(fontsize="small")
+    return _save(fig, plt, path)
+
+
+def _save(fig: Any, plt: Any, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    return path
+
+
+def write_plots(results: Sequence[SimResult], folder: Path) -> list[Path]:
+    """The three PNGs of :func:`plot_waits`, :func:`plot_backlog` and :func:`plot_quota`."""
+    return [plot_waits(results, folder / "waits.png"), plot_backlog(results, folder / "backlog.png"),
+            plot_quota(results, folder / "quota.png")]
+
+
+# --- markdown ---------------------------------------------------------------------------------------
+
+_TABLE = (
+    ("wait mean / median / p90 / max (days)", lambda s: "{} / {} / {} / {}".format(*[_n(s["wait"][k]) for k in ("mean", "median", "p90", "max")])),
+    ("wait of new arrivals, mean (days)", lambda s: _n(s["wait_new_arrivals"]["mean"])),
+    ("still waiting at the end, mean days since coupling", lambda s: _n(s["wait_still_running"]["mean"])),
+    ("housed within 84 days", lambda s: _pct(s["housed_within_norm_share"])),
+    ("households housed (persons)", lambda s: f"{s['housed_households']} ({s['housed_persons']})"),
+    ("persons housed in temporary homes", lambda s: str(s["housed_in_temporary_persons"])),
+    ("persons waiting at the end", lambda s: str(s["waiting_persons_end"])),
+    ("overdue person-days accrued", lambda s: f"{s['overdue_person_days_accrued']:,}"),
+    ("person-moves", lambda s: str(s["person_moves"])),
+    ("refusals (became bans)", lambda s: str(s["refusals"])),
+    ("couplings within 50 km", lambda s: _pct(s["coupled_within_50km_share"])),
+    ("municipalities meeting their obligation (last period)", lambda s: _pct(_last(s)["municipalities_met_share"])),
+    ("provinces meeting their obligation (last period)", lambda s: _pct(_last(s)["provinces_met_share"])),
+    ("realised / obligation (last period)", lambda s: _pct(_last(s)["realised_over_obligation"])),
+    ("solve seconds: total / max week", lambda s: f"{s['solve_s_total']} / {s['solve_s_max']}"),
+    ("weekly statuses", lambda s: ", ".join(f"{k} {v}" for k, v in s["statuses"].items())),
+)
+
+
+def _last(s: dict[str, Any]) -> dict[str, Any]:
+    return s["quota"][max(s["quota"], key=int)] if s["quota"] else {}
+
+
+def _n(value: Any) -> str:
+    return "–" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _pct(value: Any) -> str:
+    return "–" if value is None else f"{100 * value:.1f}%"
+
+
+def markdown(results: Sequence[SimResult], command: str | None = None, images: Sequence[str] = ()) -> str:
+    """A report comparing the runs side by side."""
+    c = results[0].config
+    lines = [f"# Simulation: {c.source}, {c.weeks} weeks", ""]
+    if command:
+        lines += ["```sh", command, "```", ""]
+    lines += [
+        f"Seed {c.seed}; supply ×{c.supply:g}, arrivals ×{c.arrivals:g}, refusal rate {c.refusal_rate:g}, "
+        f"max {c.max_km:g} km" + (f", max {c.max_minutes:g} min" if c.max_minutes else "")
+        + f", homes on offer {c.offer_weeks} weeks; weekly time limit {c.time_limit:g} s ({c.solver}); "
+        f"code {code_version()}. "
+        "Definitions: `docs/simulation.md`.",
+        "",
+        "| | " + " | ".join(label(r, results) for r in results) + " |",
+        "|---|" + "---:|" * len(results),
+    ]
+    for name, get in _TABLE:
+        lines.append(f"| {name} | " + " | ".join(get(r.summary) for r in results) + " |")
+    lines.append("| wall seconds | " + " | ".join(f"{r.wall_s:.1f}" for r in results) + " |")
+    lines.append("")
+    for image in images:
+        lines += [f"![{Path(image).stem}]({image})", ""]
+    return "\n".join(lines)
+
+
+def write_report(results: Sequence[SimResult], folder: Path, command: str | None = None, plots: bool = True) -> list[Path]:
+    """Everything for one or more runs on the same arrivals: per run ``weeks.csv``, ``housed.csv``,
+    ``quota.csv``, ``run.json`` (in a subfolder per policy when there are several), ``runs.csv``,
+    the plots and ``report.md``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths: list[Path] = []
+    for res in results:
+        sub = folder if len(results) == 1 else folder / label(res, results).replace(" ", "-")
+        paths += write_run(res, sub)
+    paths.append(_write_csv(folder / "runs.csv", [run_row(r) for r in results]))
+    images: list[str] = []
+    if plots:
+        for p in write_plots(results, folder):
+            paths.append(p)
+            images.append(p.name)
+    report = folder / "report.md"
+    report.write_text(markdown(results, command, images), encoding="utf-8")
+    paths.append(report)
+    return paths

@@ -1,0 +1,293 @@
+"""The state the simulation carries from week to week, and its bookkeeping.
+
+Who is waiting (coupled or not), which homes are on offer, which offers were refused (bans),
+each municipality's quota books for the current period, and the record of everyone housed and
+every coupling made.  :meth:`SimState.instance` turns the state into the week's engine instance;
+:meth:`SimState.apply` carries out the accepted proposal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from typing import Protocol
+
+from matcher.models import (
+    Action,
+    Ban,
+    Dwelling,
+    DwellingKind,
+    Household,
+    Instance,
+    Location,
+    Municipality,
+    Params,
+    Proposal,
+)
+from matcher.rules import great_circle_km
+
+
+class RefusalRule(Protocol):
+    """Whether a household refuses the home it is offered in week ``week``."""
+
+    def __call__(self, week: int, household_id: str, dwelling_id: str) -> bool: ...
+
+
+@dataclass
+class Books:
+    """A municipality's quota for the current period, in persons (and the AMV part).
+
+    ``obligation`` is the period's taakstelling plus the backlog carried in (minus an advance);
+    ``realised`` counts the persons housed this period (temporary homes included, they count at
+    once [004:151]).  The quota left for new couplings is
+    ``obligation - realised - coupled and still waiting`` (spec §1).
+    """
+
+    taakstelling: int
+    amv_taakstelling: int
+    obligation: int
+    amv_obligation: int
+    realised: int = 0
+    amv_realised: int = 0
+
+
+@dataclass(frozen=True)
+class PeriodBooks:
+    """A municipality's books at the end of a period (or of the run, for the last one)."""
+
+    period: int
+    code: str
+    province: str
+    taakstelling: int
+    obligation: int
+    realised: int
+
+    @property
+    def met(self) -> bool:
+        """Whether the municipality realised its obligation (an obligation of 0 or less is met)."""
+        return self.realised >= self.obligation
+
+
+@dataclass(frozen=True)
+class Housed:
+    """A household that moved into a home during the run."""
+
+    household_id: str
+    size: int
+    amv: bool
+    municipality: str
+    dwelling_id: str
+    kind: str
+    permit_date: dt.date
+    coupling_date: dt.date
+    housed_date: dt.date
+    week: int
+    arrival_week: int
+    """The week its permit arrived, or -1 for the households waiting when the run started."""
+
+    @property
+    def wait_days(self) -> int:
+        """Days from coupling to housing (phases 2+3, what the pilot measured)."""
+        return (self.housed_date - self.coupling_date).days
+
+
+@dataclass(frozen=True)
+class Coupling:
+    """A new coupling made during the run (by ``couple`` or by ``house``)."""
+
+    household_id: str
+    size: int
+    municipality: str
+    km: float
+    week: int
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A home on offer, with the places still free and the day the offer lapses."""
+
+    dwelling: Dwelling
+    lapses: dt.date
+
+
+@dataclass
+class WeekEvents:
+    """What happened when a week's proposal was carried out."""
+
+    housed: list[Housed] = field(default_factory=list)
+    couplings: list[Coupling] = field(default_factory=list)
+    refusals: int = 0
+    moves: int = 0
+    """Person-moves: persons housed in a temporary home (they move again) and re-couplings."""
+
+
+@dataclass
+class SimState:
+    """Everything that carries over from one week to the next."""
+
+    start: dt.date
+    municipalities: tuple[Municipality, ...]
+    locations: tuple[Location, ...]
+    travel_minutes: tuple[tuple[str, str, float], ...]
+    books: dict[str, Books]
+    waiting: dict[str, Household] = field(default_factory=dict)
+    document_dates: dict[str, dt.date] = field(default_factory=dict)
+    arrival_week: dict[str, int] = field(default_factory=dict)
+    offers: dict[str, Offer] = field(default_factory=dict)
+    bans: dict[str, set[str]] = field(default_factory=dict)
+    housed: list[Housed] = field(default_factory=list)
+    couplings: list[Coupling] = field(default_factory=list)
+    periods: list[PeriodBooks] = field(default_factory=list)
+    arrived_households: int = 0
+    arrived_persons: int = 0
+    period: int = 0
+
+    # --- arrivals and offers ---------------------------------------------------------------------
+
+    def arrive(self, household: Household, document_date: dt.date, week: int) -> None:
+        """A household joins the waiting list (a new permit, or the stock at the start)."""
+        if household.household_id in self.waiting or household.household_id in self.arrival_week:
+            raise ValueError(f"household {household.household_id} arrived twice")
+        self.waiting[household.household_id] = household
+        self.document_dates[household.household_id] = document_date
+        self.arrival_week[household.household_id] = week
+        self.arrived_households += 1
+        self.arrived_persons += household.size
+
+    def offer(self, dwelling: Dwelling, offer_weeks: int) -> None:
+        """A municipality offers a home; it lapses ``offer_weeks`` weeks after ``available_from``."""
+        lapses = dwelling.available_from + dt.timedelta(days=7 * offer_weeks)
+        self.offers[dwelling.dwelling_id] = Offer(dwelling, lapses)
+
+    def start_week(self, as_of: dt.date) -> None:
+        """Residence documents that arrived are in hand; offers that lapsed are withdrawn."""
+        for hid, h in self.waiting.items():
+            if not h.document_ready and self.document_dates[hid] <= as_of:
+                self.waiting[hid] = replace(h, document_ready=True)
+        for did in [did for did, o in self.offers.items() if o.lapses < as_of]:
+            del self.offers[did]
+
+    def new_period(self, period: int) -> None:
+        """Close the period's books and open the next: a new taakstelling plus the backlog
+        (obligation minus realised; negative is an advance) [brief §4.3]."""
+        self.close_books()
+        for books in self.books.values():
+            backlog = books.obligation - books.realised
+            amv_backlog = books.amv_obligation - books.amv_realised
+            books.obligation = books.taakstelling + backlog
+            books.amv_obligation = books.amv_taakstelling + amv_backlog
+            books.realised = books.amv_realised = 0
+        self.period = period
+
+    def close_books(self) -> None:
+        """Record every municipality's books for the current period."""
+        province = {m.code: m.province for m in self.municipalities}
+        self.periods = [p for p in self.periods if p.period != self.period]
+        self.periods += [
+            PeriodBooks(self.period, code, province[code], b.taakstelling, b.obligation, b.realised)
+            for code, b in self.books.items()
+        ]
+
+    # --- the week's instance ---------------------------------------------------------------------
+
+    def coupled_open(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Persons (and AMV persons) coupled to each municipality and still waiting."""
+        persons = dict.fromkeys(self.books, 0)
+        amv = dict.fromkeys(self.books, 0)
+        for h in self.waiting.values():
+            if h.coupled_to is not None:
+                persons[h.coupled_to] += h.size
+                if h.amv:
+                    amv[h.coupled_to] += h.size
+        return persons, amv
+
+    def quota_remaining(self) -> dict[str, tuple[int, int]]:
+        """Per municipality: persons and AMV persons it may still be newly coupled (spec §1)."""
+        persons, amv = self.coupled_open()
+        out = {}
+        for code, b in self.books.items():
+            remaining = b.obligation - b.realised - persons[code]
+            amv_remaining = b.amv_obligation - b.amv_realised - amv[code]
+            out[code] = (remaining, min(amv_remaining, max(0, remaining)))
+        return out
+
+    def instance(self, params: Params, name: str) -> Instance:
+        """The engine's instance for this week: the households waiting, the homes on offer that
+        can be handed over within the horizon, the quota left, and the refusals as bans."""
+        quota = self.quota_remaining()
+        municipalities = tuple(replace(m, quota_remaining=quota[m.code][0], amv_quota_remaining=quota[m.code][1])
+                               for m in self.municipalities)
+        dwellings = tuple(o.dwelling for o in self.offers.values() if o.dwelling.available_from <= params.end)
+        present = {d.dwelling_id for d in dwellings}
+        bans = tuple(Ban(hid, dwelling_id=did) for hid in self.waiting for did in sorted(self.bans.get(hid, ()))
+                     if did in present)
+        return Instance(
+            municipalities=municipalities,
+            locations=self.locations,
+            households=tuple(self.waiting.values()),
+            dwellings=dwellings,
+            travel_minutes=self.travel_minutes,
+            bans=bans,
+            name=name,
+        )
+
+    # --- carrying out the proposal ---------------------------------------------------------------
+
+    def apply(self, instance: Instance, proposal: Proposal, week: int, as_of: dt.date,
+              refuse: RefusalRule) -> WeekEvents:
+        """Carry out the accepted lines of ``proposal``: refused homes become bans, couplings are
+        made on ``as_of``, housed households move in on ``max(as_of, available_from)`` and count
+        for the quota of this period."""
+        events = WeekEvents()
+        location = instance.location_by_id
+        point = {m.code: m for m in self.municipalities}
+
+        def km(h: Household, code: str) -> float:
+            loc, m = location[h.location_id], point[code]
+            return great_circle_km(loc.lat, loc.lon, m.lat, m.lon)
+
+        for a in proposal.assignments:
+            h = self.waiting[a.household_id]
+            if a.action is Action.WAIT:
+                continue
+            if a.action is Action.COUPLE:
+                self._couple(h, a.municipality, as_of, week, km(h, a.municipality), events)
+                continue
+            offer = self.offers[a.dwelling_id]
+            d = offer.dwelling
+            if refuse(week, h.household_id, d.dwelling_id):
+                self.bans.setdefault(h.household_id, set()).add(d.dwelling_id)
+                events.refusals += 1
+                continue
+            if h.coupled_to != d.municipality:
+                if h.coupled_to is not None:
+                    events.moves += h.size
+                h = self._couple(h, d.municipality, as_of, week, km(h, d.municipality), events)
+            if d.kind is DwellingKind.TEMPORARY:
+                events.moves += h.size
+            left = 0 if d.kind is DwellingKind.REGULAR else d.capacity - h.size
+            if left > 0:
+                self.offers[d.dwelling_id] = replace(offer, dwelling=replace(d, capacity=left))
+            else:
+                del self.offers[d.dwelling_id]
+            books = self.books[d.municipality]
+            books.realised += h.size
+            if h.amv:
+                books.amv_realised += h.size
+            coupling_date = h.coupling_date or as_of
+            record = Housed(h.household_id, h.size, h.amv, d.municipality, d.dwelling_id, d.kind.value,
+                            h.permit_date, coupling_date, max(as_of, d.available_from), week,
+                            self.arrival_week[h.household_id])
+            events.housed.append(record)
+            self.housed.append(record)
+            del self.waiting[h.household_id]
+            self.bans.pop(h.household_id, None)
+        return events
+
+    def _couple(self, h: Household, code: str, as_of: dt.date, week: int, km: float, events: WeekEvents) -> Household:
+        coupled = replace(h, coupled_to=code, coupling_date=as_of)
+        self.waiting[h.household_id] = coupled
+        record = Coupling(h.household_id, h.size, code, km, week)
+        events.couplings.append(record)
+        self.couplings.append(record)
+        return coupled

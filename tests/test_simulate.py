@@ -1,0 +1,220 @@
+"""The rolling simulation: bookkeeping, clocks, refusals, determinism, Dask = serial, the commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from matcher.cli import main
+from matcher.exceptions import MatcherError
+from matcher.simulate import PERIOD_WEEKS, SimConfig, simulate
+from matcher.simulate.arrivals import weekly_homes, weekly_permits
+from matcher.simulate.run import Simulation
+from matcher.simulate.sweep import grid_configs, parse_grid, run_dask, run_serial
+from matcher.synth import Sampler, write_example
+
+HVB = "hart-van-brabant"
+
+
+def _accounted(run: Simulation) -> None:
+    """Everyone who arrived is housed or waiting (coupled or not), exactly once."""
+    state = run.state
+    housed = Counter(r.household_id for r in state.housed)
+    assert max(housed.values(), default=1) == 1
+    assert not set(housed) & set(state.waiting)
+    assert len(housed) + len(state.waiting) == state.arrived_households
+    assert sum(r.size for r in state.housed) + sum(h.size for h in state.waiting.values()) == state.arrived_persons
+    assert set(housed) | set(state.waiting) == set(state.arrival_week)
+
+
+def _books(run: Simulation) -> None:
+    """Quota left = obligation - realised - coupled and waiting; realised = persons housed this period."""
+    state = run.state
+    coupled, coupled_amv = state.coupled_open()
+    remaining = state.quota_remaining()
+    housed_here: Counter[str] = Counter()
+    for r in state.housed:
+        if r.week // PERIOD_WEEKS == state.period:
+            housed_here[r.municipality] += r.size
+    for code, b in state.books.items():
+        assert remaining[code][0] == b.obligation - b.realised - coupled[code]
+        assert b.realised == housed_here[code]
+
+
+@pytest.mark.parametrize("policy", ["greedy", "weekly"])
+def test_bookkeeping_every_week(policy: str) -> None:
+    """Each week every arrival is housed, coupled or waiting, the books add up, and the checker
+    accepts the week's proposal (check=True raises otherwise)."""
+    run = Simulation(SimConfig(region=HVB, weeks=4, policy=policy, seed=3, refusal_rate=0.2, check=True))
+    for _ in range(4):
+        week = run.step()
+        _accounted(run)
+        _books(run)
+        assert week.arrived_households > 0
+        assert week.waiting_households == len(run.state.waiting)
+        assert week.status == ("feasible" if policy == "greedy" else "optimal")
+
+
+def test_new_period_carries_the_backlog() -> None:
+    """A new period opens with the taakstelling plus obligation minus realised, and realised at 0."""
+    run = Simulation(SimConfig(region=HVB, weeks=PERIOD_WEEKS + 1, policy="greedy", supply=1.0))
+    for _ in range(PERIOD_WEEKS):
+        run.step()
+    before = {code: (b.taakstelling, b.obligation, b.realised) for code, b in run.state.books.items()}
+    run.step()
+    assert run.state.period == 1
+    closed = {p.code: p for p in run.state.periods if p.period == 0}
+    for code, (taakstelling, obligation, realised) in before.items():
+        b = run.state.books[code]
+        assert b.obligation == taakstelling + obligation - realised
+        assert closed[code].obligation == obligation and closed[code].realised == realised
+        assert b.realised == sum(r.size for r in run.state.housed if r.municipality == code and r.week == PERIOD_WEEKS)
+    _accounted(run)
+    _books(run)
+
+
+def test_clocks() -> None:
+    """Couplings are dated on the week's Monday, housing on or after the coupling and within the
+    week, and waiting households' documents arrive on their date."""
+    run = Simulation(SimConfig(region=HVB, weeks=5, policy="greedy"))
+    start = run.state.start
+    for week in range(5):
+        run.step()
+        as_of = start + dt.timedelta(days=7 * week)
+        for h in run.state.waiting.values():
+            assert h.coupling_date is None or h.coupling_date <= as_of
+            assert h.document_ready == (run.state.document_dates[h.household_id] <= as_of)
+    for r in run.state.housed:
+        monday = start + dt.timedelta(days=7 * r.week)
+        assert monday <= r.housed_date <= monday + dt.timedelta(days=7)
+        assert r.wait_days >= 0
+    assert run.state.couplings and all(c.km <= 50.0 for c in run.state.couplings)
+    assert run.weeks[-1].as_of == (start + dt.timedelta(days=28)).isoformat()
+
+
+def test_refusals_become_bans() -> None:
+    """A refused home becomes a ban: the household is never proposed that home again."""
+    run = Simulation(SimConfig(region=HVB, weeks=5, policy="greedy", refusal_rate=0.6, supply=1.0))
+    refused: dict[str, set[str]] = {}
+    total = 0
+    for _ in range(5):
+        run.step()
+        instance, proposal = run.last_instance, run.last_proposal
+        assert instance is not None and proposal is not None
+        banned = {(b.household_id, b.dwelling_id) for b in instance.bans}
+        for hid, dids in refused.items():
+            for did in dids:
+                if did in instance.dwelling_by_id and hid in instance.household_by_id:
+                    assert (hid, did) in banned
+        for a in proposal.assignments:
+            if a.dwelling_id is not None:
+                assert a.dwelling_id not in refused.get(a.household_id, set())
+        housed = {r.household_id for r in run.state.housed}
+        for a in proposal.assignments:
+            if a.dwelling_id is not None and a.household_id not in housed:
+                refused.setdefault(a.household_id, set()).add(a.dwelling_id)
+        total += run.weeks[-1].refusals
+    assert total == sum(len(v) for v in refused.values()) > 0
+    assert {hid: dids for hid, dids in run.state.bans.items()} == {
+        hid: dids for hid, dids in refused.items() if hid in run.state.waiting}
+
+
+def test_same_seed_same_numbers() -> None:
+    """Two runs with the same config give identical numbers; another seed gives others."""
+    config = SimConfig(region=HVB, weeks=3, policy="weekly")
+    first, second = simulate(config), simulate(config)
+    assert first.numbers() == second.numbers()
+    assert simulate(replace(config, seed=1)).numbers() != first.numbers()
+
+
+def test_arrivals_do_not_depend_on_the_policy() -> None:
+    """Greedy and weekly see the same permits and the same homes for the same seed."""
+    greedy = simulate(SimConfig(region=HVB, weeks=3, policy="greedy"))
+    weekly = simulate(SimConfig(region=HVB, weeks=3, policy="weekly"))
+    for g, w in zip(greedy.weeks, weekly.weeks):
+        assert (g.arrived_households, g.arrived_persons, g.homes_offered) == (w.arrived_households, w.arrived_persons, w.homes_offered)
+    sampler = Sampler.for_example(HVB)
+    monday = dt.date(2023, 7, 3)
+    assert weekly_permits(sampler, 0, 2, monday, 1.0) == weekly_permits(sampler, 0, 2, monday, 1.0)
+    less, more = weekly_homes(sampler, 0, 2, monday, 0.8), weekly_homes(sampler, 0, 2, monday, 1.2)
+    assert less == more[: len(less)]
+
+
+def test_dask_gives_the_serial_numbers() -> None:
+    """A tiny grid on a local Dask cluster gives the same numbers as the serial run, in order."""
+    pytest.importorskip("distributed")
+    configs = grid_configs(SimConfig(region=HVB, weeks=2), parse_grid(["max_km=30,50"]), [0], ["greedy", "weekly"])
+    serial = run_serial(configs)
+    dask = run_dask(configs, workers=2, processes=False)
+    assert [r.config for r in dask] == configs
+    assert [r.numbers() for r in dask] == [r.numbers() for r in serial]
+
+
+def test_grid() -> None:
+    """A grid is the product of its axes; bad specs are clear errors."""
+    scenarios = parse_grid(["max_km=30,50", "supply=0.8,1.2"])
+    assert scenarios == [{"max_km": 30.0, "supply": 0.8}, {"max_km": 30.0, "supply": 1.2},
+                         {"max_km": 50.0, "supply": 0.8}, {"max_km": 50.0, "supply": 1.2}]
+    assert parse_grid([]) == [{}]
+    assert parse_grid(["max_minutes=60,none"]) == [{"max_minutes": 60.0}, {"max_minutes": None}]
+    for bad in (["max_km"], ["colour=1"], ["max_km=a"], ["max_km=1", "max_km=2"]):
+        with pytest.raises(MatcherError):
+            parse_grid(bad)
+
+
+def test_folder_instance(tmp_path: Path) -> None:
+    """A run can start from an instance folder."""
+    folder = write_example(HVB, tmp_path / "instance", seed=2)
+    result = simulate(SimConfig(region="folder", folder=str(folder), weeks=2, policy="greedy", check=True))
+    assert result.summary["arrived_households"] > result.weeks[0].arrived_households
+    assert len(result.weeks) == 2
+
+
+def test_simulate_command(tmp_path: Path) -> None:
+    """`matcher simulate` with two policies writes the CSVs, plots and report; PNGs stay small."""
+    out = tmp_path / "out"
+    code = main(["simulate", "--region", HVB, "--weeks", "2", "--policy", "greedy,weekly", "--out", str(out), "--quiet"])
+    assert code == 0
+    for name in ("runs.csv", "report.md", "waits.png", "backlog.png", "quota.png", "greedy/weeks.csv",
+                 "weekly/run.json", "weekly/housed.csv", "weekly/quota.csv"):
+        assert (out / name).is_file(), name
+    assert all((out / n).stat().st_size < 200_000 for n in ("waits.png", "backlog.png", "quota.png"))
+    run = json.loads((out / "weekly" / "run.json").read_text())
+    assert run["config"]["policy"] == "weekly" and len(run["summary"]["statuses"]) >= 1
+
+
+def test_sweep_command_serial(tmp_path: Path) -> None:
+    """`matcher sweep --serial` writes one row per scenario, seed and policy."""
+    out = tmp_path / "sweep"
+    code = main(["sweep", "--region", HVB, "--weeks", "1", "--grid", "max_km=30,70", "--seeds", "0,1",
+                 "--policies", "greedy", "--serial", "--quiet", "--no-plots", "--out", str(out)])
+    assert code == 0
+    rows = (out / "sweep.csv").read_text().strip().splitlines()
+    assert len(rows) == 1 + 4
+    assert (out / "report.md").is_file()
+
+
+@pytest.mark.parametrize("argv", [
+    ["simulate", "--region", "atlantis"],
+    ["simulate", "--policy", "random"],
+    ["simulate", "--solver", "nope"],
+    ["simulate", "--weeks", "0"],
+    ["simulate", "--refusal-rate", "1.5"],
+    ["sweep", "--grid", "colour=red", "--serial"],
+    ["sweep", "--grid", "max_km", "--serial"],
+    ["simulate", "--instance", "/no/such/folder"],
+])
+def test_bad_arguments_exit_2(argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Bad arguments are a clear error and exit code 2, and nothing is simulated."""
+    try:
+        code = main([*argv, "--out", str(tmp_path / "x")])
+    except SystemExit as exc:
+        code = exc.code
+    assert code == 2
+    assert capsys.readouterr().err.strip()
+    assert not (tmp_path / "x").exists()
