@@ -11,6 +11,7 @@
 | ``MATCHER_MAX_TIME_LIMIT`` | ``600`` | the largest time limit a request may ask for |
 | ``MATCHER_STALE_AFTER`` | ``120`` | a running job whose worker sent no heartbeat for this long is failed |
 | ``MATCHER_AUTO_MIGRATE`` | ``1`` | bring the database schema up to date when the app starts |
+| ``MATCHER_CONCURRENCY`` | ``20`` | requests one server process works on at once (worker threads), and the PostgreSQL connections it keeps open for them |
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ _ENV = {
     "max_time_limit": "MATCHER_MAX_TIME_LIMIT",
     "stale_after": "MATCHER_STALE_AFTER",
     "auto_migrate": "MATCHER_AUTO_MIGRATE",
+    "concurrency": "MATCHER_CONCURRENCY",
 }
 
 
@@ -57,6 +59,10 @@ class Settings:
     auto_migrate: bool = True
     max_upload_bytes: int = 5_000_000
     """The largest CSV upload accepted."""
+    concurrency: int = 20
+    """Worker threads of a server process (the routes run in them), and as many pooled
+    PostgreSQL connections, so that no request waits for a connection and none is opened and
+    closed per request.  More requests than this wait their turn in the event loop."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -71,6 +77,13 @@ class Settings:
             kind = types[name]
             if kind == "bool":
                 values[name] = raw.strip().lower() not in ("0", "false", "no", "off")
+            elif kind == "int":
+                try:
+                    values[name] = int(raw)
+                except ValueError:
+                    raise ValueError(f"{variable}={raw!r} is not a whole number") from None
+                if values[name] < 1:
+                    raise ValueError(f"{variable}={raw!r}: at least 1")
             elif kind == "float":
                 try:
                     values[name] = float(raw)

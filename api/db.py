@@ -59,7 +59,9 @@ def make_engine(settings: Settings) -> Engine:
     schema = settings.db_schema
     if schema is not None and not _SCHEMA_NAME.match(schema):
         raise ValueError(f"MATCHER_DB_SCHEMA {schema!r}: use lower-case letters, digits and _")
-    engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # As many pooled connections as worker threads (a request uses one), plus a few for the
+    # proposal worker; a connection opened beyond the pool is closed again when it is returned.
+    engine = create_engine(url, pool_size=settings.concurrency, max_overflow=5, pool_pre_ping=True)
     if schema is not None:
         # Registered before the first connection, so that every pooled connection has it.
         @event.listens_for(engine, "connect")

@@ -1,34 +1,39 @@
 """FastAPI dependencies: the settings, a database session per request, and who is asking.
 
 ``Authorization: Bearer <token>`` is required on every route but ``/health``: none, an unknown
-or a revoked token is a 401; a known token of the wrong role is a 403 (:func:`require_coa`,
-:func:`require_municipality`).  Which objects a municipality may see is decided in the service
+or a revoked token is a 401; a known token of the wrong role is a 403 (:data:`CoaDep`,
+:data:`MunicipalityDep`).  Which objects a municipality may see is decided in the service
 layer, where the queries are (another municipality's object is a 404 there).
+
+One worker thread per request.  FastAPI runs every synchronous dependency and the synchronous
+route each in a worker thread of their own, and the hops between the event loop and the threads
+cost more CPU than the route's queries.  So the dependencies here are asynchronous and do no
+I/O: a missing token is refused at once, and a present one is checked by :class:`ApiRoute` in
+the route's own thread, in the route's own transaction, just before the route runs; that thread
+also closes the session.  One connection and one transaction per request, and no connection is
+held while a request waits for a thread.  (The price: a request whose token is unknown, revoked
+or of the wrong role *and* whose input is malformed gets the 422, as input is checked first.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Annotated
+import functools
+import inspect
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, replace
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from api.config import Settings
 from api.services import tokens
 from api.services.errors import Actor
 
 bearer = HTTPBearer(auto_error=False, description="A token made with `matcher token create`.")
-
-
-@dataclass(frozen=True)
-class Context:
-    """A request's database session and who is asking."""
-
-    session: Session
-    actor: Actor
 
 
 async def get_settings(request: Request) -> Settings:
@@ -39,52 +44,92 @@ def _unauthorized(message: str) -> HTTPException:
     return HTTPException(status.HTTP_401_UNAUTHORIZED, message, headers={"WWW-Authenticate": "Bearer"})
 
 
-def get_context(request: Request,
-                credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Iterator[Context]:
-    """Open the request's session and authenticate the bearer token in one step.
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """The request's session.  :class:`ApiRoute` closes it in the route's thread; if the route
+    never ran (malformed input), the session never opened a connection and closing is free."""
+    session = request.app.state.sessions()
+    try:
+        yield session
+    finally:
+        if session.in_transaction():  # a route outside ApiRoute left it open: roll back off the event loop
+            await run_in_threadpool(session.close)
+        else:
+            session.close()
 
-    One synchronous dependency rather than several: FastAPI runs each synchronous dependency in
-    a worker thread, and the hops between threads cost more than the query itself.
-    """
-    if credentials is None:
-        raise _unauthorized("missing bearer token: send Authorization: Bearer <token> (make one with `matcher token create`)")
-    with request.app.state.sessions() as session:
-        actor = tokens.authenticate(session, credentials.credentials)
-        # End the read now: the connection (and on SQLite the write lock) goes back to the pool
-        # while the request waits for its turn in a worker thread; the route opens its own.
-        session.rollback()
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+@dataclass(frozen=True)
+class Unverified:
+    """A bearer token not checked yet and the role the route needs; :class:`ApiRoute` turns it
+    into the :class:`Actor` (or a 401/403) in the route's thread."""
+
+    session: Session
+    secret: str
+    needs: str | None = None
+    """The role the route needs (``coa``, ``municipality``), or any."""
+
+    def verify(self) -> Actor:
+        actor = tokens.authenticate(self.session, self.secret)
         if actor is None:
             raise _unauthorized("unknown or revoked token")
-        yield Context(session, actor)
+        if self.needs == "coa" and not actor.is_coa:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "only COA planners (role coa) may do this")
+        if self.needs == "municipality" and actor.role != "municipality":
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "only a municipality (role municipality) may do this")
+        return actor
 
 
-ContextDep = Annotated[Context, Depends(get_context)]
+async def get_actor(session: SessionDep,
+                    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Actor:
+    """Who is asking: an :class:`Unverified` token until :class:`ApiRoute` checks it."""
+    if credentials is None:
+        raise _unauthorized("missing bearer token: send Authorization: Bearer <token> (make one with `matcher token create`)")
+    return Unverified(session, credentials.credentials)  # type: ignore[return-value] - an Actor once ApiRoute ran
 
 
-async def get_session(context: ContextDep) -> Session:
-    return context.session
+async def require_coa(actor: Annotated[Actor, Depends(get_actor)]) -> Actor:
+    return replace(actor, needs="coa")  # type: ignore[type-var] - still Unverified here
 
 
-async def get_actor(context: ContextDep) -> Actor:
-    return context.actor
+async def require_municipality(actor: Annotated[Actor, Depends(get_actor)]) -> Actor:
+    return replace(actor, needs="municipality")  # type: ignore[type-var] - still Unverified here
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-SessionDep = Annotated[Session, Depends(get_session)]
 ActorDep = Annotated[Actor, Depends(get_actor)]
-
-
-async def require_coa(actor: ActorDep) -> Actor:
-    if not actor.is_coa:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "only COA planners (role coa) may do this")
-    return actor
-
-
-async def require_municipality(actor: ActorDep) -> Actor:
-    if actor.role != "municipality":
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "only a municipality (role municipality) may do this")
-    return actor
-
-
 CoaDep = Annotated[Actor, Depends(require_coa)]
 MunicipalityDep = Annotated[Actor, Depends(require_municipality)]
+
+
+def _in_one_thread(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    """``endpoint`` with its token checked first and its session closed after, all in the
+    worker thread FastAPI runs it in."""
+
+    @functools.wraps(endpoint)  # FastAPI reads the parameters of the endpoint itself
+    def run(**values: Any) -> Any:
+        sessions = []
+        try:
+            for name, value in list(values.items()):
+                if isinstance(value, Unverified):
+                    sessions.append(value.session)
+                    values[name] = value.verify()
+                elif isinstance(value, Session):
+                    sessions.append(value)
+            return endpoint(**values)
+        finally:
+            for session in sessions:
+                session.close()
+
+    return run
+
+
+class ApiRoute(APIRoute):
+    """The routes of the JSON API: a synchronous route runs with its token check in one thread
+    (see the module docstring)."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        if not inspect.iscoroutinefunction(endpoint):
+            endpoint = _in_one_thread(endpoint)
+        super().__init__(path, endpoint, **kwargs)

@@ -13,6 +13,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.openapi.utils import get_openapi
@@ -26,6 +27,7 @@ from api.routes import build_router
 from api.schemas import HealthOut, HouseholdBatchIn
 from api.services.bootstrap import prepare
 from api.services.errors import Conflict, Forbidden, Invalid, NotFound
+from api.web import mount as mount_pages
 from api.worker import Worker
 
 log = logging.getLogger("api")
@@ -35,7 +37,7 @@ proposal, and decides it line by line; every change is in the audit log.
 
 Every route but `/health` needs `Authorization: Bearer <token>` (make one with
 `matcher token create`).  Role `coa` plans; role `municipality` is bound to one CBS code and
-sees only its own homes and the households coupled or proposed to it."""
+sees only its own homes and the households coupled or proposed to it (`/proposed-lines`)."""
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -45,6 +47,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The worker threads the routes run in (AnyIO's default is 40), one per pooled connection.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.concurrency
         prepare(engine, migrate_schema=settings.auto_migrate)
         if settings.run_worker:
             app.state.worker.start()
@@ -91,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return HealthOut(status="ok", database=engine.dialect.name)
 
     app.include_router(build_router())
+    mount_pages(app)  # the web pages under /ui (not in the OpenAPI schema)
 
     def openapi() -> dict:
         if app.openapi_schema is None:

@@ -14,6 +14,7 @@ from api.schemas import (
     LineOut,
     MunicipalityOut,
     PeriodOut,
+    ProposedLineOut,
     ProposedOut,
     QuotaOut,
     RedistributionOut,
@@ -22,6 +23,7 @@ from api.schemas import (
 from api.services.errors import Actor
 from api.services.households import Proposed
 from api.services.municipalities import QuotaFigures, QuotaState
+from api.services.proposals import ProposedLine
 
 API = "/api/v1"
 
@@ -86,6 +88,17 @@ def line_out(line: models.ProposalLine) -> LineOut:
                    overdue_days=line.overdue_days, moves=line.moves, reason=line.reason, reason_kind=line.reason_kind,
                    decision=line.decision, decision_reason=line.decision_reason, decision_date=line.decision_date,
                    decided_at=utc(line.decided_at))
+
+
+def proposed_line_out(p: ProposedLine) -> ProposedLineOut:
+    """A municipality's view of a line proposing a household to it (see ``ProposedLineOut``)."""
+    line, h = p.line, p.household
+    return ProposedLineOut(
+        line_id=line.id, job_id=line.job_id, as_of=p.as_of, action=line.action, municipality=line.municipality_code,
+        home_id=line.home_id, home_reference=p.home_reference, decision=line.decision,
+        decision_date=line.decision_date, household_id=h.household_id, size=h.size, adults=h.adults,
+        children=h.children, amv=h.amv, needs_accessible=h.needs_accessible, expected_extra=h.expected_extra,
+        document_ready=h.document_ready, permit_date=h.permit_date)
 
 
 def ban_out(b: models.Ban) -> BanOut:

@@ -533,6 +533,39 @@ class LineList(BaseModel):
     total: int
 
 
+class ProposedLineOut(BaseModel):
+    """A line proposing a household to the caller's municipality, as the municipality sees it:
+    the household's pseudonymous id, size, composition, needs and dates, and the proposed home
+    (its own).  Nothing of where the household waits, its ties or other municipalities."""
+
+    line_id: int
+    job_id: int
+    as_of: dt.date
+    """The date the proposal was made for."""
+    action: Literal["house", "couple"]
+    municipality: str
+    home_id: int | None
+    """For a house line: the municipality's own home."""
+    home_reference: str | None
+    decision: Literal["pending", "accepted"]
+    decision_date: dt.date | None
+    """The date of the coupling or housing, once accepted."""
+    household_id: str
+    size: int
+    adults: int | None
+    children: int | None
+    amv: bool
+    needs_accessible: bool
+    expected_extra: int
+    document_ready: bool
+    permit_date: dt.date
+
+
+class ProposedLineList(BaseModel):
+    items: list[ProposedLineOut]
+    total: int
+
+
 class DecisionIn(Strict):
     """Accept a line (records the coupling or housing) or refuse it with a reason (the engine
     will not propose it again: a ban on the home, or on the municipality)."""
@@ -544,6 +577,9 @@ class DecisionIn(Strict):
     """Date of the coupling or housing; default today."""
     ban: Literal["home", "municipality"] | None = None
     """What a refusal bans: default the home for a house line, the municipality for a couple line."""
+    over_quota: bool = False
+    """Accept even though the municipality's quota left is now too small for the household (a
+    409 otherwise); needs a reason, and the audit log records the override."""
 
     @model_validator(mode="after")
     def _check(self) -> DecisionIn:
@@ -551,6 +587,10 @@ class DecisionIn(Strict):
             raise ValueError("a refusal needs a reason")
         if self.decision == "accept" and self.ban is not None:
             raise ValueError("ban goes with a refusal only")
+        if self.over_quota and self.decision != "accept":
+            raise ValueError("over_quota goes with an accept only")
+        if self.over_quota and self.reason is None:
+            raise ValueError("accepting over the quota needs a reason")
         return self
 
 

@@ -94,11 +94,13 @@ def _abandoned(worker: str | None, heartbeat: object, me: str, stale_after: floa
     if host == HOST and pid_text.isdigit():
         pid = int(pid_text)
         if pid == os.getpid() and worker != me:
-            return f"its worker process {pid} was restarted"
+            return f"the service was restarted while it ran (its worker process {pid} on {host} was replaced)"
         if pid != os.getpid() and _process_gone(pid):
-            return f"its worker process {pid} on {host} is gone"
+            return (f"the service was restarted or stopped while it ran (its worker process {pid} on {host} "
+                    "is gone)")
     if heartbeat is None or (utcnow() - heartbeat).total_seconds() > stale_after:
-        return f"its worker {worker} sent no heartbeat for over {stale_after:g} s"
+        return (f"its worker {worker} sent no heartbeat for over {stale_after:g} s (its server stopped, was "
+                "restarted or lost the database)")
     return None
 
 
@@ -107,13 +109,13 @@ def recover(session: Session, me: str, stale_after: float) -> list[int]:
     failed = []
     for job in session.scalars(select(Job).where(Job.status == "running")).all():
         if job.worker == me:
-            why = None if job.id in _RUNNING else "this server lost track of it"
+            why = None if job.id in _RUNNING else "this server lost track of it (its worker thread stopped)"
         else:
             why = _abandoned(job.worker, job.heartbeat_at, me, stale_after)
         if why is None:
             continue
-        message = (f"interrupted: the server running this job stopped before it finished ({why}); "
-                   "nothing of this job was stored and no decision was lost; ask for a new proposal")
+        message = (f"interrupted: {why}; the job did not finish, nothing of it was stored and no decision "
+                   "was lost; ask for a new proposal")
         if proposals.fail_job(session, job.id, job.worker, message):
             log.warning("proposal job %s failed: %s", job.id, why)
             failed.append(job.id)

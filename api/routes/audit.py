@@ -8,11 +8,11 @@ from fastapi import APIRouter, Query
 
 from api import audit as service
 from api import mapping
-from api.deps import CoaDep, SessionDep
+from api.deps import ApiRoute, CoaDep, SessionDep
 from api.routes import Limit, Offset
 from api.schemas import MAX_INT, AuditList
 
-router = APIRouter(tags=["audit"])
+router = APIRouter(tags=["audit"], route_class=ApiRoute)
 
 
 @router.get("/audit", response_model=AuditList, summary="Who did what, when (COA)")

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, UploadFile, status
 
 from api import mapping
-from api.deps import ActorDep, MunicipalityDep, SessionDep, SettingsDep
+from api.deps import ActorDep, ApiRoute, MunicipalityDep, SessionDep, SettingsDep
 from api.routes import CONFLICT, IdPath, Limit, Offset
 from api.schemas import (
     Code,
@@ -21,7 +21,7 @@ from api.schemas import (
 from api.services import homes as service
 from api.services.errors import FieldError, Invalid
 
-router = APIRouter(tags=["homes"])
+router = APIRouter(tags=["homes"], route_class=ApiRoute)
 
 
 def _out(session, homes) -> list[HomeOut]:

@@ -7,13 +7,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Path, Query, UploadFile
 
 from api import mapping
-from api.deps import ActorDep, CoaDep, SessionDep, SettingsDep
+from api.deps import ActorDep, ApiRoute, CoaDep, SessionDep, SettingsDep
 from api.routes import Limit, Offset
 from api.routes.homes import read_upload
 from api.schemas import Code, HouseholdList, HouseholdOut, HouseholdState, UploadOut
 from api.services import households as service
 
-router = APIRouter(tags=["households"])
+router = APIRouter(tags=["households"], route_class=ApiRoute)
 
 BATCH_BODY = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/HouseholdBatchIn"}}}, "required": True}
 """The batch body is validated row by row in the service (so one answer lists every bad row,

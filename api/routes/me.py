@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.deps import ActorDep
+from api.deps import ActorDep, ApiRoute
 from api.schemas import MeOut
 
-router = APIRouter(tags=["access"])
+router = APIRouter(tags=["access"], route_class=ApiRoute)
 
 
 @router.get("/me", response_model=MeOut, summary="The token making the request")

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from api import mapping
-from api.deps import ActorDep, CoaDep, SessionDep
+from api.deps import ActorDep, ApiRoute, CoaDep, SessionDep
 from api.routes import CONFLICT, CodePath, IdPath
 from api.schemas import (
     Label,
@@ -22,7 +22,7 @@ from api.schemas import (
 )
 from api.services import municipalities as service
 
-router = APIRouter(tags=["municipalities"])
+router = APIRouter(tags=["municipalities"], route_class=ApiRoute)
 
 
 @router.get("/municipalities", response_model=MunicipalityList, summary="Municipalities and their quota state")

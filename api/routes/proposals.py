@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response, status
 
 from api import mapping
-from api.deps import CoaDep, SessionDep, SettingsDep
+from api.deps import ApiRoute, CoaDep, MunicipalityDep, SessionDep, SettingsDep
 from api.routes import CONFLICT, IdPath, Limit, Offset
 from api.schemas import (
+    MAX_INT,
     BanList,
     Code,
     Decision,
@@ -21,10 +22,12 @@ from api.schemas import (
     JobStatus,
     LineList,
     LineOut,
+    ProposedLineList,
+    ProposedLineOut,
 )
 from api.services import proposals as service
 
-router = APIRouter(tags=["proposals"])
+router = APIRouter(tags=["proposals"], route_class=ApiRoute)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -101,3 +104,24 @@ def list_bans(actor: CoaDep, session: SessionDep, household_id: Annotated[Househ
               limit: Annotated[int, Limit] = 100, offset: Annotated[int, Offset] = 0) -> BanList:
     bans, total = service.list_bans(session, household_id, limit, offset)
     return BanList(items=[mapping.ban_out(b) for b in bans], total=total)
+
+
+@router.get("/proposed-lines", response_model=ProposedLineList,
+            summary="Households proposed to this municipality (municipality)")
+def list_proposed_lines(actor: MunicipalityDep, session: SessionDep,
+                        job_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
+                        decision: Annotated[Literal["pending", "accepted"] | None, Query()] = None,
+                        limit: Annotated[int, Limit] = 100, offset: Annotated[int, Offset] = 0) -> ProposedLineList:
+    """The lines of finished proposals that place a household in the caller's municipality and
+    that COA accepted or may still accept, newest proposal first: the household's pseudonymous
+    id, size, composition, needs and dates, and the proposed home (its own).  Refused lines,
+    lines made stale by a decision elsewhere, and other municipalities' lines are not shown."""
+    rows, total = service.list_proposed(session, actor, job_id, decision, limit, offset)
+    return ProposedLineList(items=[mapping.proposed_line_out(row) for row in rows], total=total)
+
+
+@router.get("/proposed-lines/{line_id}", response_model=ProposedLineOut,
+            summary="One household proposed to this municipality (municipality)")
+def get_proposed_line(actor: MunicipalityDep, session: SessionDep, line_id: Annotated[int, IdPath]) -> ProposedLineOut:
+    """Any line not listed by ``GET /proposed-lines`` for this municipality is a 404."""
+    return mapping.proposed_line_out(service.get_proposed(session, actor, line_id))

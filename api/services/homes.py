@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -86,24 +88,38 @@ def list_homes(session: Session, actor: Actor, municipality: str | None = None, 
 
 
 def create_home(session: Session, actor: Actor, data: HomeIn) -> tuple[Home, bool]:
-    """Offer a home; ``created`` is false when the reference already names this same home."""
+    """Offer a home; ``created`` is false when the reference already names this same home.
+
+    One statement in the usual case: ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` (PostgreSQL
+    and SQLite) makes the home unless the reference exists, also when the same reference is
+    submitted twice at the same moment (the second waits for the first, then finds it)."""
     code = _require_municipality(actor)
-    existing = session.scalar(select(Home).where(Home.municipality_code == code, Home.reference == data.reference))
-    if existing is not None:
+    now = utcnow()
+    new = {"municipality_code": code, "reference": data.reference, "status": "open", "created_at": now,
+           "updated_at": now, **_values(data)}
+    dialect = session.get_bind().dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        insert_ = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        home = session.scalar(insert_(Home).values(**new)
+                              .on_conflict_do_nothing(index_elements=["municipality_code", "reference"]).returning(Home))
+    else:  # pragma: no cover - only PostgreSQL and SQLite are supported
+        home = None if _find(session, code, data.reference) else Home(**new)
+        if home is not None:
+            session.add(home)
+            session.flush()
+    if home is None:
+        existing = _find(session, code, data.reference)
         if _values(existing) == _values(data):
             return existing, False
         raise Conflict(f"reference {data.reference!r} is home {existing.id} with other values; "
                        f"change it with PATCH /api/v1/homes/{existing.id}")
-    home = Home(municipality_code=code, reference=data.reference, status="open", **_values(data))
-    session.add(home)
-    try:
-        session.flush()
-    except IntegrityError:  # the same reference submitted twice at the same moment
-        session.rollback()
-        return create_home(session, actor, data)
     audit.record(session, actor, "home.create", "home", home.id, reference=home.reference, **_values(data))
     session.commit()
     return home, True
+
+
+def _find(session: Session, code: str, reference: str) -> Home | None:
+    return session.scalar(select(Home).where(Home.municipality_code == code, Home.reference == reference))
 
 
 def _check_combined(values: dict[str, object], occupied_persons: int, loc: tuple) -> list[FieldError]:

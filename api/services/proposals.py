@@ -10,6 +10,13 @@ decided line by line.
 - :func:`decide` accepts a line (records the coupling or housing, which updates the quota) or
   refuses it (a ban for later runs).  Deciding the same way again changes nothing; a line whose
   household or home has changed since the job read it cannot be accepted (409).
+- An accept that couples persons anew to a municipality (spec §4 rule 6: housing a household
+  already coupled there uses no quota) must fit the quota it has left *now*, plus the
+  ``quota_slack`` the job was run with: other accepts may have used the quota since the engine
+  read it.  If it does not fit, the accept is a 409 naming the municipality and what is left,
+  unless COA sends ``over_quota`` with a reason, which the audit log records.  The check holds
+  the municipality's row (``SELECT ... FOR NO KEY UPDATE`` on PostgreSQL; SQLite runs every write
+  transaction alone), so two accepts at once cannot both take the last places.
 """
 
 from __future__ import annotations
@@ -261,7 +268,7 @@ def decide(session: Session, actor: Actor, job_id: int, line_id: int, data: Deci
         raise Conflict(f"line {line.id} is already {line.decision}")
     day = data.date or dt.date.today()
     if wanted == "accepted":
-        _accept(session, actor, job, line, day, data.reason)
+        _accept(session, actor, job, line, day, data)
     else:
         _refuse(session, actor, job, line, data)
     line.decision = wanted
@@ -273,7 +280,8 @@ def decide(session: Session, actor: Actor, job_id: int, line_id: int, data: Deci
     return line
 
 
-def _accept(session: Session, actor: Actor, job: Job, line: ProposalLine, day: dt.date, note: str | None) -> None:
+def _accept(session: Session, actor: Actor, job: Job, line: ProposalLine, day: dt.date, data: DecisionIn) -> None:
+    note = data.reason
     household = session.get(Household, line.household_id, with_for_update=True)
     if household is None or (household.state, household.municipality_code) != (line.was_state, line.was_municipality):
         now = f"{household.state} ({household.municipality_code})" if household and household.municipality_code else (household.state if household else "gone")
@@ -282,11 +290,13 @@ def _accept(session: Session, actor: Actor, job: Job, line: ProposalLine, day: d
     if day < household.permit_date or (household.coupling_date and day < household.coupling_date):
         raise Invalid([FieldError(("body", "date"), "must not be before the household's permit or coupling date")])
     if line.action == "couple":
+        over = _check_quota(session, job, line, household, line.municipality_code, data)
         household.state = "coupled"
         household.municipality_code = line.municipality_code
         household.coupling_date = day
         audit.record(session, actor, "line.accept", "line", line.id, job=job.id, household=household.household_id,
-                     proposed="couple", municipality=line.municipality_code, date=day, note=note)
+                     proposed="couple", municipality=line.municipality_code, date=day, note=note,
+                     **({"over_quota": over} if over else {}))
     else:
         home = session.get(Home, line.home_id, with_for_update=True)
         if home is None or home.status != "open":
@@ -294,6 +304,7 @@ def _accept(session: Session, actor: Actor, job: Job, line: ProposalLine, day: d
         taken = occupied(session, [home.id]).get(home.id, 0)
         if (home.kind == "regular" and taken) or taken + household.size > home.capacity:
             raise Conflict(f"home {home.id} has no room left for {household.size} persons ({taken} of {home.capacity} taken)")
+        over = _check_quota(session, job, line, household, home.municipality_code, data)
         period = period_for(session, day) or current_period(session)
         if household.state != "coupled":
             household.coupling_date = day
@@ -306,8 +317,52 @@ def _accept(session: Session, actor: Actor, job: Job, line: ProposalLine, day: d
             home.status = "allocated"
             home.updated_at = utcnow()
         audit.record(session, actor, "line.accept", "line", line.id, job=job.id, household=household.household_id,
-                     proposed="house", home=home.id, municipality=home.municipality_code, date=day, note=note)
+                     proposed="house", home=home.id, municipality=home.municipality_code, date=day, note=note,
+                     **({"over_quota": over} if over else {}))
     household.updated_at = utcnow()
+
+
+def _check_quota(session: Session, job: Job, line: ProposalLine, household: Household, code: str,
+                 data: DecisionIn) -> dict[str, Any] | None:
+    """Check that accepting ``line`` fits the quota ``code`` has left now (see the module
+    docstring); :class:`Conflict` if not, unless ``data.over_quota``.  What the override went
+    over (for the audit log), or ``None`` when it fits."""
+    if household.state in ("coupled", "housed") and household.municipality_code == code:
+        return None  # already coupled there: housing it uses no quota
+    # Hold the municipality's row until commit: a second accept into it waits here, then reads
+    # the quota with the first one's coupling counted (a new snapshot per statement on PostgreSQL).
+    # FOR NO KEY UPDATE: it does not block the foreign-key checks of homes offered meanwhile.
+    name = session.scalar(select(Municipality.name).where(Municipality.code == code).with_for_update(key_share=True))
+    if name is None:
+        raise Conflict(f"municipality {code} of line {line.id} no longer exists")
+    period = current_period(session)
+    state = quota_states(session, period, [code])[code]
+    slack = int((job.params or {}).get("quota_slack") or 0)
+    persons = household.size
+    short = []
+    if persons > max(0, state.persons.remaining) + slack:
+        short.append(f"{_places(state.persons.remaining)} of its quota"
+                     + (f" (plus the slack of {slack} proposal job {job.id} was made with)" if slack else ""))
+    if household.amv and persons > max(0, state.amv.remaining):
+        short.append(f"{_places(state.amv.remaining)} of its AMV quota (household {household.household_id} is an "
+                     "unaccompanied minor)")
+    if not short:
+        return None
+    over = {"persons": persons, "remaining": state.persons.remaining, "amv_remaining": state.amv.remaining,
+            "slack": slack, "period": period.name}
+    if data.over_quota:
+        return over
+    raise Conflict(f"accepting line {line.id} would couple {persons} person{'s' if persons != 1 else ''} of household "
+                   f"{household.household_id} to {name} ({code}), which has {' and '.join(short)} left in period "
+                   f"{period.name}: other decisions used it since proposal job {job.id} read the quota. Refuse the "
+                   "line, ask for a new proposal, or accept anyway with \"over_quota\": true and a reason (recorded "
+                   "in the audit log)")
+
+
+def _places(remaining: int) -> str:
+    if remaining <= 0:
+        return f"no places ({remaining})"
+    return f"only {remaining} place{'s' if remaining != 1 else ''}"
 
 
 def _refuse(session: Session, actor: Actor, job: Job, line: ProposalLine, data: DecisionIn) -> None:
@@ -328,6 +383,57 @@ def list_bans(session: Session, household_id: str | None = None, limit: int = 10
         query = query.where(Ban.household_id == household_id)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     return list(session.scalars(query.order_by(Ban.id).limit(limit).offset(offset))), total
+
+
+# --- what a municipality sees ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ProposedLine:
+    """A line of a finished job that places a household in the caller's municipality, with
+    the household (for what of it the municipality may see: :mod:`api.mapping`), the job's
+    as-of date and the proposed home's own reference."""
+
+    line: ProposalLine
+    household: Household
+    as_of: dt.date
+    home_reference: str | None
+
+
+def _proposed_to(actor: Actor):
+    """Lines of finished jobs placing a household in the actor's municipality that COA accepted,
+    or may still accept: pending, and the household unchanged since the job read it (a line a
+    decision elsewhere made stale is no longer a proposal; a refused one never was)."""
+    unchanged = (Household.state == ProposalLine.was_state) & Household.municipality_code.is_not_distinct_from(
+        ProposalLine.was_municipality)
+    return (select(ProposalLine, Household, Job.as_of, Home.reference)
+            .join(Job, Job.id == ProposalLine.job_id)
+            .join(Household, Household.household_id == ProposalLine.household_id)
+            .outerjoin(Home, Home.id == ProposalLine.home_id)
+            .where(Job.status == "done", ProposalLine.municipality_code == actor.municipality,
+                   (ProposalLine.decision == "accepted") | ((ProposalLine.decision == "pending") & unchanged)))
+
+
+def list_proposed(session: Session, actor: Actor, job_id: int | None = None, decision: str | None = None,
+                  limit: int = 100, offset: int = 0) -> tuple[list[ProposedLine], int]:
+    """The lines proposing households to the actor's municipality (see :func:`_proposed_to`),
+    newest job first."""
+    query = _proposed_to(actor)
+    if job_id is not None:
+        query = query.where(ProposalLine.job_id == job_id)
+    if decision is not None:
+        query = query.where(ProposalLine.decision == decision)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.execute(query.order_by(ProposalLine.job_id.desc(), ProposalLine.id).limit(limit).offset(offset))
+    return [ProposedLine(*row) for row in rows], total
+
+
+def get_proposed(session: Session, actor: Actor, line_id: int) -> ProposedLine:
+    """One such line; any other line (another municipality's, a wait line, a refused or stale
+    one, an unknown id) does not exist for the actor."""
+    row = session.execute(_proposed_to(actor).where(ProposalLine.id == line_id)).first()
+    if row is None:
+        raise NotFound(f"no line {line_id} proposed to {actor.municipality}")
+    return ProposedLine(*row)
 
 
 # --- export -----------------------------------------------------------------------------------

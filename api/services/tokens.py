@@ -78,10 +78,9 @@ def authenticate(session: Session, secret: str) -> Actor | None:
     """The actor behind a bearer token, or ``None`` for an unknown or revoked one."""
     if not secret.startswith(PREFIX) or len(secret) > 200:
         return None
-    token = session.scalar(select(Token).where(Token.token_hash == hash_token(secret)))
-    if token is None or token.revoked_at is not None:
-        return None
-    return Actor(token.id, token.label, token.role, token.municipality_code)
+    row = session.execute(select(Token.id, Token.label, Token.role, Token.municipality_code)
+                          .where(Token.token_hash == hash_token(secret), Token.revoked_at.is_(None))).first()
+    return None if row is None else Actor(*row)
 
 
 def find_token(session: Session, key: str) -> Token:

@@ -133,3 +133,34 @@ def test_coa_reads_all_homes_but_cannot_offer(client, auth):
     ok(client.post(f"{API}/homes", headers=auth.hengelo, json=home("H-1")), 201)
     assert ok(client.get(f"{API}/homes", headers=auth.coa))["total"] == 2
     assert client.post(f"{API}/homes", headers=auth.coa, json=home("C-1")).status_code == 403
+
+
+def test_the_same_reference_sent_at_the_same_moment_makes_one_home(client, auth, service):
+    """Eight sessions submit the same new home at once: one creates it, the others get that home."""
+    import threading
+
+    from api.schemas import HomeIn
+    from api.services import homes as homes_service
+    from api.services.errors import Actor
+
+    actor = Actor(auth.enschede_id, "GM0153", "municipality", "GM0153")
+    body = HomeIn(**home("E-race"))
+    results: list[tuple[int, bool]] = []
+    barrier = threading.Barrier(8)
+
+    def submit() -> None:
+        with service.sessions() as session:
+            barrier.wait()
+            made, created = homes_service.create_home(session, actor, body)
+            results.append((made.id, created))
+
+    threads = [threading.Thread(target=submit) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert len(results) == 8 and len({home_id for home_id, _ in results}) == 1
+    assert sum(created for _, created in results) == 1
+    assert ok(client.get(f"{API}/homes", headers=auth.enschede))["total"] == 1
+    events = ok(client.get(f"{API}/audit", headers=auth.coa, params={"action": "home.create"}))
+    assert events["total"] == 1

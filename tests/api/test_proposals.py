@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import threading
+import time
 
 from api_testing import (
     API,
@@ -249,3 +250,136 @@ def test_two_runs_at_once_both_finish_and_decisions_stay_consistent(client, auth
             assert decide(client, auth, jobs[1], line["id"]).status_code == 409
     coupled = ok(client.get(f"{API}/households", headers=auth.coa, params={"limit": 100}))["items"]
     assert sum(h["state"] != "waiting" for h in coupled) == len(first)
+
+
+# --- the quota left when a line is accepted ---------------------------------------------------
+
+def two_couplings(client, auth, run_jobs, taakstelling: int) -> tuple[int, dict, dict]:
+    """Two households of 3 waiting in Enschede, no home: the proposal couples both to Enschede
+    (quota 6); then COA lowers Enschede's taakstelling to ``taakstelling``."""
+    ok(client.patch(f"{API}/municipalities/GM0153/quota", headers=auth.coa, json={"taakstelling": 6, "backlog": 0, "amv_taakstelling": 0}))
+    upsert(client, auth, household("h-a", 3, permit_date="2023-01-01"), household("h-b", 3, permit_date="2023-01-02"))
+    job = propose(client, auth, run_jobs)
+    a, b = line_of(client, auth, job["id"], "h-a"), line_of(client, auth, job["id"], "h-b")
+    assert (a["action"], a["municipality"], b["action"], b["municipality"]) == ("couple", "GM0153", "couple", "GM0153")
+    ok(client.patch(f"{API}/municipalities/GM0153/quota", headers=auth.coa, json={"taakstelling": taakstelling}))
+    return job["id"], a, b
+
+
+def test_an_accept_over_the_quota_left_is_409_naming_the_municipality(client, auth, run_jobs):
+    """Quota 4 after the proposal: the first coupling of 3 fits, the second does not (409 saying
+    Enschede has 1 place left, nothing recorded); over_quota with a reason accepts it, audited."""
+    job_id, a, b = two_couplings(client, auth, run_jobs, taakstelling=4)
+    ok(decide(client, auth, job_id, a["id"], date="2023-07-04"))
+    assert quota(client, auth.coa, "GM0153")["quota"]["remaining"] == 1
+    response = decide(client, auth, job_id, b["id"], date="2023-07-04")
+    assert response.status_code == 409, response.text
+    detail = response.json()["detail"]
+    assert "Enschede (GM0153)" in detail and "only 1 place of its quota left" in detail and "over_quota" in detail
+    assert ok(client.get(f"{API}/households/h-b", headers=auth.coa))["state"] == "waiting"
+    assert line_of(client, auth, job_id, "h-b")["decision"] == "pending"
+    # Overriding needs a reason, and is an accept only.
+    assert decide(client, auth, job_id, b["id"], over_quota=True).status_code == 422
+    assert decide(client, auth, job_id, b["id"], "refuse", reason="x", over_quota=True).status_code == 422
+    ok(decide(client, auth, job_id, b["id"], date="2023-07-04", over_quota=True, reason="agreed with Enschede by phone"))
+    assert quota(client, auth.coa, "GM0153")["quota"]["remaining"] == -2
+    events = ok(client.get(f"{API}/audit", headers=auth.coa, params={"action": "line.accept"}))["items"]
+    over = {e["object_id"]: e["detail"].get("over_quota") for e in events}
+    assert over[str(a["id"])] is None
+    assert over[str(b["id"])] == {"persons": 3, "remaining": 1, "amv_remaining": 0, "slack": 0, "period": "2023-II"}
+
+
+def test_the_slack_a_job_was_made_with_counts_when_accepting(client, auth, run_jobs):
+    """A job run with quota_slack 2 may couple 2 persons over the quota; so may its accepts."""
+    ok(client.patch(f"{API}/municipalities/GM0153/quota", headers=auth.coa, json={"taakstelling": 1, "backlog": 0, "amv_taakstelling": 0}))
+    upsert(client, auth, household("h-a", 3))
+    job = propose(client, auth, run_jobs, params={"quota_slack": 2})
+    line = line_of(client, auth, job["id"], "h-a")
+    assert (line["action"], line["municipality"]) == ("couple", "GM0153"), line
+    ok(client.patch(f"{API}/municipalities/GM0153/quota", headers=auth.coa, json={"taakstelling": 0}))
+    response = decide(client, auth, job["id"], line["id"])
+    assert response.status_code == 409 and "plus the slack of 2" in response.json()["detail"]
+
+
+def test_housing_a_household_already_coupled_there_uses_no_quota(client, auth, run_jobs):
+    """Coupled to Enschede, whose quota is then used up: housing it in Enschede is still accepted."""
+    job_id, a, _ = two_couplings(client, auth, run_jobs, taakstelling=3)
+    ok(decide(client, auth, job_id, a["id"], date="2023-07-04"))
+    assert quota(client, auth.coa, "GM0153")["quota"]["remaining"] == 0
+    (home_,) = offer(client, auth.enschede, home("E-1", capacity=3))
+    again = propose(client, auth, run_jobs)
+    line = line_of(client, auth, again["id"], "h-a")
+    assert (line["action"], line["home_id"]) == ("house", home_["id"]), line
+    ok(decide(client, auth, again["id"], line["id"], date="2023-07-10"))
+    assert ok(client.get(f"{API}/households/h-a", headers=auth.coa))["state"] == "housed"
+
+
+def test_an_amv_coupling_needs_amv_quota_left(client, auth, run_jobs):
+    """An unaccompanied minor needs a place in the AMV part too: 409 when it is used up."""
+    ok(client.patch(f"{API}/municipalities/GM0153/quota", headers=auth.coa,
+                    json={"taakstelling": 10, "backlog": 0, "amv_taakstelling": 1, "amv_backlog": 0}))
+    upsert(client, auth, household("m-1", 1, amv=True))
+    job = propose(client, auth, run_jobs)
+    line = line_of(client, auth, job["id"], "m-1")
+    assert (line["action"], line["municipality"]) == ("couple", "GM0153"), line
+    ok(client.patch(f"{API}/municipalities/GM0153/quota", headers=auth.coa, json={"amv_taakstelling": 0}))
+    response = decide(client, auth, job["id"], line["id"])
+    assert response.status_code == 409 and "AMV quota" in response.json()["detail"]
+
+
+def test_two_accepts_at_once_cannot_both_take_the_last_places(client, auth, run_jobs, service, database):
+    """Quota 3, two couplings of 3 accepted at the same moment by two sessions: exactly one
+    passes.  On PostgreSQL both accepts are first made to wait on the municipality's row (held
+    by a third transaction), so they check the quota right after each other: the second must
+    see the first's coupling."""
+    from sqlalchemy import select, text
+
+    from api.models import Municipality
+    from api.schemas import DecisionIn
+    from api.services import proposals
+    from api.services.errors import Actor, Conflict
+
+    job_id, a, b = two_couplings(client, auth, run_jobs, taakstelling=3)
+    actor = Actor(auth.coa_id, "planner", "coa")
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def accept(line_id: int) -> None:
+        with service.sessions() as session:
+            barrier.wait()
+            try:
+                proposals.decide(session, actor, job_id, line_id, DecisionIn(decision="accept", date="2023-07-04"))
+                outcomes.append("accepted")
+            except Conflict as exc:
+                outcomes.append("409" if "quota" in str(exc) else str(exc))
+
+    threads = [threading.Thread(target=accept, args=(line["id"],)) for line in (a, b)]
+    if database == "postgres":
+        with service.sessions() as blocker:
+            blocker.execute(select(Municipality.code).where(Municipality.code == "GM0153").with_for_update())
+            pid = blocker.scalar(text("SELECT pg_backend_pid()"))
+            for t in threads:
+                t.start()
+            deadline = time.monotonic() + 20
+            with service.engine.connect() as probe:
+                while True:  # pg_stat_activity is read once per transaction: one transaction per look
+                    blocked = dict(probe.execute(text("SELECT pid, pg_blocking_pids(pid) FROM pg_stat_activity "
+                                                      "WHERE cardinality(pg_blocking_pids(pid)) > 0")).all())
+                    probe.rollback()
+                    behind = {pid}  # the second accept waits behind the first, which waits on the blocker
+                    while new := {p for p, by in blocked.items() if p not in behind and behind & set(by)}:
+                        behind |= new
+                    if len(behind) == 3:
+                        break
+                    assert time.monotonic() < deadline, "the accepts did not wait on the municipality's row"
+                    time.sleep(0.05)
+            blocker.rollback()
+    else:
+        for t in threads:
+            t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(outcomes) == ["409", "accepted"], outcomes
+    figures = quota(client, auth.coa, "GM0153")["quota"]
+    assert (figures["coupled"], figures["remaining"]) == (3, 0)
+    assert ok(client.get(f"{API}/audit", headers=auth.coa, params={"action": "line.accept"}))["total"] == 1

@@ -91,6 +91,8 @@ HAPPY: dict[str, tuple[Call, int]] = {
     "GET /proposals/{job_id}/export.xlsx": (Call("coa", "GET", "/proposals/{job_id}/export.xlsx"), 200),
     "GET /bans": (Call("coa", "GET", "/bans"), 200),
     "GET /audit": (Call("coa", "GET", "/audit"), 200),
+    "GET /proposed-lines": (Call("enschede", "GET", "/proposed-lines"), 200),
+    "GET /proposed-lines/{line_id}": (Call("enschede", "GET", "/proposed-lines/{line_id}"), 200),
 }
 
 # The route -> a call by a token whose role may not use it.
@@ -118,6 +120,8 @@ FORBIDDEN: dict[str, Call] = {
     "GET /proposals/{job_id}/export.xlsx": Call("enschede", "GET", "/proposals/{job_id}/export.xlsx"),
     "GET /bans": Call("enschede", "GET", "/bans"),
     "GET /audit": Call("hengelo", "GET", "/audit"),
+    "GET /proposed-lines": Call("coa", "GET", "/proposed-lines"),
+    "GET /proposed-lines/{line_id}": Call("coa", "GET", "/proposed-lines/{line_id}"),
 }
 
 # The route -> calls that must be 404: unknown ids, and for municipalities another one's object
@@ -144,6 +148,11 @@ NOT_FOUND: dict[str, list[Call]] = {
         Call("coa", "PUT", "/proposals/9999/lines/{line_id}/decision", {"decision": "accept"})],
     "GET /proposals/{job_id}/export.csv": [Call("coa", "GET", "/proposals/9999/export.csv")],
     "GET /proposals/{job_id}/export.xlsx": [Call("coa", "GET", "/proposals/9999/export.xlsx")],
+    # Line {line_id} couples a household to Enschede: Hengelo does not see it, nor guessed ids.
+    "GET /proposed-lines/{line_id}": [Call("enschede", "GET", "/proposed-lines/9999"),
+                                      Call("hengelo", "GET", "/proposed-lines/{line_id}"),
+                                      Call("hengelo", "GET", "/proposed-lines/1"),
+                                      Call("hengelo", "GET", "/proposed-lines/2")],
 }
 
 # The route -> a malformed call (by a role that may use the route).
@@ -174,6 +183,8 @@ INVALID: dict[str, Call] = {
     "GET /proposals/{job_id}/export.xlsx": Call("coa", "GET", "/proposals/0/export.xlsx"),
     "GET /bans": Call("coa", "GET", "/bans", params={"household_id": "no spaces"}),
     "GET /audit": Call("coa", "GET", "/audit", params={"token_id": -3}),
+    "GET /proposed-lines": Call("enschede", "GET", "/proposed-lines", params={"decision": "refused"}),
+    "GET /proposed-lines/{line_id}": Call("enschede", "GET", "/proposed-lines/zero"),
 }
 
 NOT_APPLICABLE: dict[str, dict[str, str]] = {
@@ -184,7 +195,7 @@ NOT_APPLICABLE: dict[str, dict[str, str]] = {
             for route in ("GET /me", "GET /municipalities", "GET /periods", "POST /periods", "GET /redistributions",
                           "POST /redistributions", "GET /locations", "GET /homes", "POST /homes", "POST /homes/upload",
                           "GET /households", "POST /households/batch", "POST /households/upload", "POST /proposals",
-                          "GET /proposals", "GET /bans", "GET /audit")},
+                          "GET /proposals", "GET /bans", "GET /audit", "GET /proposed-lines")},
     "422": {route: "takes no input" for route in ("GET /me", "GET /periods", "GET /redistributions", "GET /locations")},
 }
 

@@ -39,7 +39,8 @@ def test_a_job_of_a_dead_worker_process_is_failed_with_the_reason(client, auth, 
     with service.sessions() as session:
         assert recover(session, worker_id(), stale_after=120) == [job_id]
     job = ok(client.get(f"{API}/proposals/{job_id}", headers=auth.coa))
-    assert job["status"] == "failed" and "interrupted" in job["error"] and "is gone" in job["error"]
+    assert job["status"] == "failed" and job["error"].startswith("interrupted: the service was restarted")
+    assert "is gone" in job["error"]
     events = ok(client.get(f"{API}/audit", headers=auth.coa, params={"action": "proposal.failed"}))["items"]
     assert [e["object_id"] for e in events] == [str(job_id)]
 
@@ -52,6 +53,8 @@ def test_a_job_of_a_restarted_process_under_the_same_pid_is_failed(client, auth,
     set_running(service, job_id, f"{HOST}:{os.getpid()}:previous", utcnow())
     with service.sessions() as session:
         assert recover(session, worker_id(), stale_after=120) == [job_id]
+    assert ok(client.get(f"{API}/proposals/{job_id}", headers=auth.coa))["error"].startswith(
+        "interrupted: the service was restarted while it ran")
 
 
 def test_a_live_worker_elsewhere_is_left_alone_until_its_heartbeat_is_stale(client, auth, service):

@@ -1,0 +1,209 @@
+"""A municipality's pages (role ``municipality``; a COA planner may read them): its quota
+progress, its homes (add, change, withdraw, upload a CSV) and the households coupled or
+proposed to it.
+
+A municipality session opens only its own pages: another code is a 404, as in the JSON API.
+Changing homes is the municipality's own work: a planner gets a 403.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Query, UploadFile
+from pydantic import ValidationError
+from starlette.responses import Response
+
+from api.routes import CodePath, IdPath
+from api.routes.homes import read_upload
+from api.schemas import HomeIn, HomeKind, HomePatch, HomeStatus
+from api.services import homes as home_service
+from api.services import households as household_service
+from api.services import municipalities as municipality_service
+from api.services.errors import Actor, Conflict, FieldError, Invalid, NotFound
+from api.web.pages import UI, Page, PageForbidden, PageRoute, SignedInDep, check_csrf
+
+router = APIRouter(prefix="/municipality/{code}", route_class=PageRoute, dependencies=[Depends(check_csrf)])
+
+CodeDep = Annotated[str, CodePath]
+Count = Annotated[int | None, Query(ge=0, le=1_000_000)]
+HOME_FIELDS = ("reference", "kind", "capacity", "min_occupancy", "accessible", "available_from")
+
+
+def _visible(page: Page, code: str):
+    """The municipality and its quota state, if this session may see it (else 404)."""
+    return municipality_service.get_municipality(page.session, page.actor, code)
+
+
+def _own(page: Page, code: str) -> None:
+    """Only the municipality itself changes its homes: another one is a 404, a planner a 403."""
+    _visible(page, code)
+    if page.actor.municipality != code:
+        raise PageForbidden(page.t("only_municipality"))
+
+
+def _viewer(page: Page, code: str) -> Actor:
+    """Whose eyes the lists use: the municipality's own (a planner sees what it sees)."""
+    actor = page.actor
+    return actor if actor.municipality == code else Actor(actor.token_id, actor.label, "municipality", code)
+
+
+@router.get("", summary="A municipality's overview")
+def municipality_overview(page: SignedInDep, code: CodeDep) -> Response:
+    municipality, state = _visible(page, code)
+    viewer = _viewer(page, code)
+    homes = {s.value: home_service.list_homes(page.session, page.actor, code, s.value, limit=1)[1] for s in HomeStatus}
+    households = {state_: household_service.list_households(page.session, viewer, state_, limit=1)[1]
+                  for state_ in ("waiting", "coupled", "housed")}
+    p = state.persons
+    return page.render("municipality/overview.html", m=municipality, state=state, homes=homes, households=households,
+                       target=p.taakstelling + p.redistributed + p.backlog)
+
+
+# --- homes ------------------------------------------------------------------------------------
+
+def _homes_page(page: Page, code: str, status: int = 200, form: dict[str, Any] | None = None,
+                form_errors: dict[str, list[str]] | None = None, upload_errors: list[FieldError] | None = None,
+                notice: str | None = None) -> Response:
+    municipality, _ = _visible(page, code)
+    homes, total = home_service.list_homes(page.session, page.actor, code, limit=1000)
+    taken = home_service.occupied(page.session, [h.id for h in homes])
+    return page.render("municipality/homes.html", status, m=municipality, homes=homes, total=total, taken=taken,
+                       kinds=[k.value for k in HomeKind], form=form or {"kind": "regular", "capacity": "", "min_occupancy": "1"},
+                       form_errors=form_errors or {}, upload_errors=upload_errors or [], notice=notice,
+                       own=page.actor.municipality == code)
+
+
+@router.get("/homes", summary="A municipality's homes")
+def homes_page(page: SignedInDep, code: CodeDep, done: Annotated[str | None, Query(max_length=20)] = None,
+               created: Count = None, updated: Count = None, withdrawn: Count = None, unchanged: Count = None) -> Response:
+    notice = None
+    if done == "uploaded":
+        notice = page.t("done_uploaded", created=created or 0, updated=updated or 0, withdrawn=withdrawn or 0,
+                        unchanged=unchanged or 0)
+    elif done in ("added", "changed", "withdrawn", "unchanged"):
+        notice = page.t(f"done_home_{done}")
+    return _homes_page(page, code, notice=notice)
+
+
+def _home_values(reference: str, kind: str, capacity: str, min_occupancy: str, accessible: str | None,
+                 available_from: str) -> dict[str, Any]:
+    return {"reference": reference.strip(), "kind": kind, "capacity": capacity.strip(),
+            "min_occupancy": min_occupancy.strip() or "1", "accessible": bool(accessible),
+            "available_from": available_from.strip()}
+
+
+def _field_errors(exc: ValidationError | Invalid) -> dict[str, list[str]]:
+    """Messages per form field (``""``: about the whole form)."""
+    out: dict[str, list[str]] = {}
+    if isinstance(exc, ValidationError):
+        for e in exc.errors(include_url=False):
+            name = next((str(p) for p in e["loc"] if isinstance(p, str)), "")
+            out.setdefault(name if name in HOME_FIELDS else "", []).append(e["msg"].removeprefix("Value error, "))
+    else:
+        for e in exc.errors:
+            name = str(e.loc[-1]) if e.loc else ""
+            out.setdefault(name if name in HOME_FIELDS else "", []).append(e.msg)
+    return out
+
+
+Text = Annotated[str, Form(max_length=200)]
+
+
+@router.post("/homes", summary="Offer a home")
+def add_home(page: SignedInDep, code: CodeDep, reference: Text = "", kind: Text = "regular", capacity: Text = "",
+             min_occupancy: Text = "1", accessible: Annotated[str | None, Form(max_length=10)] = None,
+             available_from: Text = "") -> Response:
+    _own(page, code)
+    values = _home_values(reference, kind, capacity, min_occupancy, accessible, available_from)
+    try:
+        home, created = home_service.create_home(page.session, page.actor, HomeIn.model_validate(values))
+    except (ValidationError, Invalid) as exc:
+        page.session.rollback()
+        return _homes_page(page, code, 422, values, _field_errors(exc))
+    except Conflict as exc:
+        page.session.rollback()
+        return _homes_page(page, code, 409, values, {"reference": [str(exc)]})
+    return page.redirect(f"{UI}/municipality/{code}/homes", done="added" if created else "unchanged")
+
+
+@router.post("/homes/upload", summary="Offer, change or withdraw homes by CSV")
+def upload_homes(page: SignedInDep, code: CodeDep, file: UploadFile) -> Response:
+    """All rows or none: a file with a bad row saves nothing and lists every bad row."""
+    _own(page, code)
+    try:
+        content = read_upload(file, page.request.app.state.settings.max_upload_bytes)
+        result = home_service.upload_homes(page.session, page.actor, content)
+    except Invalid as exc:
+        page.session.rollback()
+        return _homes_page(page, code, 422, upload_errors=exc.errors)
+    except Conflict as exc:
+        page.session.rollback()
+        return _homes_page(page, code, 409, upload_errors=[FieldError(("file",), str(exc))])
+    return page.redirect(f"{UI}/municipality/{code}/homes", done="uploaded", created=result.created,
+                         updated=result.updated, withdrawn=result.withdrawn, unchanged=result.unchanged)
+
+
+def _home(page: Page, code: str, home_id: int):
+    home = home_service.get_home(page.session, page.actor, home_id)
+    if home.municipality_code != code:
+        raise NotFound(f"no home {home_id}")
+    return home
+
+
+def _edit_page(page: Page, code: str, home, status: int = 200, form: dict[str, Any] | None = None,
+               form_errors: dict[str, list[str]] | None = None) -> Response:
+    municipality, _ = _visible(page, code)
+    values = form or {name: getattr(home, name) for name in HOME_FIELDS}
+    return page.render("municipality/home_edit.html", status, m=municipality, home=home, form=values,
+                       form_errors=form_errors or {}, kinds=[k.value for k in HomeKind], own=page.actor.municipality == code)
+
+
+@router.get("/homes/{home_id}", summary="One home, to change or withdraw")
+def home_page(page: SignedInDep, code: CodeDep, home_id: Annotated[int, IdPath]) -> Response:
+    _visible(page, code)
+    return _edit_page(page, code, _home(page, code, home_id))
+
+
+@router.post("/homes/{home_id}", summary="Change a home")
+def change_home(page: SignedInDep, code: CodeDep, home_id: Annotated[int, IdPath], kind: Text = "regular",
+                capacity: Text = "", min_occupancy: Text = "1", accessible: Annotated[str | None, Form(max_length=10)] = None,
+                available_from: Text = "") -> Response:
+    _own(page, code)
+    home = _home(page, code, home_id)
+    values = _home_values(home.reference, kind, capacity, min_occupancy, accessible, available_from)
+    try:
+        wanted = HomeIn.model_validate(values)
+        changes = {name: getattr(wanted, name) for name in HOME_FIELDS[1:]
+                   if getattr(wanted, name) != (HomeKind(home.kind) if name == "kind" else getattr(home, name))}
+        if not changes:
+            return page.redirect(f"{UI}/municipality/{code}/homes", done="unchanged")
+        home_service.update_home(page.session, page.actor, home_id, HomePatch.model_validate(changes))
+    except (ValidationError, Invalid) as exc:
+        page.session.rollback()
+        return _edit_page(page, code, _home(page, code, home_id), 422, values, _field_errors(exc))
+    except Conflict as exc:
+        page.session.rollback()
+        return _edit_page(page, code, _home(page, code, home_id), 409, values, {"": [str(exc)]})
+    return page.redirect(f"{UI}/municipality/{code}/homes", done="changed")
+
+
+@router.post("/homes/{home_id}/withdraw", summary="Withdraw a home")
+def withdraw_home(page: SignedInDep, code: CodeDep, home_id: Annotated[int, IdPath]) -> Response:
+    _own(page, code)
+    _home(page, code, home_id)
+    home_service.withdraw_home(page.session, page.actor, home_id)  # an allocated home: 409 page
+    return page.redirect(f"{UI}/municipality/{code}/homes", done="withdrawn")
+
+
+# --- households -------------------------------------------------------------------------------
+
+@router.get("/households", summary="Households coupled, housed or proposed to the municipality")
+def households_page(page: SignedInDep, code: CodeDep,
+                    state: Annotated[str | None, Query(pattern="^(waiting|coupled|housed)?$")] = None) -> Response:
+    municipality, _ = _visible(page, code)
+    viewer = _viewer(page, code)
+    rows, total = household_service.list_households(page.session, viewer, state or None, limit=1000)
+    proposed = household_service.proposed_lines(page.session, viewer, [h.household_id for h in rows])
+    return page.render("municipality/households.html", m=municipality, rows=rows, total=total, proposed=proposed,
+                       state=state or "")

@@ -1,0 +1,193 @@
+"""The planner's pages (role ``coa``): who is waiting, the quota state as a table and a map,
+proposals (start, follow, review, decide, export) and the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query
+from pydantic import ValidationError
+from starlette.responses import JSONResponse, Response
+
+from api import audit
+from api.routes import IdPath
+from api.routes.proposals import XLSX
+from api.schemas import DecisionIn, JobIn, SolverName
+from api.services import overview
+from api.services import proposals as service
+from api.services.errors import Conflict, Invalid
+from api.web.pages import UI, CoaPageDep, Page, PageRoute, check_csrf, local_path
+from api.web.svgmap import BANDS, dots, size
+
+router = APIRouter(prefix="/planner", route_class=PageRoute, dependencies=[Depends(check_csrf)])
+
+PAGE_SIZE = 100
+Code = Annotated[str | None, Query(pattern=r"^(GM[0-9]{4})?$")]
+Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+
+
+def _blank(value: str | None) -> str | None:
+    return value or None
+
+
+@router.get("", summary="Planner overview")
+def planner_overview(page: CoaPageDep, on: Annotated[dt.date | None, Query()] = None) -> Response:
+    """Who is waiting (by province, overdue past the norm on ``on``, default today), the quota
+    state by province, and the map."""
+    on = on or dt.date.today()
+    waiting, waiting_rows = overview.waiting_by_province(page.session, on)
+    quota = overview.quota_overview(page.session)
+    jobs, _ = service.list_jobs(page.session, limit=5)
+    width, height = size()
+    return page.render("planner/overview.html", on=on, waiting=waiting, waiting_rows=waiting_rows, quota=quota,
+                       dots=dots(quota.municipalities), width=width, height=height, bands=[b for _, b in BANDS],
+                       jobs=jobs, counts=service.line_counts(page.session, [j.id for j in jobs]),
+                       norm=overview.NORM_DAYS)
+
+
+@router.get("/municipalities", summary="Quota per municipality")
+def municipality_table(page: CoaPageDep, province: Annotated[str | None, Query(max_length=100)] = None,
+                       sort: Annotated[str, Query(pattern="^(code|name|remaining|attained)$")] = "code") -> Response:
+    quota = overview.quota_overview(page.session, _blank(province))
+    rows = [(m, s, overview.attainment(s)) for m, s in quota.municipalities]
+    keys = {"code": lambda r: r[0].code, "name": lambda r: r[0].name,
+            "remaining": lambda r: -r[1].persons.remaining, "attained": lambda r: (r[2] is None, r[2] or 0)}
+    rows.sort(key=keys[sort])
+    return page.render("planner/municipalities.html", quota=quota, rows=rows, province=province or "", sort=sort)
+
+
+# --- proposals --------------------------------------------------------------------------------
+
+def _jobs_page(page: Page, status: int = 200, errors: list[str] | None = None, form: dict | None = None) -> Response:
+    jobs, total = service.list_jobs(page.session, limit=50)
+    return page.render("planner/proposals.html", status, jobs=jobs, total=total,
+                       counts=service.line_counts(page.session, [j.id for j in jobs]),
+                       solvers=[s.value for s in SolverName], errors=errors or [],
+                       form=form or {"as_of": dt.date.today().isoformat(), "solver": "auto", "time_limit": ""})
+
+
+@router.get("/proposals", summary="Proposals")
+def proposals(page: CoaPageDep) -> Response:
+    return _jobs_page(page)
+
+
+@router.post("/proposals", summary="Start a proposal")
+def start_proposal(page: CoaPageDep, as_of: Annotated[str, Form(max_length=20)] = "",
+                   solver: Annotated[str, Form(max_length=20)] = "auto",
+                   time_limit: Annotated[str, Form(max_length=20)] = "") -> Response:
+    """Queue a job with the households, homes and quota in the database; follow it on its page."""
+    form = {"as_of": as_of, "solver": solver, "time_limit": time_limit}
+    try:
+        body = JobIn.model_validate({"as_of": as_of, "solver": solver or None,
+                                     **({"time_limit": time_limit} if time_limit.strip() else {})})
+        job, created = service.create_job(page.session, page.actor, body, page.request.app.state.settings)
+    except ValidationError as exc:
+        return _jobs_page(page, 422, [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()], form)
+    except Invalid as exc:
+        return _jobs_page(page, 422, [f"{e.loc[-1]}: {e.msg}" for e in exc.errors], form)
+    if created:
+        page.request.app.state.worker.wake()
+    return page.redirect(f"{UI}/planner/proposals/{job.id}")
+
+
+def _filter(municipality: str | None, action: str | None, decision: str | None, reason: str | None,
+            sort: str) -> overview.LineFilter:
+    return overview.LineFilter(_blank(municipality), _blank(action), _blank(decision), _blank(reason), sort)
+
+
+def _review_page(page: Page, job_id: int, wanted: overview.LineFilter, offset: int = 0, status: int = 200,
+                 notice: str | None = None, errors: list[str] | None = None) -> Response:
+    job = service.get_job(page.session, job_id)
+    lines, total = overview.review_lines(page.session, job_id, wanted, PAGE_SIZE, offset)
+    codes, kinds = overview.line_choices(page.session, job_id)
+    names = overview.municipality_names(page.session, codes)
+    return page.render("planner/proposal.html", status, job=job, lines=lines, total=total, offset=offset,
+                       page_size=PAGE_SIZE, wanted=wanted, codes=codes, kinds=kinds, names=names,
+                       counts=service.line_counts(page.session, [job_id])[job_id], notice=notice, errors=errors or [],
+                       running=job.status in ("queued", "running"))
+
+
+@router.get("/proposals/{job_id}", summary="Follow and review a proposal")
+def review(page: CoaPageDep, job_id: Annotated[int, IdPath], municipality: Code = None,
+           action: Annotated[str | None, Query(pattern="^(house|couple|wait)?$")] = None,
+           decision: Annotated[str | None, Query(pattern="^(none|pending|accepted|refused)?$")] = None,
+           reason: Annotated[str | None, Query(pattern="^[a-z_]*$", max_length=40)] = None,
+           sort: Annotated[str, Query(pattern="^(overdue_desc|overdue_asc|line)$")] = "overdue_desc",
+           offset: Offset = 0, done: Annotated[str | None, Query(max_length=40)] = None) -> Response:
+    notice = page.t(f"done_{done}") if done in ("decided", "accepted_all") else None
+    return _review_page(page, job_id, _filter(municipality, action, decision, reason, sort), offset, notice=notice)
+
+
+@router.get("/proposals/{job_id}/status", summary="A proposal's status (for the page's polling)")
+def job_status(page: CoaPageDep, job_id: Annotated[int, IdPath]) -> JSONResponse:
+    job = service.get_job(page.session, job_id)
+    return JSONResponse({"status": job.status}, headers={"Cache-Control": "no-store"})
+
+
+def _back(job_id: int, back: str) -> str:
+    return local_path(back, f"{UI}/planner/proposals/{job_id}") if back.startswith(f"{UI}/planner/proposals/{job_id}") \
+        else f"{UI}/planner/proposals/{job_id}"
+
+
+@router.post("/proposals/{job_id}/lines/{line_id}", summary="Accept or refuse a line")
+def decide(page: CoaPageDep, job_id: Annotated[int, IdPath], line_id: Annotated[int, IdPath], decision: Annotated[str, Form(max_length=10)] = "",
+           reason: Annotated[str, Form(max_length=500)] = "", ban: Annotated[str, Form(max_length=20)] = "",
+           back: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    """One line: accept, or refuse with a reason (a ban on the home or the municipality)."""
+    try:
+        body = DecisionIn.model_validate({"decision": decision, "reason": reason.strip() or None, "ban": ban or None})
+        service.decide(page.session, page.actor, job_id, line_id, body)
+    except ValidationError as exc:
+        return _review_page(page, job_id, overview.LineFilter(), status=422,
+                            errors=[page.t("line_error", line=line_id, message=e["msg"].removeprefix("Value error, "))
+                                    for e in exc.errors()])
+    except (Invalid, Conflict) as exc:
+        page.session.rollback()
+        return _review_page(page, job_id, overview.LineFilter(), status=422 if isinstance(exc, Invalid) else 409,
+                            errors=[page.t("line_error", line=line_id, message=str(exc))])
+    return page.redirect(_back(job_id, back) + _with_done(back, "decided"))
+
+
+def _with_done(back: str, done: str) -> str:
+    return ("&" if "?" in back else "?") + f"done={done}"
+
+
+@router.post("/proposals/{job_id}/accept-all", summary="Accept every pending line shown")
+def accept_all(page: CoaPageDep, job_id: Annotated[int, IdPath], municipality: Annotated[str, Form(max_length=6)] = "",
+               action: Annotated[str, Form(max_length=10)] = "", reason: Annotated[str, Form(max_length=40)] = "",
+               back: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    """Accept the pending lines that match the filters shown (all of them, page by page); lines
+    that cannot be accepted any more are listed and left pending."""
+    wanted = overview.LineFilter(_blank(municipality), _blank(action), "pending", _blank(reason), "line")
+    lines, _ = overview.review_lines(page.session, job_id, wanted, limit=100_000)
+    errors = []
+    for line_id in [line.id for line in lines]:
+        try:
+            service.decide(page.session, page.actor, job_id, line_id, DecisionIn(decision="accept"))
+        except (Invalid, Conflict) as exc:
+            page.session.rollback()
+            errors.append(page.t("line_error", line=line_id, message=str(exc)))
+    if errors:
+        return _review_page(page, job_id, overview.LineFilter(), status=409, errors=errors)
+    return page.redirect(_back(job_id, back) + _with_done(back, "accepted_all"))
+
+
+@router.get("/proposals/{job_id}/export.csv", summary="Export a proposal as CSV")
+def export_csv(page: CoaPageDep, job_id: Annotated[int, IdPath]) -> Response:
+    return Response(service.export_csv(page.session, job_id), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="proposal-{job_id}.csv"'})
+
+
+@router.get("/proposals/{job_id}/export.xlsx", summary="Export a proposal as XLSX")
+def export_xlsx(page: CoaPageDep, job_id: Annotated[int, IdPath]) -> Response:
+    return Response(service.export_xlsx(page.session, job_id), media_type=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="proposal-{job_id}.xlsx"'})
+
+
+@router.get("/audit", summary="The audit log")
+def audit_log(page: CoaPageDep, action: Annotated[str | None, Query(pattern=r"^[a-z_.]*$", max_length=64)] = None,
+              offset: Offset = 0) -> Response:
+    events, total = audit.list_events(page.session, action=_blank(action), limit=PAGE_SIZE, offset=offset)
+    return page.render("planner/audit.html", events=events, total=total, action=action or "", offset=offset,
+                       page_size=PAGE_SIZE)

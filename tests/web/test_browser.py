@@ -1,0 +1,208 @@
+"""End to end in Debian's Chromium (``/usr/bin/chromium``, launched by path; nothing downloaded):
+the real service under uvicorn with its worker, a temporary SQLite database, and the two
+journeys of the issue — a municipality uploads homes, sees the bad row, fixes it and submits;
+a planner starts a proposal, refuses one line, accepts the rest and sees the quota and the
+waiting figures change — and a municipality that tries another municipality's pages by URL.
+
+Without Chromium these tests are skipped with the reason, unless ``MATCHER_REQUIRE_BROWSER=1``
+(CI sets it), which makes that a failure.  With ``MATCHER_SCREENSHOTS=DIR`` the main pages are
+saved there as PNG (``docs/screenshots`` in the repository).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from web_testing import (
+    ENSCHEDE,
+    HENGELO,
+    HOMES_CSV_BAD,
+    HOMES_CSV_FIXED,
+    LiveServer,
+    Secrets,
+    make_secrets,
+    planner_world,
+    reset,
+    settings_for,
+)
+
+from api.main import create_app
+from api.web.session import WebSettings
+
+CHROMIUM = os.environ.get("MATCHER_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+REQUIRE = os.environ.get("MATCHER_REQUIRE_BROWSER", "") not in ("", "0", "false")
+SHOTS = os.environ.get("MATCHER_SCREENSHOTS")
+
+
+def _missing() -> str | None:
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed (pip install -e '.[test]')"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    reason = _missing()
+    if reason is not None:
+        if REQUIRE:
+            pytest.fail(f"MATCHER_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory, browser) -> Iterator[LiveServer]:
+    """The service with its worker thread (solving in-process), on a free port."""
+    settings = settings_for(tmp_path_factory.mktemp("e2e"), run_worker=True, poll_interval=0.2)
+    app = create_app(settings)
+    app.state.web_signer = type(app.state.web_signer)(WebSettings(secret="e2e"))
+    with LiveServer(app) as server:
+        server.app = app
+        yield server
+
+
+@pytest.fixture
+def secrets(live) -> Secrets:
+    reset(live.app.state.engine)
+    return make_secrets(live.app.state.engine)
+
+
+@pytest.fixture
+def page(browser, live) -> Iterator[object]:
+    """A fresh browser window (no cookies) at laptop size that accepts confirmation dialogs."""
+    context = browser.new_context(viewport={"width": 1366, "height": 860}, base_url=live.url, locale="nl-NL")
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    tab.on("dialog", lambda dialog: dialog.accept())
+    yield tab
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    """Keep a screenshot of the page when MATCHER_SCREENSHOTS is set."""
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=False)
+
+
+def sign_in(page, secret: str) -> None:
+    page.goto("/ui/")
+    page.get_by_label("Token").fill(secret)
+    page.get_by_role("button", name="Aanmelden").click()
+    page.wait_for_load_state()
+
+
+def figure(page, name: str) -> int:
+    return int(page.locator(f'[data-figure="{name}"]').first.inner_text().replace("\u202f", ""))
+
+
+def test_a_municipality_uploads_homes_sees_the_bad_row_fixes_it_and_submits(page, secrets, tmp_path):
+    """Sign in as Enschede, upload a CSV with one bad row (nothing saved, the row named), fix, upload again."""
+    page.goto("/ui/")
+    shot(page, "sign-in")
+    sign_in(page, secrets.enschede)
+    assert page.url.endswith(f"/ui/municipality/{ENSCHEDE}")
+    page.get_by_role("link", name="Woningen", exact=True).click()
+    bad = tmp_path / "homes.csv"
+    bad.write_text(HOMES_CSV_BAD, encoding="utf-8")
+    page.get_by_label("CSV-bestand").set_input_files(str(bad))
+    page.get_by_role("button", name="Uploaden").click()
+    errors = page.locator("#upload-errors")
+    errors.wait_for()
+    assert "Niets opgeslagen" in errors.inner_text()
+    rows = page.locator("tr.upload-error")
+    assert rows.count() == 1
+    assert rows.first.locator("td").nth(0).inner_text() == "3" and rows.first.locator("td").nth(1).inner_text() == "capacity"
+    assert page.locator("#homes tbody tr[data-reference]").count() == 0
+    shot(page, "municipality-homes-csv-error")
+    bad.write_text(HOMES_CSV_FIXED, encoding="utf-8")
+    page.get_by_label("CSV-bestand").set_input_files(str(bad))
+    page.get_by_role("button", name="Uploaden").click()
+    page.get_by_role("status").filter(has_text="3 nieuw").wait_for()
+    references = page.locator("#homes tbody tr[data-reference]")
+    assert [references.nth(i).get_attribute("data-reference") for i in range(references.count())] == ["E-101", "E-102", "E-103"]
+    shot(page, "municipality-homes")
+
+
+def test_a_planner_starts_a_proposal_refuses_one_line_accepts_the_rest_and_sees_the_figures_change(page, secrets, live):
+    """Overview figures before; a greedy proposal run by the worker; one refusal with a reason;
+    accept the rest; the overview's waiting and quota figures after."""
+    planner_world(live.app.state.engine)
+    sign_in(page, secrets.coa)
+    assert page.url.endswith("/ui/planner")
+    before = {name: figure(page, name) for name in ("uncoupled", "coupled", "persons", "realised", "quota-coupled", "remaining")}
+    assert before["uncoupled"] == 10 and before["realised"] == 0
+
+    page.get_by_role("link", name="Voorstellen", exact=True).click()
+    page.get_by_label("Peildatum").fill("2023-07-03")
+    page.get_by_label("Rekenmethode").select_option("greedy")
+    page.get_by_role("button", name="Start").click()
+    page.locator("#lines").wait_for(timeout=30_000)  # the page follows the job until it is done
+    assert page.locator("#job-status").inner_text() == "klaar"
+    pending = page.locator('#lines tr[data-decision="pending"]')
+    count = pending.count()
+    assert count >= 2
+
+    family = page.locator('#lines tr[data-household="h-family"]')
+    line = family.get_attribute("id").removeprefix("line-")
+    family.get_by_label(f"Reden of notitie bij regel {line}").fill("familie woont in Almelo")
+    family.get_by_role("button", name=f"Regel {line} afwijzen").click()
+    page.get_by_role("status").filter(has_text="Besluit vastgelegd").wait_for()
+    assert page.locator('#lines tr[data-household="h-family"]').get_attribute("data-decision") == "refused"
+    shot(page, "planner-proposal-review")
+
+    page.get_by_role("button", name="Alle open regels hieronder akkoord").click()
+    page.get_by_role("status").filter(has_text="akkoord gegeven").wait_for()
+    assert figure(page, "pending") == 0 and figure(page, "refused") == 1 and figure(page, "accepted") == count - 1
+
+    page.get_by_role("link", name="Overzicht", exact=True).click()
+    after = {name: figure(page, name) for name in before}
+    assert after["uncoupled"] < before["uncoupled"]
+    assert after["persons"] < before["persons"]  # someone was housed
+    assert after["realised"] > before["realised"] and after["remaining"] < before["remaining"]
+    shot(page, "planner-overview")
+    page.get_by_role("link", name="Logboek", exact=True).click()
+    assert "familie woont in Almelo" in page.locator("#audit").inner_text()
+    shot(page, "planner-audit")
+
+
+def test_a_municipality_session_cannot_open_another_municipalitys_pages(page, secrets):
+    """Enschede types Hengelo's addresses: 'not found'; a planner page: 'not allowed'."""
+    sign_in(page, secrets.enschede)
+    for path in (f"/ui/municipality/{HENGELO}", f"/ui/municipality/{HENGELO}/homes", f"/ui/municipality/{HENGELO}/households"):
+        response = page.goto(path)
+        assert response.status == 404
+        assert page.get_by_role("heading", level=1).inner_text() == "Niet gevonden"
+    response = page.goto("/ui/planner")
+    assert response.status == 403 and page.get_by_role("heading", level=1).inner_text() == "Geen toegang"
+    assert page.goto(f"/ui/municipality/{ENSCHEDE}/homes").status == 200
+
+
+def test_the_language_switch_and_keyboard_use(page, secrets):
+    """The English link switches labels and lang; Tab reaches the skip link and the sign-in field."""
+    page.goto("/ui/sign-in")
+    assert page.locator("html").get_attribute("lang") == "nl"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.get_by_role("link", name="English").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.get_by_label("Token").fill(secrets.coa)
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Planner overview").wait_for()

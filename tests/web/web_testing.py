@@ -1,0 +1,139 @@
+"""Helpers of the page tests: an app on a temporary SQLite database, tokens, the data of the two
+journeys, signing in with a test client, and a real server for the browser.
+
+Test modules import this module, never ``conftest`` (several conftest.py files share that name).
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+
+from api.config import Settings
+from api.db import session_factory
+from api.schemas import HomeIn
+from api.services import homes, households, tokens
+from api.services.bootstrap import seed
+from api.services.errors import Actor
+
+MUTABLE_TABLES = ("audit_events", "bans", "proposal_lines", "jobs", "households", "homes", "redistributions",
+                  "quotas", "periods", "tokens")
+"""Emptied before each test, in an order the foreign keys allow; municipalities and locations stay."""
+
+ENSCHEDE, HENGELO = "GM0153", "GM0164"
+
+HOMES_CSV_BAD = ("reference,kind,capacity,available_from\n"
+                 "E-101,regular,4,2023-07-01\n"
+                 "E-102,regular,0,2023-07-01\n"
+                 "E-103,shared,3,2023-07-03\n")
+"""Row 3 is bad: a home for nobody."""
+HOMES_CSV_FIXED = HOMES_CSV_BAD.replace("E-102,regular,0,", "E-102,regular,2,")
+
+
+def settings_for(tmp: Path, **changes) -> Settings:
+    base = dict(database_url=f"sqlite:///{tmp / 'matcher.db'}", run_worker=False, solve_in_subprocess=False,
+                default_time_limit=20.0)
+    base.update(changes)
+    return Settings(**base)
+
+
+def reset(engine: Engine) -> None:
+    """Empty the mutable tables and seed period 2023-II again."""
+    with engine.begin() as connection:
+        for table in MUTABLE_TABLES:
+            connection.execute(text(f"DELETE FROM {table}"))
+    with session_factory(engine)() as session:
+        seed(session)
+
+
+@dataclass(frozen=True)
+class Secrets:
+    """Tokens to paste into the sign-in form."""
+
+    coa: str
+    enschede: str
+    hengelo: str
+    revoked: str
+
+
+def make_secrets(engine: Engine) -> Secrets:
+    with session_factory(engine)() as session:
+        coa = tokens.create_token(session, "coa", label="planner").secret
+        enschede = tokens.create_token(session, "municipality", ENSCHEDE, label="Enschede wonen").secret
+        hengelo = tokens.create_token(session, "municipality", HENGELO, label="Hengelo wonen").secret
+        old = tokens.create_token(session, "municipality", ENSCHEDE, label="old")
+        tokens.revoke_token(session, old.token.id)
+    return Secrets(coa, enschede, hengelo, old.secret)
+
+
+def planner_world(engine: Engine) -> None:
+    """Four households waiting in Twente and two homes in Enschede: enough for a proposal with
+    house, couple and (perhaps) wait lines."""
+    with session_factory(engine)() as session:
+        coa = Actor(None, "test", "coa")
+        households.upsert_batch(session, coa, {"households": [
+            {"household_id": "h-single", "size": 1, "location_id": "azc-enschede", "permit_date": "2023-01-01"},
+            {"household_id": "h-family", "size": 4, "adults": 2, "children": 2, "location_id": "azc-enschede",
+             "permit_date": "2023-03-01"},
+            {"household_id": "h-couple", "size": 2, "location_id": "azc-enschede", "permit_date": "2023-02-01"},
+            {"household_id": "h-late", "size": 3, "location_id": "azc-enschede", "permit_date": "2022-11-01"},
+        ]})
+        enschede = Actor(None, "test", "municipality", ENSCHEDE)
+        for reference, capacity in (("E-1", 2), ("E-2", 3)):
+            homes.create_home(session, enschede, HomeIn(reference=reference, kind="regular", capacity=capacity,
+                                                        available_from="2023-07-01"))
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF secret in a page's forms."""
+    match = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert match, html[:2000]
+    return match.group(1)
+
+
+def sign_in(client: TestClient, secret: str) -> str:
+    """Sign ``client`` in with a token; returns the session's CSRF secret."""
+    form = client.get("/ui/sign-in")
+    response = client.post("/ui/sign-in", data={"token": secret, "csrf": csrf_of(form.text)}, follow_redirects=False)
+    assert response.status_code == 303, response.text[:2000]
+    return csrf_of(client.get(response.headers["location"]).text)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """The app served by uvicorn on a free local port, in a background thread."""
+
+    def __init__(self, app) -> None:
+        import uvicorn
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", loop="asyncio",
+                                lifespan="on", access_log=False)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, name="live-server", daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the server did not start")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
