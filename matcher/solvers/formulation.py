@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 
 from matcher.exceptions import LocksInfeasibleError
 from matcher.models import Action, Assignment, DwellingKind, Household
-from matcher.objective import Option, idle_baseline, option_levels
-from matcher.rules import Rules
+from matcher.objective import IDLE_KINDS, Option, idle_baseline, option_levels, quality_terms
+from matcher.rules import Rules, dwelling_fits
 from matcher.solvers.slots import Slot, dwelling_slots
 
 LEVELS = ("overdue_relief", "placement", "moves", "quality")
@@ -210,24 +210,46 @@ def build(rules: Rules) -> Formulation:
         placed_terms: list[tuple[int, int]] = []
         housed_terms: list[tuple[int, int]] = []
         options: list[tuple[int, Option]] = []
+        banned_dwellings = rules.banned_dwellings.get(h.household_id, ())
+        banned_municipalities = rules.banned_municipalities.get(h.household_id, ())
         for code in rules.candidate_municipalities(h):
-            for slot in slots_by_muni.get(code, ()):
-                if not rules.may_house(h, slot.first):
-                    continue
-                cap = len(slot.dwellings) if slot.first.kind is DwellingKind.REGULAR else slot.first.capacity // h.size
-                var = f.new_var(f"house[{ci},{slot.first.dwelling_id}]", min(n, cap))
-                f.house_vars.append((ci, var, slot))
-                by_slot[slot.first.dwelling_id].append((var, h.size))
-                slot_by_id[slot.first.dwelling_id] = slot
-                housed_terms.append((var, 1))
-                options.append((var, Option(Action.HOUSE, code, slot.first)))
+            # A candidate municipality may take this household (rules 4-7), so a home there
+            # only has to fit it and not be banned: the rest of Rules.may_house holds already.
+            if code not in banned_municipalities:
+                for slot in slots_by_muni.get(code, ()):
+                    d = slot.first
+                    if not dwelling_fits(h, d) or d.dwelling_id in banned_dwellings:
+                        continue
+                    cap = len(slot.dwellings) if d.kind is DwellingKind.REGULAR else d.capacity // h.size
+                    var = f.new_var(f"house[{ci},{d.dwelling_id}]", min(n, cap))
+                    f.house_vars.append((ci, var, slot))
+                    by_slot[d.dwelling_id].append((var, h.size))
+                    slot_by_id[d.dwelling_id] = slot
+                    housed_terms.append((var, 1))
+                    options.append((var, Option(Action.HOUSE, code, d)))
             if not h.is_coupled:
                 var = f.new_var(f"couple[{ci},{code}]", n)
                 f.couple_vars.append((ci, var, code))
                 options.append((var, Option(Action.COUPLE, code)))
+        fast = h.household_id not in rules.previous
+        base: dict[str, int] = {}
         for var, option in options:
             placed_terms.append((var, 1))
-            _, _, moves, quality = option_levels(rules, h, option)
+            d = option.dwelling
+            if fast:
+                # Level 4 of a household with no line last week: the coupling's km and tie terms
+                # (per municipality) plus what the home adds (objective.quality_terms, unrolled).
+                if option.municipality not in base:
+                    base[option.municipality] = sum(quality_terms(rules, h, Option(Action.COUPLE, option.municipality)).values())
+                quality = base[option.municipality]
+                if d is not None:
+                    if d.kind in IDLE_KINDS:
+                        quality -= w.idle * h.size
+                    if d.kind is DwellingKind.REGULAR:
+                        quality += w.extra_misfit * max(0, h.size + h.expected_extra - d.capacity)
+                moves = rules.moves(h, d, option.municipality)
+            else:
+                _, _, moves, quality = option_levels(rules, h, option)
             if moves:
                 f.objectives[2].append((var, moves))
             quality -= wait_q

@@ -34,18 +34,20 @@ class HighspyBackend:
         self.f = formulation
         self.options = options
         n = len(formulation.vars)
-        columns: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[int] = []
         for row, c in enumerate(formulation.constraints):
             for var, coef in c.terms:
-                columns[var].append((row, coef))
+                rows.append(row)
+                cols.append(var)
+                vals.append(coef)
+        col = np.asarray(cols, dtype=np.int64)
+        order = np.argsort(col, kind="stable")  # column-wise, rows in order within a column
+        index = np.asarray(rows, dtype=np.int32)[order]
+        value = np.asarray(vals, dtype=float)[order]
         start = np.zeros(n + 1, dtype=np.int32)
-        index: list[int] = []
-        value: list[float] = []
-        for var, entries in enumerate(columns):
-            for row, coef in entries:
-                index.append(row)
-                value.append(coef)
-            start[var + 1] = len(index)
+        start[1:] = np.cumsum(np.bincount(col, minlength=n))
         lp = highspy.HighsLp()
         lp.num_col_ = n
         lp.num_row_ = len(formulation.constraints)
@@ -57,8 +59,8 @@ class HighspyBackend:
         lp.row_upper_ = np.array([_INF if c.upper is None else c.upper for c in formulation.constraints], dtype=float)
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         lp.a_matrix_.start_ = start
-        lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
-        lp.a_matrix_.value_ = np.array(value, dtype=float)
+        lp.a_matrix_.index_ = index
+        lp.a_matrix_.value_ = value
         lp.integrality_ = [highspy.HighsVarType.kInteger] * n
         self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", bool(options.log))
