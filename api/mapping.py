@@ -12,6 +12,7 @@ from api.schemas import (
     JobOut,
     LineCounts,
     LineOut,
+    LockOut,
     MunicipalityOut,
     PeriodOut,
     ProposedLineOut,
@@ -104,6 +105,17 @@ def proposed_line_out(p: ProposedLine) -> ProposedLineOut:
 def ban_out(b: models.Ban) -> BanOut:
     return BanOut(id=b.id, household_id=b.household_id, municipality=b.municipality_code, home_id=b.home_id,
                   line_id=b.line_id, reason=b.reason, created_at=utc(b.created_at))
+
+
+def lock_links(lock_id: int) -> dict[str, str]:
+    return {"self": f"{API}/locks/{lock_id}"}
+
+
+def lock_out(lock: models.Lock) -> LockOut:
+    return LockOut(id=lock.id, household_id=lock.household_id, municipality=lock.municipality_code,
+                   home_id=lock.home_id, job_id=lock.job_id, line_id=lock.line_id, note=lock.note,
+                   created_at=utc(lock.created_at), created_by=lock.created_by, active=lock.ended_at is None,
+                   ended_at=utc(lock.ended_at), ended_by=lock.ended_by, end_reason=lock.end_reason)
 
 
 def audit_out(e: models.AuditEvent) -> AuditOut:

@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -267,6 +268,42 @@ class Ban(Base):
     reason: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("tokens.id"))
+
+
+class Lock(Base):
+    """COA's instruction that every later proposal places this household here (spec §1,
+    ``locks.csv``): in ``municipality_code`` and, for a locked house line, in ``home_id``.
+
+    Made from a pending line (``job_id``, ``line_id``); one active lock per household (the
+    partial unique index).  A lock ends (``ended_at``, ``end_reason``) when it is removed, when a
+    line of the household is accepted, when a refusal bans its place, or when the household's
+    state changes otherwise; ended locks stay as history.  ``was_state`` and
+    ``was_municipality`` are the household's when it was locked (as on the line)."""
+
+    __tablename__ = "locks"
+    __table_args__ = (
+        CheckConstraint("municipality_code IS NOT NULL OR home_id IS NOT NULL", name="target"),
+        CheckConstraint("end_reason IS NULL OR end_reason IN ('removed', 'accepted', 'refused', 'changed')",
+                        name="end_reason"),
+        CheckConstraint("(ended_at IS NULL) = (end_reason IS NULL)", name="ended"),
+        Index("uq_locks_active_household", "household_id", unique=True,
+              sqlite_where=text("ended_at IS NULL"), postgresql_where=text("ended_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.household_id"))
+    municipality_code: Mapped[str | None] = mapped_column(CODE, ForeignKey("municipalities.code"))
+    home_id: Mapped[int | None] = mapped_column(ForeignKey("homes.id"))
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"))
+    line_id: Mapped[int] = mapped_column(ForeignKey("proposal_lines.id"), index=True)
+    was_state: Mapped[str] = mapped_column(String(16))
+    was_municipality: Mapped[str | None] = mapped_column(CODE)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("tokens.id"))
+    ended_at: Mapped[dt.datetime | None]
+    ended_by: Mapped[int | None] = mapped_column(ForeignKey("tokens.id"))
+    end_reason: Mapped[str | None] = mapped_column(String(16))
 
 
 class AuditEvent(Base):

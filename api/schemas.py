@@ -609,6 +609,50 @@ class BanList(BaseModel):
     total: int
 
 
+# --- locks ------------------------------------------------------------------------------------
+
+class LockIn(Strict):
+    """Lock a pending line: every later proposal must place its household there."""
+
+    note: Text | None = None
+    """Why (kept with the lock and in the audit log).  Locking the same place again keeps the
+    first note."""
+
+
+class LockState(str, Enum):
+    active = "active"
+    ended = "ended"
+    all = "all"
+
+
+class LockOut(BaseModel):
+    """A lock (spec §1, ``locks.csv``): the household in ``municipality`` and, when
+    ``home_id`` is set, in that home.  ``active`` until it ends (``end_reason``): ``removed``
+    by COA, ``accepted`` (a line of the household was accepted), ``refused`` (a refusal banned
+    the locked place), or ``changed`` (the household's state changed otherwise)."""
+
+    id: int
+    household_id: str
+    municipality: str | None
+    home_id: int | None
+    job_id: int
+    """The proposal job whose line was locked."""
+    line_id: int
+    note: str | None
+    created_at: dt.datetime
+    created_by: int | None
+    """The token that made it."""
+    active: bool
+    ended_at: dt.datetime | None
+    ended_by: int | None
+    end_reason: Literal["removed", "accepted", "refused", "changed"] | None
+
+
+class LockList(BaseModel):
+    items: list[LockOut]
+    total: int
+
+
 # --- audit ------------------------------------------------------------------------------------
 
 class AuditOut(BaseModel):

@@ -25,9 +25,9 @@ Offset = Query(ge=0, le=MAX_INT)
 
 
 def build_router() -> APIRouter:
-    from api.routes import audit, homes, households, me, municipalities, proposals
+    from api.routes import audit, homes, households, locks, me, municipalities, proposals
 
     router = APIRouter(prefix=API_PREFIX, responses=ERRORS)
-    for module in (me, municipalities, homes, households, proposals, audit):
+    for module in (me, municipalities, homes, households, proposals, locks, audit):
         router.include_router(module.router)
     return router

@@ -2,7 +2,8 @@
 
 A household moves forward only: waiting -> coupled -> housed.  A municipality sees only the
 households coupled or housed to it and those a finished proposal places there (a line not
-refused), and of those only what it needs: size, composition, needs and dates.
+refused), and of those only what it needs: size, composition, needs and dates.  A batch that
+changes a household's state or municipality ends its lock (:mod:`api.services.locks`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 from api import audit
 from api.models import Household, Job, Location, Municipality, ProposalLine, utcnow
 from api.schemas import HouseholdIn
+from api.services import locks
 from api.services.csvio import read_rows, validate_rows
 from api.services.errors import Actor, FieldError, Invalid, NotFound
 from api.services.municipalities import period_for
@@ -150,6 +152,7 @@ def upsert_households(session: Session, actor: Actor, cells: list[tuple[tuple, o
     now = utcnow()
     periods: dict[object, int | None] = {}
     changed: list[str] = []
+    moved: list[str] = []  # households whose state or municipality changes: their locks end
     for _loc, row in rows:
         wanted = _wanted(row)
         old = existing.get(row.household_id)
@@ -157,6 +160,8 @@ def upsert_households(session: Session, actor: Actor, cells: list[tuple[tuple, o
             result.unchanged += 1
             continue
         changed.append(row.household_id)
+        if old is not None and (old.state, old.municipality_code) != (wanted["state"], wanted["municipality"]):
+            moved.append(row.household_id)
         household = old or Household(household_id=row.household_id, created_at=now)
         for name, value in wanted.items():
             setattr(household, "municipality_code" if name == "municipality" else name, value)
@@ -173,6 +178,8 @@ def upsert_households(session: Session, actor: Actor, cells: list[tuple[tuple, o
             result.created += 1
         else:
             result.updated += 1
+    if moved:
+        locks.end_on_change(session, actor, moved)
     if changed:  # a batch that changes nothing leaves no trace: a retry is a no-op
         audit.record(session, actor, "households.upsert", "households", f"{len(rows)} rows", created=result.created,
                      updated=result.updated, unchanged=result.unchanged,

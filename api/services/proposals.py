@@ -5,11 +5,14 @@ decided line by line.
 - :func:`snapshot` turns the database into an engine :class:`~matcher.models.Instance`:
   every municipality with ``quota_remaining`` from :mod:`api.services.municipalities`, the
   reception locations, the households still waiting or coupled, the open homes with the places
-  they have left, bans from refused lines, and the last finished job as ``previous``.
+  they have left, bans from refused lines, the active locks (:mod:`api.services.locks`; those
+  that can no longer be offered are left out and listed in the job's ``summary.locks``), and the
+  last finished job as ``previous``.
 - :func:`store_result` saves a finished job's lines, only if the job is still this worker's.
 - :func:`decide` accepts a line (records the coupling or housing, which updates the quota) or
   refuses it (a ban for later runs).  Deciding the same way again changes nothing; a line whose
-  household or home has changed since the job read it cannot be accepted (409).
+  household or home has changed since the job read it cannot be accepted (409).  An accept ends
+  the household's lock; a refusal that bans the locked place ends it too.
 - An accept that couples persons anew to a municipality (spec §4 rule 6: housing a household
   already coupled there uses no quota) must fit the quota it has left *now*, plus the
   ``quota_slack`` the job was run with: other accepts may have used the quota since the engine
@@ -43,6 +46,7 @@ from api.models import (
     utcnow,
 )
 from api.schemas import DecisionIn, JobIn
+from api.services import locks
 from api.services.csvio import write_csv
 from api.services.errors import WORKER, Actor, Conflict, FieldError, Invalid, NotFound
 from api.services.homes import occupied
@@ -144,6 +148,8 @@ class Snapshot:
     household_state: dict[str, tuple[str, str | None]]
     period_id: int
     """The quota period whose figures the instance has."""
+    locks_skipped: tuple[dict[str, Any], ...] = ()
+    """Active locks left out of the instance, each with why (see :mod:`api.services.locks`)."""
 
 
 def snapshot(session: Session, job: Job) -> Snapshot:
@@ -158,7 +164,7 @@ def snapshot(session: Session, job: Job) -> Snapshot:
         for m in session.scalars(select(Municipality).order_by(Municipality.code)))
     locations = tuple(engine.Location(location_id=loc.location_id, name=loc.name, lat=loc.lat, lon=loc.lon)
                       for loc in session.scalars(select(Location).order_by(Location.location_id)))
-    households, household_state = [], {}
+    households, household_state, sizes = [], {}, {}
     for h in session.scalars(select(Household).where(Household.state.in_(("waiting", "coupled"))).order_by(Household.household_id)):
         coupled = h.state == "coupled"
         households.append(engine.Household(
@@ -167,6 +173,7 @@ def snapshot(session: Session, job: Job) -> Snapshot:
             amv=h.amv, needs_accessible=h.needs_accessible, expected_extra=h.expected_extra,
             tie_municipality=h.tie_municipality, document_ready=h.document_ready))
         household_state[h.household_id] = (h.state, h.municipality_code)
+        sizes[h.household_id] = h.size
     homes = list(session.scalars(select(Home).where(Home.status == "open").order_by(Home.id)))
     taken = occupied(session, [home.id for home in homes])
     dwellings = []
@@ -179,6 +186,7 @@ def snapshot(session: Session, job: Job) -> Snapshot:
             capacity=left, available_from=home.available_from,
             min_occupancy=min(home.min_occupancy, left) if home.kind == "regular" else 1, accessible=home.accessible))
     dwelling_ids = {d.dwelling_id for d in dwellings}
+    locked, skipped = locks.engine_locks(session, household_state, sizes, {d.dwelling_id: d.capacity for d in dwellings})
     bans = set()
     for ban in session.scalars(select(Ban).where(Ban.household_id.in_(select(Household.household_id).where(
             Household.state.in_(("waiting", "coupled")))))):
@@ -197,16 +205,18 @@ def snapshot(session: Session, job: Job) -> Snapshot:
             previous.append(engine.PreviousRow(line.household_id, engine.Action(line.action), line.municipality_code, dwelling))
     instance = engine.Instance(
         municipalities=municipalities, locations=locations, households=tuple(households), dwellings=tuple(dwellings),
-        bans=tuple(sorted(bans, key=lambda b: (b.household_id, b.municipality or "", b.dwelling_id or ""))),
+        locks=locked, bans=tuple(sorted(bans, key=lambda b: (b.household_id, b.municipality or "", b.dwelling_id or ""))),
         previous=tuple(previous), name=f"job-{job.id}")
-    return Snapshot(instance, params, household_state, period.id)
+    return Snapshot(instance, params, household_state, period.id, tuple(skipped))
 
 
 def store_result(session: Session, job_id: int, worker: str, snap: Snapshot, result: dict[str, Any]) -> bool:
     """Save a finished job's lines and summary, if the job is still running under ``worker``
-    (a job that was meanwhile failed as abandoned keeps that verdict)."""
+    (a job that was meanwhile failed as abandoned keeps that verdict).  The summary gets
+    ``locks``: how many locks the engine honoured, and those it was not given, with why."""
+    summary = {**result["summary"], "locks": {"applied": len(snap.instance.locks), "skipped": list(snap.locks_skipped)}}
     claimed = session.execute(update(Job).where(Job.id == job_id, Job.status == "running", Job.worker == worker)
-                              .values(status="done", finished_at=utcnow(), summary=result["summary"], error=None,
+                              .values(status="done", finished_at=utcnow(), summary=summary, error=None,
                                       period_id=snap.period_id))
     if claimed.rowcount != 1:
         session.rollback()
@@ -225,9 +235,9 @@ def store_result(session: Session, job_id: int, worker: str, snap: Snapshot, res
         })
     if lines:
         session.execute(insert(ProposalLine), lines)
-    summary = result["summary"]
     audit.record(session, WORKER, "proposal.done", "job", job_id, status=summary.get("status"),
-                 levels=summary.get("levels"), lines=len(lines))
+                 levels=summary.get("levels"), lines=len(lines), locks=summary["locks"]["applied"],
+                 locks_skipped=len(snap.locks_skipped))
     session.commit()
     return True
 
@@ -269,8 +279,9 @@ def decide(session: Session, actor: Actor, job_id: int, line_id: int, data: Deci
     day = data.date or dt.date.today()
     if wanted == "accepted":
         _accept(session, actor, job, line, day, data)
+        locks.end_on_accept(session, actor, line)
     else:
-        _refuse(session, actor, job, line, data)
+        locks.end_on_refusal(session, actor, _refuse(session, actor, job, line, data))
     line.decision = wanted
     line.decided_at = utcnow()
     line.decided_by = actor.token_id
@@ -365,7 +376,7 @@ def _places(remaining: int) -> str:
     return f"only {remaining} place{'s' if remaining != 1 else ''}"
 
 
-def _refuse(session: Session, actor: Actor, job: Job, line: ProposalLine, data: DecisionIn) -> None:
+def _refuse(session: Session, actor: Actor, job: Job, line: ProposalLine, data: DecisionIn) -> Ban:
     scope = data.ban or ("home" if line.action == "house" else "municipality")
     if scope == "home" and line.home_id is None:
         raise Invalid([FieldError(("body", "ban"), "a couple line has no home to ban; use municipality")])
@@ -375,6 +386,7 @@ def _refuse(session: Session, actor: Actor, job: Job, line: ProposalLine, data: 
     session.add(ban)
     audit.record(session, actor, "line.refuse", "line", line.id, job=job.id, household=line.household_id,
                  proposed=line.action, ban=scope, home=ban.home_id, municipality=ban.municipality_code, reason=data.reason)
+    return ban
 
 
 def list_bans(session: Session, household_id: str | None = None, limit: int = 100, offset: int = 0) -> tuple[list[Ban], int]:

@@ -1,5 +1,5 @@
 """The planner's pages (role ``coa``): who is waiting, the quota state as a table and a map,
-proposals (start, follow, review, decide, export) and the audit log."""
+proposals (start, follow, review, lock, decide, export), the locks, and the audit log."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from starlette.responses import JSONResponse, Response
 from api import audit
 from api.routes import IdPath
 from api.routes.proposals import XLSX
-from api.schemas import DecisionIn, JobIn, SolverName
-from api.services import overview
+from api.schemas import DecisionIn, JobIn, LockIn, SolverName
+from api.services import locks, overview
 from api.services import proposals as service
 from api.services.errors import Conflict, Invalid
 from api.web.pages import UI, CoaPageDep, Page, PageRoute, check_csrf, local_path
@@ -59,17 +59,23 @@ def municipality_table(page: CoaPageDep, province: Annotated[str | None, Query(m
 
 # --- proposals --------------------------------------------------------------------------------
 
-def _jobs_page(page: Page, status: int = 200, errors: list[str] | None = None, form: dict | None = None) -> Response:
+def _jobs_page(page: Page, status: int = 200, errors: list[str] | None = None, form: dict | None = None,
+               notice: str | None = None) -> Response:
     jobs, total = service.list_jobs(page.session, limit=50)
+    active, locks_total = locks.list_locks(page.session, "active", limit=500)
     return page.render("planner/proposals.html", status, jobs=jobs, total=total,
                        counts=service.line_counts(page.session, [j.id for j in jobs]),
-                       solvers=[s.value for s in SolverName], errors=errors or [],
+                       solvers=[s.value for s in SolverName], errors=errors or [], notice=notice,
+                       locks=active, locks_total=locks_total,
+                       names=overview.municipality_names(page.session, sorted({k.municipality_code for k in active
+                                                                                if k.municipality_code})),
                        form=form or {"as_of": dt.date.today().isoformat(), "solver": "auto", "time_limit": ""})
 
 
 @router.get("/proposals", summary="Proposals")
-def proposals(page: CoaPageDep) -> Response:
-    return _jobs_page(page)
+def proposals(page: CoaPageDep, done: Annotated[str | None, Query(max_length=40)] = None) -> Response:
+    """The proposals, a form to start one, and the active locks (each with a remove button)."""
+    return _jobs_page(page, notice=page.t("done_unlocked") if done == "unlocked" else None)
 
 
 @router.post("/proposals", summary="Start a proposal")
@@ -103,6 +109,8 @@ def _review_page(page: Page, job_id: int, wanted: overview.LineFilter, offset: i
     codes, kinds = overview.line_choices(page.session, job_id)
     names = overview.municipality_names(page.session, codes)
     return page.render("planner/proposal.html", status, job=job, lines=lines, total=total, offset=offset,
+                       locked=locks.locked_lines(page.session, lines),
+                       skipped=((job.summary or {}).get("locks") or {}).get("skipped") or [],
                        page_size=PAGE_SIZE, wanted=wanted, codes=codes, kinds=kinds, names=names,
                        counts=service.line_counts(page.session, [job_id])[job_id], notice=notice, errors=errors or [],
                        running=job.status in ("queued", "running"))
@@ -115,7 +123,7 @@ def review(page: CoaPageDep, job_id: Annotated[int, IdPath], municipality: Code 
            reason: Annotated[str | None, Query(pattern="^[a-z_]*$", max_length=40)] = None,
            sort: Annotated[str, Query(pattern="^(overdue_desc|overdue_asc|line)$")] = "overdue_desc",
            offset: Offset = 0, done: Annotated[str | None, Query(max_length=40)] = None) -> Response:
-    notice = page.t(f"done_{done}") if done in ("decided", "accepted_all") else None
+    notice = page.t(f"done_{done}") if done in ("decided", "accepted_all", "locked") else None
     return _review_page(page, job_id, _filter(municipality, action, decision, reason, sort), offset, notice=notice)
 
 
@@ -147,6 +155,32 @@ def decide(page: CoaPageDep, job_id: Annotated[int, IdPath], line_id: Annotated[
         return _review_page(page, job_id, overview.LineFilter(), status=422 if isinstance(exc, Invalid) else 409,
                             errors=[page.t("line_error", line=line_id, message=str(exc))])
     return page.redirect(_back(job_id, back) + _with_done(back, "decided"))
+
+
+@router.post("/proposals/{job_id}/lines/{line_id}/lock", summary="Lock a line")
+def lock_line(page: CoaPageDep, job_id: Annotated[int, IdPath], line_id: Annotated[int, IdPath],
+              reason: Annotated[str, Form(max_length=500)] = "", back: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    """Lock one pending line (the line's reason field is the lock's note): every later proposal
+    places its household there, until the lock ends (see :mod:`api.services.locks`).  Locking a
+    line that is locked already changes nothing."""
+    try:
+        note = LockIn.model_validate({"note": reason.strip() or None})
+        locks.lock_line(page.session, page.actor, job_id, line_id, note)
+    except ValidationError as exc:
+        return _review_page(page, job_id, overview.LineFilter(), status=422,
+                            errors=[page.t("line_error", line=line_id, message=e["msg"]) for e in exc.errors()])
+    except Conflict as exc:
+        page.session.rollback()
+        return _review_page(page, job_id, overview.LineFilter(), status=409,
+                            errors=[page.t("line_error", line=line_id, message=str(exc))])
+    return page.redirect(_back(job_id, back) + _with_done(back, "locked"))
+
+
+@router.post("/locks/{lock_id}/remove", summary="Remove a lock")
+def remove_lock(page: CoaPageDep, lock_id: Annotated[int, IdPath]) -> Response:
+    """End a lock; later proposals are free to place the household elsewhere."""
+    locks.remove_lock(page.session, page.actor, lock_id)
+    return page.redirect(f"{UI}/planner/proposals", done="unlocked")
 
 
 def _with_done(back: str, done: str) -> str:

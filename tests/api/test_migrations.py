@@ -54,3 +54,14 @@ def test_down_and_up_again(fresh):
     assert not set(Base.metadata.tables) & set(inspect(engine).get_table_names())
     migrate(engine)
     assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
+
+
+def test_one_active_lock_per_household_is_a_partial_unique_index(fresh):
+    """``uq_locks_active_household`` is unique over ``household_id`` where ``ended_at IS NULL``
+    (autogenerate does not compare the WHERE clause, so it is checked here)."""
+    engine, _ = fresh
+    migrate(engine)
+    (index,) = [i for i in inspect(engine).get_indexes("locks") if i["name"] == "uq_locks_active_household"]
+    assert index["unique"] and index["column_names"] == ["household_id"]
+    where = index["dialect_options"].get(f"{engine.dialect.name}_where")
+    assert "ended_at IS NULL" in str(getattr(where, "text", where))

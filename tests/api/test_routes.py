@@ -90,6 +90,11 @@ HAPPY: dict[str, tuple[Call, int]] = {
     "GET /proposals/{job_id}/export.csv": (Call("coa", "GET", "/proposals/{job_id}/export.csv"), 200),
     "GET /proposals/{job_id}/export.xlsx": (Call("coa", "GET", "/proposals/{job_id}/export.xlsx"), 200),
     "GET /bans": (Call("coa", "GET", "/bans"), 200),
+    "POST /proposals/{job_id}/lines/{line_id}/lock":
+        (Call("coa", "POST", "/proposals/{job_id}/lines/{line_id}/lock", {"note": "school nearby"}), 201),
+    "GET /locks": (Call("coa", "GET", "/locks"), 200),
+    "GET /locks/{lock_id}": (Call("coa", "GET", "/locks/{lock_id}"), 200),
+    "DELETE /locks/{lock_id}": (Call("coa", "DELETE", "/locks/{lock_id}"), 200),
     "GET /audit": (Call("coa", "GET", "/audit"), 200),
     "GET /proposed-lines": (Call("enschede", "GET", "/proposed-lines"), 200),
     "GET /proposed-lines/{line_id}": (Call("enschede", "GET", "/proposed-lines/{line_id}"), 200),
@@ -119,6 +124,10 @@ FORBIDDEN: dict[str, Call] = {
     "GET /proposals/{job_id}/export.csv": Call("enschede", "GET", "/proposals/{job_id}/export.csv"),
     "GET /proposals/{job_id}/export.xlsx": Call("enschede", "GET", "/proposals/{job_id}/export.xlsx"),
     "GET /bans": Call("enschede", "GET", "/bans"),
+    "POST /proposals/{job_id}/lines/{line_id}/lock": Call("enschede", "POST", "/proposals/{job_id}/lines/{line_id}/lock"),
+    "GET /locks": Call("enschede", "GET", "/locks"),
+    "GET /locks/{lock_id}": Call("hengelo", "GET", "/locks/{lock_id}"),
+    "DELETE /locks/{lock_id}": Call("enschede", "DELETE", "/locks/{lock_id}"),
     "GET /audit": Call("hengelo", "GET", "/audit"),
     "GET /proposed-lines": Call("coa", "GET", "/proposed-lines"),
     "GET /proposed-lines/{line_id}": Call("coa", "GET", "/proposed-lines/{line_id}"),
@@ -148,6 +157,10 @@ NOT_FOUND: dict[str, list[Call]] = {
         Call("coa", "PUT", "/proposals/9999/lines/{line_id}/decision", {"decision": "accept"})],
     "GET /proposals/{job_id}/export.csv": [Call("coa", "GET", "/proposals/9999/export.csv")],
     "GET /proposals/{job_id}/export.xlsx": [Call("coa", "GET", "/proposals/9999/export.xlsx")],
+    "POST /proposals/{job_id}/lines/{line_id}/lock": [Call("coa", "POST", "/proposals/{job_id}/lines/9999/lock"),
+                                                      Call("coa", "POST", "/proposals/9999/lines/{line_id}/lock")],
+    "GET /locks/{lock_id}": [Call("coa", "GET", "/locks/9999")],
+    "DELETE /locks/{lock_id}": [Call("coa", "DELETE", "/locks/9999")],
     # Line {line_id} couples a household to Enschede: Hengelo does not see it, nor guessed ids.
     "GET /proposed-lines/{line_id}": [Call("enschede", "GET", "/proposed-lines/9999"),
                                       Call("hengelo", "GET", "/proposed-lines/{line_id}"),
@@ -182,6 +195,11 @@ INVALID: dict[str, Call] = {
     "GET /proposals/{job_id}/export.csv": Call("coa", "GET", "/proposals/0/export.csv"),
     "GET /proposals/{job_id}/export.xlsx": Call("coa", "GET", "/proposals/0/export.xlsx"),
     "GET /bans": Call("coa", "GET", "/bans", params={"household_id": "no spaces"}),
+    "POST /proposals/{job_id}/lines/{line_id}/lock":
+        Call("coa", "POST", "/proposals/{job_id}/lines/{line_id}/lock", {"note": "two\nlines", "colour": "red"}),
+    "GET /locks": Call("coa", "GET", "/locks", params={"state": "frozen"}),
+    "GET /locks/{lock_id}": Call("coa", "GET", "/locks/zero"),
+    "DELETE /locks/{lock_id}": Call("coa", "DELETE", "/locks/0"),
     "GET /audit": Call("coa", "GET", "/audit", params={"token_id": -3}),
     "GET /proposed-lines": Call("enschede", "GET", "/proposed-lines", params={"decision": "refused"}),
     "GET /proposed-lines/{line_id}": Call("enschede", "GET", "/proposed-lines/zero"),
@@ -195,7 +213,7 @@ NOT_APPLICABLE: dict[str, dict[str, str]] = {
             for route in ("GET /me", "GET /municipalities", "GET /periods", "POST /periods", "GET /redistributions",
                           "POST /redistributions", "GET /locations", "GET /homes", "POST /homes", "POST /homes/upload",
                           "GET /households", "POST /households/batch", "POST /households/upload", "POST /proposals",
-                          "GET /proposals", "GET /bans", "GET /audit", "GET /proposed-lines")},
+                          "GET /proposals", "GET /bans", "GET /audit", "GET /proposed-lines", "GET /locks")},
     "422": {route: "takes no input" for route in ("GET /me", "GET /periods", "GET /redistributions", "GET /locations")},
 }
 
@@ -209,8 +227,8 @@ def app_routes(app) -> set[str]:
 @pytest.fixture(scope="module")
 def built(service, tmp_path_factory):
     """Enschede's world (a finished job with a couple and a house line), plus a free home in
-    Enschede, a home in Hengelo, and a household nobody proposed to Enschede: built once per
-    database, then restored before each test."""
+    Enschede, a home in Hengelo, a household nobody proposed to Enschede, and a lock on the
+    house line (h-single): built once per database, then restored before each test."""
     from api.worker import run_pending
 
     reset(service.engine)
@@ -224,8 +242,10 @@ def built(service, tmp_path_factory):
     (free,) = offer(client, tokens.enschede, home("E-free"))
     (hengelo,) = offer(client, tokens.hengelo, home("H-1"))
     upsert(client, tokens, household("h-elsewhere", location_id="azc-maastricht"))
+    lock = client.post(f"{API}/proposals/{base['job']['id']}/lines/{base['single']['id']}/lock", headers=tokens.coa)
+    assert lock.status_code == 201, lock.text
     ids = {"job_id": base["job"]["id"], "line_id": base["family"]["id"], "home_id": base["home"]["id"],
-           "free_home_id": free["id"], "hengelo_home_id": hengelo["id"], "period_id": 1}
+           "free_home_id": free["id"], "hengelo_home_id": hengelo["id"], "period_id": 1, "lock_id": lock.json()["id"]}
     return snapshot(service.engine), tokens, ids
 
 

@@ -1,8 +1,8 @@
 """End to end in Debian's Chromium (``/usr/bin/chromium``, launched by path; nothing downloaded):
 the real service under uvicorn with its worker, a temporary SQLite database, and the two
 journeys of the issue — a municipality uploads homes, sees the bad row, fixes it and submits;
-a planner starts a proposal, refuses one line, accepts the rest and sees the quota and the
-waiting figures change — and a municipality that tries another municipality's pages by URL.
+a planner starts a proposal, locks one line, refuses another, accepts the rest and sees the
+quota and the waiting figures change — and a municipality that tries another municipality's pages by URL.
 
 Without Chromium these tests are skipped with the reason, unless ``MATCHER_REQUIRE_BROWSER=1``
 (CI sets it), which makes that a failure.  With ``MATCHER_SCREENSHOTS=DIR`` the main pages are
@@ -142,8 +142,8 @@ def test_a_municipality_uploads_homes_sees_the_bad_row_fixes_it_and_submits(page
 
 
 def test_a_planner_starts_a_proposal_refuses_one_line_accepts_the_rest_and_sees_the_figures_change(page, secrets, live):
-    """Overview figures before; a greedy proposal run by the worker; one refusal with a reason;
-    accept the rest; the overview's waiting and quota figures after."""
+    """Overview figures before; a greedy proposal run by the worker; one line locked by keyboard;
+    one refusal with a reason; accept the rest; the overview's waiting and quota figures after."""
     planner_world(live.app.state.engine)
     sign_in(page, secrets.coa)
     assert page.url.endswith("/ui/planner")
@@ -159,6 +159,13 @@ def test_a_planner_starts_a_proposal_refuses_one_line_accepts_the_rest_and_sees_
     pending = page.locator('#lines tr[data-decision="pending"]')
     count = pending.count()
     assert count >= 2
+
+    single = page.locator('#lines tr[data-household="h-single"]')
+    single_line = single.get_attribute("id").removeprefix("line-")
+    single.get_by_role("button", name=f"Regel {single_line} vastzetten").focus()
+    page.keyboard.press("Enter")  # the lock button works from the keyboard
+    page.get_by_role("status").filter(has_text="Regel vastgezet").wait_for()
+    assert page.locator('#lines tr[data-household="h-single"] .status.locked').inner_text() == "Vastgezet"
 
     family = page.locator('#lines tr[data-household="h-family"]')
     line = family.get_attribute("id").removeprefix("line-")

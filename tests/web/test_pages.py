@@ -22,7 +22,7 @@ from api.web.session import COOKIE, WebSettings
 from api.worker import run_pending
 
 TEMPLATES = Path(auth.__file__).resolve().parent / "templates"
-FILL = {"code": ENSCHEDE, "job_id": "1", "line_id": "1", "home_id": "1"}
+FILL = {"code": ENSCHEDE, "job_id": "1", "line_id": "1", "home_id": "1", "lock_id": "1"}
 PUBLIC = {"/ui/", "/ui/sign-in", "/ui/lang/{lang}"}
 """Pages anyone may open (they sign in, or send the visitor on)."""
 
@@ -210,7 +210,7 @@ def test_every_word_the_templates_use_is_in_both_languages():
         {f"household_state_{s}" for s in ("waiting", "coupled", "housed")} | \
         {f"kind_{k}" for k in ("regular", "shared", "amv", "temporary")} | \
         {f"status_{s}" for s in ("queued", "running", "done", "failed")} | \
-        {f"error_{s}" for s in (403, 404, 409, 422)} | {f"done_{d}" for d in ("decided", "accepted_all")} | \
+        {f"error_{s}" for s in (403, 404, 409, 422)} | {f"done_{d}" for d in ("decided", "accepted_all", "locked", "unlocked")} | \
         {f"done_home_{d}" for d in ("added", "changed", "withdrawn", "unchanged")}
     from matcher.models.proposal import ReasonKind
 
