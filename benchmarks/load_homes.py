@@ -12,6 +12,8 @@ What it does, and nothing else:
    sending its requests one after the other (a closed loop): a new home with a fresh reference,
    and every ``retry_every``-th request the previous one again (a retry, which must answer 200
    with the same home and create nothing);
+   With ``--rate R`` the load is an open loop instead: R requests per second offered in all,
+   each municipality's requests due at fixed times, latency counted from the due time;
 4. stops after ``N x per_municipality`` requests or ``--max-seconds``, whichever comes first;
 5. checks in the database that every reference made exactly one home; writes requests per second,
    p50/p90/p99/max latency and errors to ``benchmarks/results/load_homes.md`` (and prints them).
@@ -99,9 +101,14 @@ def home_body(code: str, prefix: str, n: int) -> dict:
 
 
 async def municipality(code: str, prefix: str, token: str, host: str, port: int, requests: int, retry_every: int,
-                       deadline: float, tally: Tally) -> None:
+                       deadline: float, tally: Tally, interval: float = 0.0, offset: float = 0.0) -> None:
+    """One municipality's client.  Closed loop (``interval`` 0): the next request as soon as the
+    last answer came.  Open loop: request ``n`` is due at ``offset + n * interval`` seconds from
+    the start, and its latency counts from that moment, so a slow answer that delays the next
+    requests is charged to them too (no coordinated omission)."""
     connection = Connection(host, port, token)
     last: tuple[dict, int] | None = None
+    began = time.perf_counter()
     try:
         for n in range(requests):
             if time.monotonic() > deadline:
@@ -109,6 +116,11 @@ async def municipality(code: str, prefix: str, token: str, host: str, port: int,
             retry = bool(retry_every) and last is not None and n % retry_every == retry_every - 1
             body = last[0] if retry else home_body(code, prefix, n)
             start = time.perf_counter()
+            if interval:
+                due = began + offset + n * interval
+                if due > start:
+                    await asyncio.sleep(due - start)
+                start = due
             try:
                 status, answer = await connection.request("POST", "/api/v1/homes", body)
             except (OSError, ConnectionError, asyncio.IncompleteReadError, ValueError) as exc:
@@ -171,6 +183,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
     parser.add_argument("--warmup", type=int, default=2, help="unmeasured requests per municipality first")
     parser.add_argument("--max-seconds", type=float, default=120.0)
+    parser.add_argument("--rate", type=float, default=0.0,
+                        help="open loop: offer this many requests per second in all, spread evenly over the "
+                             "municipalities, latency counted from each request's due time (default 0: closed loop, "
+                             "each municipality sends as soon as its last answer came)")
     parser.add_argument("--results", type=Path, default=RESULTS, help="markdown file to write ('-' to only print)")
     args = parser.parse_args(argv)
 
@@ -201,11 +217,14 @@ def main(argv: list[str] | None = None) -> int:
         assert parts.hostname in ("127.0.0.1", "localhost", "::1"), f"loopback only, not {url}"
         wait_healthy(url)
 
+        interval = len(codes) / args.rate if args.rate else 0.0
+
         async def run(requests: int, prefix: str, tally: Tally) -> float:
             deadline = time.monotonic() + args.max_seconds
             started = time.perf_counter()
             await asyncio.gather(*(municipality(code, prefix, secrets[code], parts.hostname, parts.port, requests,
-                                                args.retry_every, deadline, tally) for code in codes))
+                                                args.retry_every, deadline, tally, interval, i * interval / len(codes))
+                                   for i, code in enumerate(codes)))
             return time.perf_counter() - started
 
         asyncio.run(run(args.warmup, "warmup", Tally()))  # connections, caches, first-query plans
@@ -228,6 +247,9 @@ def main(argv: list[str] | None = None) -> int:
             "database": describe(engine) + (f" (schema {schema})" if settings.db_schema else ""),
             "server": f"matcher serve --workers {args.workers} --no-access-log (uvicorn; per process 20 worker threads, "
                       "one per request with its token check, and 20 pooled connections)",
+            "load": (f"open loop: {args.rate:g} requests/s offered, each municipality every {interval * 1000:.0f} ms, "
+                     "latency from each request's due time") if args.rate else
+                    "closed loop: each municipality sends its next request as soon as the last answer came",
             "municipalities": len(codes), "requests": done, "seconds": round(elapsed, 2), "rps": round(rps, 1),
             "p50_ms": round(p.get(50, 0), 1), "p90_ms": round(p.get(90, 0), 1), "p99_ms": round(p.get(99, 0), 1),
             "max_ms": round(p.get(100, 0), 1), "mean_ms": round(1000 * statistics.fmean(tally.latencies), 1) if done else 0,
@@ -277,11 +299,18 @@ def write_markdown(path: Path, r: dict) -> None:
               "before: a second ping and begin, a rollback after the token, and a select before the insert). "
               "What is left is mostly FastAPI's and SQLAlchemy's Python per request and about 0.1 ms of CPU per "
               "round trip to PostgreSQL on this virtual machine. Every run so far: zero errors, every retry answered "
-              "with the same home, no duplicate reference.\n\n")
+              "with the same home, no duplicate reference.\n\n"
+              "Open loop (`--rate R`, since 2026-11-22 09:12): requests offered at a fixed total rate, each "
+              "latency counted from the request's due time, so it is the latency a municipality sees at that "
+              "throughput rather than a queue of 50 eager clients. At 200 requests/s with 2 server processes the "
+              "median is 11.5 ms but p99 337 ms: the service is near its capacity on 2 cores (about 220-260 "
+              "requests/s with 2 processes, 155 with one; offered 220/s, the queue grows and latency reaches "
+              "seconds: runs with `--results -`, not recorded below). The goal needs roughly half the CPU per request.\n\n")
     run = (f"## {r['when']}\n\n"
            f"```\n{r['command']}\n```\n\n"
            f"| measure | value |\n|---|---|\n"
            f"| database | {r['database']} |\n| server | {r['server']} |\n| machine | {r['machine']} |\n"
+           f"| load | {r.get('load', 'closed loop')} |\n"
            f"| municipalities at once | {r['municipalities']} |\n| requests measured | {r['requests']} in {r['seconds']} s |\n"
            f"| **requests per second** | **{r['rps']}** |\n"
            f"| latency p50 / p90 / **p99** / max | {r['p50_ms']} / {r['p90_ms']} / **{r['p99_ms']}** / {r['max_ms']} ms |\n"
