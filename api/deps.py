@@ -11,8 +11,9 @@ cost more CPU than the route's queries.  So the dependencies here are asynchrono
 I/O: a missing token is refused at once, and a present one is checked by :class:`ApiRoute` in
 the route's own thread, in the route's own transaction, just before the route runs; that thread
 also closes the session.  One connection and one transaction per request, and no connection is
-held while a request waits for a thread.  (The price: a request whose token is unknown, revoked
-or of the wrong role *and* whose input is malformed gets the 422, as input is checked first.)
+held while a request waits for a thread.  Input is validated before the route runs, so a
+malformed request has its token checked on the way out (:meth:`ApiRoute.get_route_handler`): an
+unknown, revoked or wrong-role token still gets its 401/403, never the 422 with details.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
@@ -125,6 +127,33 @@ def _in_one_thread(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
+def _verify_request(request: Request, needs: str | None) -> None:
+    """Check the request's bearer token (401/403 as :meth:`Unverified.verify`), in a session of its own."""
+    scheme, _, secret = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise _unauthorized("missing bearer token: send Authorization: Bearer <token> (make one with `matcher token create`)")
+    session = request.app.state.sessions()
+    try:
+        Unverified(session, secret.strip(), needs).verify()
+    finally:
+        session.close()
+
+
+def _needed_role(dependant: Any) -> tuple[bool, str | None]:
+    """Whether a route takes a token, and the role it needs (``None``: any role)."""
+    calls = []
+    stack = [dependant]
+    while stack:
+        d = stack.pop()
+        calls.append(d.call)
+        stack.extend(d.dependencies)
+    if require_coa in calls:
+        return True, "coa"
+    if require_municipality in calls:
+        return True, "municipality"
+    return get_actor in calls, None
+
+
 class ApiRoute(APIRoute):
     """The routes of the JSON API: a synchronous route runs with its token check in one thread
     (see the module docstring)."""
@@ -133,3 +162,19 @@ class ApiRoute(APIRoute):
         if not inspect.iscoroutinefunction(endpoint):
             endpoint = _in_one_thread(endpoint)
         super().__init__(path, endpoint, **kwargs)
+
+    def get_route_handler(self) -> Callable[[Request], Any]:
+        handler = super().get_route_handler()
+        takes_token, needs = _needed_role(self.dependant)
+        if not takes_token:
+            return handler
+
+        async def checked(request: Request) -> Any:
+            try:
+                return await handler(request)
+            except RequestValidationError:
+                # Malformed input: who is asking comes first (raises 401/403), then the 422.
+                await run_in_threadpool(_verify_request, request, needs)
+                raise
+
+        return checked

@@ -164,3 +164,13 @@ def test_the_same_reference_sent_at_the_same_moment_makes_one_home(client, auth,
     assert ok(client.get(f"{API}/homes", headers=auth.enschede))["total"] == 1
     events = ok(client.get(f"{API}/audit", headers=auth.coa, params={"action": "home.create"}))
     assert events["total"] == 1
+
+
+def test_who_is_asking_comes_before_malformed_input(client, auth):
+    """A malformed body with an unknown token is a 401, with a token of the wrong role a 403;
+    only a caller who may use the route learns what is wrong with the input (422)."""
+    bad = {"reference": "", "kind": "castle", "capacity": -1}
+    assert client.post(f"{API}/homes", headers={"Authorization": "Bearer not-a-token"}, json=bad).status_code == 401
+    assert client.post(f"{API}/homes", headers=auth.coa, json=bad).status_code == 403
+    assert client.post(f"{API}/homes", json=bad).status_code == 401
+    assert client.post(f"{API}/homes", headers=auth.enschede, json=bad).status_code == 422
