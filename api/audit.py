@@ -15,13 +15,22 @@ from api.models import AuditEvent
 from api.services.errors import Actor
 
 
+TABLE = AuditEvent.__table__
+"""For a hot path that writes its event with a Core statement (:func:`row`) instead of :func:`record`."""
+
+
 def record(session: Session, actor: Actor, action: str, object_type: str, object_id: object,
            **detail: Any) -> AuditEvent:
     """Add one event (``action`` like ``home.create``) to the session's transaction."""
-    event = AuditEvent(token_id=actor.token_id, actor=actor.name[:120], action=action,
-                       object_type=object_type, object_id=str(object_id)[:64], detail=_jsonable(detail))
+    event = AuditEvent(**row(actor, action, object_type, object_id, **detail))
     session.add(event)
     return event
+
+
+def row(actor: Actor, action: str, object_type: str, object_id: object, **detail: Any) -> dict[str, Any]:
+    """The columns of the event :func:`record` adds (but ``at``), for an ``INSERT`` into :data:`TABLE`."""
+    return {"token_id": actor.token_id, "actor": actor.name[:120], "action": action, "object_type": object_type,
+            "object_id": str(object_id)[:64], "detail": _jsonable(detail)}
 
 
 def list_events(session: Session, *, action: str | None = None, token_id: int | None = None,

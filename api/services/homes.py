@@ -12,9 +12,10 @@ for it (404).  The municipality's ``reference`` makes every submission idempoten
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import Executable, Row, bindparam, cast, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -87,35 +88,79 @@ def list_homes(session: Session, actor: Actor, municipality: str | None = None, 
     return homes, total
 
 
-def create_home(session: Session, actor: Actor, data: HomeIn) -> tuple[Home, bool]:
+def create_home(session: Session, actor: Actor, data: HomeIn) -> tuple[Home | Row[Any], bool]:
     """Offer a home; ``created`` is false when the reference already names this same home.
 
     One statement in the usual case: ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` (PostgreSQL
     and SQLite) makes the home unless the reference exists, also when the same reference is
-    submitted twice at the same moment (the second waits for the first, then finds it)."""
+    submitted twice at the same moment (the second waits for the first, then finds it).  On
+    PostgreSQL the same statement writes the audit event (see :func:`_create_statement`).  A new
+    home comes back as the row of its columns (attributes as on :class:`Home`), an existing one as
+    the :class:`Home`."""
     code = _require_municipality(actor)
     now = utcnow()
+    values = _values(data)
     new = {"municipality_code": code, "reference": data.reference, "status": "open", "created_at": now,
-           "updated_at": now, **_values(data)}
+           "updated_at": now, **values}
     dialect = session.get_bind().dialect.name
     if dialect in ("postgresql", "sqlite"):
-        insert_ = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        home = session.scalar(insert_(Home).values(**new)
-                              .on_conflict_do_nothing(index_elements=["municipality_code", "reference"]).returning(Home))
+        connection = session.connection()
+        event = audit.row(actor, "home.create", "home", None, reference=data.reference, **values)
+        event["at"] = now
+        if dialect == "postgresql":  # the event's object_id is the new home's id, in the statement
+            home = connection.execute(_create_statement(dialect),
+                                      {**new, **{f"event_{name}": event[name] for name in _EVENT}}).first()
+        else:
+            home = connection.execute(_create_statement(dialect), new).first()
+            if home is not None:
+                connection.execute(_INSERT_EVENT, {**event, "object_id": str(home.id)})
     else:  # pragma: no cover - only PostgreSQL and SQLite are supported
         home = None if _find(session, code, data.reference) else Home(**new)
         if home is not None:
             session.add(home)
             session.flush()
+            audit.record(session, actor, "home.create", "home", home.id, reference=home.reference, **values)
     if home is None:
         existing = _find(session, code, data.reference)
-        if _values(existing) == _values(data):
+        if _values(existing) == values:
             return existing, False
         raise Conflict(f"reference {data.reference!r} is home {existing.id} with other values; "
                        f"change it with PATCH /api/v1/homes/{existing.id}")
-    audit.record(session, actor, "home.create", "home", home.id, reference=home.reference, **_values(data))
     session.commit()
     return home, True
+
+
+_NEW_HOME = ("municipality_code", "reference", "status", "created_at", "updated_at", *FIELDS)
+_EVENT = ("at", "token_id", "actor", "action", "object_type", "detail")
+_INSERT_EVENT = insert(audit.TABLE)
+_create_statements: dict[str, Executable] = {}
+
+
+def _create_statement(dialect: str) -> Executable:
+    """The statement that makes a new home, built once per dialect: SQLAlchemy finds a statement
+    it has seen compiled in its cache without working out a cache key or an ORM plan again.
+    ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` the home's columns; on PostgreSQL with the audit
+    event written by the same statement (``WITH new_home AS (INSERT ...), new_event AS (INSERT
+    INTO audit_events SELECT ... FROM new_home) SELECT * FROM new_home``), so nothing is written
+    when the reference exists, and one round trip fewer.  Parameters: the columns of
+    ``_NEW_HOME``, and on PostgreSQL ``event_`` and the columns of ``_EVENT``."""
+    statement = _create_statements.get(dialect)
+    if statement is None:
+        homes = Home.__table__
+        insert_ = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        statement = (insert_(homes).values({name: bindparam(name) for name in _NEW_HOME})
+                     .on_conflict_do_nothing(index_elements=["municipality_code", "reference"])
+                     .returning(*homes.c))
+        if dialect == "postgresql":
+            home = statement.cte("new_home")
+            columns = audit.TABLE.c
+            event = insert(audit.TABLE).from_select(
+                [*_EVENT, "object_id"],
+                select(*(bindparam(f"event_{name}", type_=columns[name].type) for name in _EVENT),
+                       cast(home.c.id, columns.object_id.type)).select_from(home))
+            statement = select(home).add_cte(event.cte("new_event"))
+        _create_statements[dialect] = statement
+    return statement
 
 
 def _find(session: Session, code: str, reference: str) -> Home | None:

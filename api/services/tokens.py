@@ -10,7 +10,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from api import audit
@@ -78,9 +78,14 @@ def authenticate(session: Session, secret: str) -> Actor | None:
     """The actor behind a bearer token, or ``None`` for an unknown or revoked one."""
     if not secret.startswith(PREFIX) or len(secret) > 200:
         return None
-    row = session.execute(select(Token.id, Token.label, Token.role, Token.municipality_code)
-                          .where(Token.token_hash == hash_token(secret), Token.revoked_at.is_(None))).first()
+    row = session.connection().execute(_AUTHENTICATE, {"token_hash": hash_token(secret)}).first()
     return None if row is None else Actor(*row)
+
+
+_TOKENS = Token.__table__.c
+_AUTHENTICATE = (select(_TOKENS.id, _TOKENS.label, _TOKENS.role, _TOKENS.municipality_code)
+                 .where(_TOKENS.token_hash == bindparam("token_hash"), _TOKENS.revoked_at.is_(None)))
+"""Built once: every request runs it, and SQLAlchemy finds it compiled without a new cache key."""
 
 
 def find_token(session: Session, key: str) -> Token:

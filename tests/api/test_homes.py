@@ -34,6 +34,22 @@ def test_a_retry_never_creates_a_second_home(client, auth):
     assert client.post(f"{API}/homes", headers=auth.hengelo, json=home("E-1")).status_code == 201
 
 
+def test_a_new_home_is_audited_once_with_its_values(client, auth):
+    """The event of a new home (on PostgreSQL written by the insert's own statement): who, which
+    home, the values; a retry and a conflict write none."""
+    created = ok(client.post(f"{API}/homes", headers=auth.enschede, json=home("E-1", kind="shared", capacity=3)), 201)
+    assert client.post(f"{API}/homes", headers=auth.enschede, json=home("E-1", kind="shared", capacity=3)).status_code == 200
+    assert client.post(f"{API}/homes", headers=auth.enschede, json=home("E-1", capacity=2)).status_code == 409
+    events = ok(client.get(f"{API}/audit", headers=auth.coa, params={"action": "home.create"}))["items"]
+    assert len(events) == 1
+    event = events[0]
+    assert (event["token_id"], event["actor"], event["object_type"], event["object_id"]) == (
+        auth.enschede_id, "GM0153 (municipality GM0153)", "home", str(created["id"]))
+    assert event["detail"] == {"reference": "E-1", "kind": "shared", "capacity": 3, "min_occupancy": 1,
+                               "accessible": False, "available_from": "2023-07-01"}
+    assert event["at"][:19] == created["created_at"][:19]
+
+
 def test_withdraw_and_patch_are_idempotent(client, auth):
     """Withdrawing twice or sending the same change twice: the same answer, one audit event."""
     created = ok(client.post(f"{API}/homes", headers=auth.enschede, json=home("E-1")), 201)
