@@ -1,8 +1,8 @@
 """Households waiting for a home: upserted by COA in batches (JSON or CSV), all rows or none.
 
 A household moves forward only: waiting -> coupled -> housed.  A municipality sees only the
-households coupled or housed to it and those a finished proposal places there (a line not
-refused), and of those only what it needs: size, composition, needs and dates.  A batch that
+households coupled or housed to it and those a finished proposal places there (a line accepted,
+or pending and not made stale by a later change of the household: :func:`standing_line`), and of those only what it needs: size, composition, needs and dates.  A batch that
 changes a household's state or municipality ends its lock (:mod:`api.services.locks`).
 """
 
@@ -33,7 +33,7 @@ MAX_BATCH = 50_000
 
 @dataclass(frozen=True)
 class Proposed:
-    """A line of a finished job that places a household (not refused)."""
+    """A standing line of a finished job that places a household (:func:`standing_line`)."""
 
     job_id: int
     line_id: int
@@ -43,24 +43,34 @@ class Proposed:
     decision: str
 
 
+def standing_line():
+    """The lines that still propose something: accepted by COA, or pending with the household as
+    the job read it (a decision or upload since then makes a pending line stale: it can no longer
+    be accepted, so it proposes nothing).  For a query that joins :class:`Household` on the line."""
+    unchanged = (Household.state == ProposalLine.was_state) & Household.municipality_code.is_not_distinct_from(
+        ProposalLine.was_municipality)
+    return (ProposalLine.decision == "accepted") | ((ProposalLine.decision == "pending") & unchanged)
+
+
 def _visible_clause(actor: Actor):
     proposed = exists().where(
         ProposalLine.household_id == Household.household_id,
         ProposalLine.municipality_code == actor.municipality,
-        ProposalLine.decision.in_(("pending", "accepted")),
+        standing_line(),
         ProposalLine.job_id == Job.id, Job.status == "done",
     )
     return or_(Household.municipality_code == actor.municipality, proposed)
 
 
 def proposed_lines(session: Session, actor: Actor, household_ids: list[str]) -> dict[str, list[Proposed]]:
-    """Per household, the lines of finished jobs that place it and are not refused (for a
-    municipality: only those placing it there)."""
+    """Per household, the standing lines of finished jobs that place it (:func:`standing_line`;
+    for a municipality: only those placing it there)."""
     out: dict[str, list[Proposed]] = defaultdict(list)
     for start in range(0, len(household_ids), _CHUNK):
         query = (select(ProposalLine).join(Job, Job.id == ProposalLine.job_id)
+                 .join(Household, Household.household_id == ProposalLine.household_id)
                  .where(ProposalLine.household_id.in_(household_ids[start:start + _CHUNK]), Job.status == "done",
-                        ProposalLine.decision.in_(("pending", "accepted"))).order_by(ProposalLine.id))
+                        standing_line()).order_by(ProposalLine.id))
         if not actor.is_coa:
             query = query.where(ProposalLine.municipality_code == actor.municipality)
         for line in session.scalars(query):

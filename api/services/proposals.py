@@ -50,6 +50,7 @@ from api.services import locks
 from api.services.csvio import write_csv
 from api.services.errors import WORKER, Actor, Conflict, FieldError, Invalid, NotFound
 from api.services.homes import occupied
+from api.services.households import standing_line
 from api.services.municipalities import current_period, period_for, quota_states
 from matcher import models as engine
 from matcher.exceptions import InstanceError
@@ -415,14 +416,12 @@ def _proposed_to(actor: Actor):
     """Lines of finished jobs placing a household in the actor's municipality that COA accepted,
     or may still accept: pending, and the household unchanged since the job read it (a line a
     decision elsewhere made stale is no longer a proposal; a refused one never was)."""
-    unchanged = (Household.state == ProposalLine.was_state) & Household.municipality_code.is_not_distinct_from(
-        ProposalLine.was_municipality)
     return (select(ProposalLine, Household, Job.as_of, Home.reference)
             .join(Job, Job.id == ProposalLine.job_id)
             .join(Household, Household.household_id == ProposalLine.household_id)
             .outerjoin(Home, Home.id == ProposalLine.home_id)
             .where(Job.status == "done", ProposalLine.municipality_code == actor.municipality,
-                   (ProposalLine.decision == "accepted") | ((ProposalLine.decision == "pending") & unchanged)))
+                   standing_line()))
 
 
 def list_proposed(session: Session, actor: Actor, job_id: int | None = None, decision: str | None = None,

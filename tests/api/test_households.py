@@ -3,7 +3,7 @@ municipality may see of them."""
 
 from __future__ import annotations
 
-from api_testing import API, decide, enschede_world, household, ok, upsert
+from api_testing import API, decide, enschede_world, household, line_of, ok, upsert
 
 
 def test_batch_creates_then_updates_then_changes_nothing(client, auth):
@@ -121,3 +121,19 @@ def test_a_coupled_household_stays_visible_to_its_municipality(client, auth):
     assert [h["household_id"] for h in ok(client.get(f"{API}/households", headers=auth.enschede))["items"]] == ["h1"]
     assert ok(client.get(f"{API}/households", headers=auth.coa, params={"state": "waiting"}))["total"] == 1
     assert ok(client.get(f"{API}/households", headers=auth.coa, params={"municipality": "GM0153"}))["total"] == 1
+
+
+def test_a_stale_line_no_longer_shows_the_household(client, auth, run_jobs):
+    """A pending line made stale by an upload (the household coupled to Hengelo meanwhile)
+    proposes nothing: Enschede no longer sees the household, Hengelo now does (coupled there),
+    and the household's ``proposed`` no longer lists the stale line."""
+    world = enschede_world(client, auth, run_jobs)
+    assert client.get(f"{API}/households/h-family", headers=auth.enschede).status_code == 200
+    upsert(client, auth, household("h-family", 4, adults=2, children=2, state="coupled", municipality="GM0164",
+                                   coupling_date="2023-07-01"))
+    assert client.get(f"{API}/households/h-family", headers=auth.enschede).status_code == 404
+    assert [h["household_id"] for h in ok(client.get(f"{API}/households", headers=auth.enschede))["items"]] == ["h-single"]
+    family = ok(client.get(f"{API}/households/h-family", headers=auth.hengelo))
+    assert family["state"] == "coupled" and family["proposed"] == []
+    assert ok(client.get(f"{API}/households/h-family", headers=auth.coa))["proposed"] == []
+    assert line_of(client, auth, world["job"]["id"], "h-family")["decision"] == "pending"
