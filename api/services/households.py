@@ -20,7 +20,7 @@ from api.schemas import HouseholdIn
 from api.services import locks
 from api.services.csvio import read_rows, validate_rows
 from api.services.errors import Actor, FieldError, Invalid, NotFound
-from api.services.municipalities import period_for
+from api.services.municipalities import hold_quota, period_for
 
 STATE_ORDER = {"waiting": 0, "coupled": 1, "housed": 2}
 FIELDS = ("size", "adults", "children", "location_id", "permit_date", "amv", "needs_accessible", "expected_extra",
@@ -116,6 +116,10 @@ def _stored(h: Household) -> dict[str, object]:
     return values
 
 
+def _stored_place(h: Household | None) -> tuple[str, str | None] | None:
+    return None if h is None else (h.state, h.municipality_code)
+
+
 def _wanted(row: HouseholdIn) -> dict[str, object]:
     values = {name: getattr(row, name) for name in FIELDS}
     values["state"] = row.state.value
@@ -141,7 +145,8 @@ def upsert_households(session: Session, actor: Actor, cells: list[tuple[tuple, o
     existing: dict[str, Household] = {}
     ids = list(seen)
     for start in range(0, len(ids), _CHUNK):
-        for h in session.scalars(select(Household).where(Household.household_id.in_(ids[start:start + _CHUNK])).with_for_update()):
+        for h in session.scalars(select(Household).where(Household.household_id.in_(ids[start:start + _CHUNK]))
+                                 .order_by(Household.household_id).with_for_update()):
             existing[h.household_id] = h
     for loc, row in rows:
         if row.location_id not in locations:
@@ -158,6 +163,11 @@ def upsert_households(session: Session, actor: Actor, cells: list[tuple[tuple, o
     if errors:
         session.rollback()
         raise Invalid(sorted(errors, key=_order))
+    # Couplings and housings change the quota left of their municipalities: hold those rows
+    # (after the households, in the order an accept takes them) so that no accept checks the
+    # quota in between (see hold_quota).
+    hold_quota(session, {row.municipality for _loc, row in rows if row.municipality is not None
+                         and _stored_place(existing.get(row.household_id)) != (row.state.value, row.municipality)})
     result = UpsertResult()
     now = utcnow()
     periods: dict[object, int | None] = {}

@@ -103,6 +103,21 @@ def quota_states(session: Session, period: Period, codes: list[str] | None = Non
     return states
 
 
+def hold_quota(session: Session, codes: object) -> set[str]:
+    """Hold the rows of the municipalities ``codes`` until the transaction ends, in code order,
+    and return the codes that exist.  Everything that changes a municipality's quota left
+    (accepting a line, uploading couplings and housings, changing the quota, redistributing)
+    holds them first, so an accept that checks the quota left sees every such change made
+    before it and none can slip in between its check and its commit.  ``FOR NO KEY UPDATE`` on
+    PostgreSQL: homes offered meanwhile (whose foreign key reads the row) do not wait; SQLite
+    runs every write transaction alone and ignores it."""
+    wanted = sorted({code for code in codes if code is not None})
+    if not wanted:
+        return set()
+    return set(session.scalars(select(Municipality.code).where(Municipality.code.in_(wanted))
+                               .order_by(Municipality.code).with_for_update(key_share=True)))
+
+
 # --- municipalities ---------------------------------------------------------------------------
 
 def _visible(actor: Actor, code: str) -> bool:
@@ -131,9 +146,9 @@ def get_municipality(session: Session, actor: Actor, code: str) -> tuple[Municip
 
 def update_quota(session: Session, actor: Actor, code: str, changes: dict[str, int]) -> tuple[Municipality, QuotaState]:
     """Set a municipality's taakstelling and/or backlog (and their AMV parts) in the current period."""
-    municipality = session.get(Municipality, code)
-    if municipality is None:
+    if not hold_quota(session, [code]):
         raise NotFound(f"no municipality {code}")
+    municipality = session.get(Municipality, code)
     period = current_period(session)
     quota = session.get(Quota, (period.id, code), with_for_update=True)
     if quota is None:
@@ -144,9 +159,9 @@ def update_quota(session: Session, actor: Actor, code: str, changes: dict[str, i
     for name, value in changes.items():
         setattr(quota, name, value)
     if quota.amv_taakstelling > quota.taakstelling:
-        session.rollback()
-        raise Invalid([FieldError(("body", "amv_taakstelling"),
-                                  f"the AMV part ({quota.amv_taakstelling}) cannot exceed the taakstelling ({quota.taakstelling})")])
+        message = f"the AMV part ({quota.amv_taakstelling}) cannot exceed the taakstelling ({quota.taakstelling})"
+        session.rollback()  # expires the quota: the message is made before
+        raise Invalid([FieldError(("body", "amv_taakstelling"), message)])
     if before != changes:
         audit.record(session, actor, "quota.update", "municipality", code, period=period.name, before=before, after=changes)
     session.commit()
@@ -237,13 +252,13 @@ def redistribute(session: Session, actor: Actor, reference: str, from_code: str,
             return existing, False
         raise Conflict(f"reference {reference!r} is redistribution {existing.id} with other values")
     errors = []
+    known = hold_quota(session, [from_code, to_code])  # one quota change of a municipality at a time
     for field, code in (("from_municipality", from_code), ("to_municipality", to_code)):
-        if session.get(Municipality, code) is None:
+        if code not in known:
             errors.append(FieldError(("body", field), f"unknown municipality {code}"))
     if errors:
         raise Invalid(errors)
     period = current_period(session)
-    session.get(Quota, (period.id, from_code), with_for_update=True)  # one redistribution from a municipality at a time
     giver = quota_states(session, period, [from_code])[from_code]
     available = giver.persons.taakstelling + giver.persons.redistributed
     available_amv = giver.amv.taakstelling + giver.amv.redistributed

@@ -18,8 +18,9 @@ decided line by line.
   ``quota_slack`` the job was run with: other accepts may have used the quota since the engine
   read it.  If it does not fit, the accept is a 409 naming the municipality and what is left,
   unless COA sends ``over_quota`` with a reason, which the audit log records.  The check holds
-  the municipality's row (``SELECT ... FOR NO KEY UPDATE`` on PostgreSQL; SQLite runs every write
-  transaction alone), so two accepts at once cannot both take the last places.
+  the municipality's row (:func:`~api.services.municipalities.hold_quota`), as do uploads of
+  couplings and housings and quota changes, so two accepts at once cannot both take the last
+  places, and no upload slips in between an accept's check and its commit.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ from api.services.csvio import write_csv
 from api.services.errors import WORKER, Actor, Conflict, FieldError, Invalid, NotFound
 from api.services.homes import occupied
 from api.services.households import standing_line
-from api.services.municipalities import current_period, period_for, quota_states
+from api.services.municipalities import current_period, hold_quota, period_for, quota_states
 from matcher import models as engine
 from matcher.exceptions import InstanceError
 from matcher.write import PROPOSAL_HEADER
@@ -341,12 +342,12 @@ def _check_quota(session: Session, job: Job, line: ProposalLine, household: Hous
     over (for the audit log), or ``None`` when it fits."""
     if household.state in ("coupled", "housed") and household.municipality_code == code:
         return None  # already coupled there: housing it uses no quota
-    # Hold the municipality's row until commit: a second accept into it waits here, then reads
-    # the quota with the first one's coupling counted (a new snapshot per statement on PostgreSQL).
-    # FOR NO KEY UPDATE: it does not block the foreign-key checks of homes offered meanwhile.
-    name = session.scalar(select(Municipality.name).where(Municipality.code == code).with_for_update(key_share=True))
-    if name is None:
+    # Hold the municipality's row until commit: a second accept into it (or an upload or quota
+    # change) waits here, then reads the quota with the first one's coupling counted (a new
+    # snapshot per statement on PostgreSQL).
+    if not hold_quota(session, [code]):
         raise Conflict(f"municipality {code} of line {line.id} no longer exists")
+    name = session.scalar(select(Municipality.name).where(Municipality.code == code))
     period = current_period(session)
     state = quota_states(session, period, [code])[code]
     slack = int((job.params or {}).get("quota_slack") or 0)

@@ -125,3 +125,15 @@ def test_locations(client, auth):
     """The illustrative reception locations, for households' location_id."""
     locations = ok(client.get(f"{API}/locations", headers=auth.coa))
     assert len(locations) >= 50 and any(loc["location_id"] == "azc-ter-apel" for loc in locations)
+
+
+def test_an_amv_part_above_the_taakstelling_is_422_naming_the_values_sent(client, auth):
+    """Lowering the taakstelling below the AMV part: 422 naming the values asked for (not the
+    stored ones), and nothing changes."""
+    before = ok(client.get(f"{API}/municipalities/GM0153", headers=auth.coa))
+    response = client.patch(f"{API}/municipalities/GM0153/quota", headers=auth.coa, json={"taakstelling": 1})
+    assert response.status_code == 422
+    assert response.json()["detail"] == [{"loc": ["body", "amv_taakstelling"], "type": "value_error",
+                                          "msg": f"the AMV part ({before['amv']['taakstelling']}) cannot exceed the "
+                                                 "taakstelling (1)"}]
+    assert ok(client.get(f"{API}/municipalities/GM0153", headers=auth.coa)) == before
