@@ -276,15 +276,16 @@ class Lock(Base):
 
     Made from a pending line (``job_id``, ``line_id``); one active lock per household (the
     partial unique index).  A lock ends (``ended_at``, ``end_reason``) when it is removed, when a
-    line of the household is accepted, when a refusal bans its place, or when the household's
-    state changes otherwise; ended locks stay as history.  ``was_state`` and
+    line of the household is accepted, when a refusal bans its place, when the household's
+    state changes otherwise, or when its home is withdrawn or given to another household; ended
+    locks stay as history.  ``was_state`` and
     ``was_municipality`` are the household's when it was locked (as on the line)."""
 
     __tablename__ = "locks"
     __table_args__ = (
         CheckConstraint("municipality_code IS NOT NULL OR home_id IS NOT NULL", name="target"),
-        CheckConstraint("end_reason IS NULL OR end_reason IN ('removed', 'accepted', 'refused', 'changed')",
-                        name="end_reason"),
+        CheckConstraint("end_reason IS NULL OR end_reason IN ('removed', 'accepted', 'refused', 'changed', "
+                        "'withdrawn', 'taken')", name="end_reason"),
         CheckConstraint("(ended_at IS NULL) = (end_reason IS NULL)", name="ended"),
         Index("uq_locks_active_household", "household_id", unique=True,
               sqlite_where=text("ended_at IS NULL"), postgresql_where=text("ended_at IS NULL")),

@@ -629,7 +629,9 @@ class LockOut(BaseModel):
     """A lock (spec §1, ``locks.csv``): the household in ``municipality`` and, when
     ``home_id`` is set, in that home.  ``active`` until it ends (``end_reason``): ``removed``
     by COA, ``accepted`` (a line of the household was accepted), ``refused`` (a refusal banned
-    the locked place), or ``changed`` (the household's state changed otherwise)."""
+    the locked place), ``changed`` (the household's state changed otherwise), ``withdrawn``
+    (the municipality withdrew the locked home) or ``taken`` (an accept gave the locked home to
+    another household)."""
 
     id: int
     household_id: str
@@ -645,7 +647,7 @@ class LockOut(BaseModel):
     active: bool
     ended_at: dt.datetime | None
     ended_by: int | None
-    end_reason: Literal["removed", "accepted", "refused", "changed"] | None
+    end_reason: Literal["removed", "accepted", "refused", "changed", "withdrawn", "taken"] | None
 
 
 class LockList(BaseModel):

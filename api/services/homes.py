@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from api import audit
 from api.models import Home, Household, utcnow
 from api.schemas import HomeIn, HomeKind, HomePatch, HomeStatus
+from api.services import locks
 from api.services.csvio import read_rows, validate_rows
 from api.services.errors import (
     Actor,
@@ -221,6 +222,7 @@ def withdraw_home(session: Session, actor: Actor, home_id: int) -> Home:
     home.status = "withdrawn"
     home.withdrawn_at = home.updated_at = utcnow()
     audit.record(session, actor, "home.withdraw", "home", home.id, reference=home.reference)
+    locks.end_on_home(session, actor, home.id, "withdrawn")
     session.commit()
     return home
 
@@ -271,6 +273,7 @@ def upload_homes(session: Session, actor: Actor, content: bytes) -> UploadResult
                 home.status = "withdrawn"
                 home.withdrawn_at = home.updated_at = utcnow()
                 audit.record(session, actor, "home.withdraw", "home", home.id, reference=home.reference, source="csv")
+                locks.end_on_home(session, actor, home.id, "withdrawn")
                 result.withdrawn += 1
             elif row.status is HomeStatus.open and home.status == "withdrawn":
                 errors.append(FieldError(("file", number, "status"), f"home {home.id} ({row.reference}) is withdrawn; offer it under a new reference"))

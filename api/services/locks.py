@@ -11,7 +11,9 @@
   (:func:`end_on_accept`: the household is coupled or housed, the lock has done its work, or COA
   decided otherwise); ``refused`` when a refusal bans the locked municipality or home
   (:func:`end_on_refusal`; a ban elsewhere leaves the lock); ``changed`` when the household's
-  state or municipality is changed by an upload (:func:`end_on_change`).  Each end is in the
+  state or municipality is changed by an upload (:func:`end_on_change`); ``withdrawn`` when the
+  municipality withdraws the locked home, ``taken`` when an accept allocates it to another
+  household (:func:`end_on_home`).  Each end is in the
   audit log, in the transaction of the change that ended it.
 - :func:`engine_locks` gives the proposal worker the active locks as the engine's
   :class:`~matcher.models.Lock`; a lock whose home is no longer offered (withdrawn, allocated,
@@ -151,6 +153,14 @@ def end_on_change(session: Session, actor: Actor, household_ids: list[str]) -> N
         for lock in session.scalars(select(Lock).where(Lock.household_id.in_(household_ids[start:start + 500]),
                                                        Lock.ended_at.is_(None))):
             _end(session, actor, lock, "changed")
+
+
+def end_on_home(session: Session, actor: Actor, home_id: int, reason: str, keep: str | None = None) -> None:
+    """The locks on home ``home_id`` end (``withdrawn`` or ``taken``), but that of household
+    ``keep`` (the one the home was just given to: its own accept ends it)."""
+    for lock in session.scalars(select(Lock).where(Lock.home_id == home_id, Lock.ended_at.is_(None)).order_by(Lock.id)):
+        if lock.household_id != keep:
+            _end(session, actor, lock, reason, home=home_id)
 
 
 def locked_lines(session: Session, lines: list[ProposalLine]) -> dict[int, Lock]:

@@ -329,6 +329,7 @@ def _accept(session: Session, actor: Actor, job: Job, line: ProposalLine, day: d
         if home.kind == "regular" or taken + household.size >= home.capacity:
             home.status = "allocated"
             home.updated_at = utcnow()
+            locks.end_on_home(session, actor, home.id, "taken", keep=household.household_id)
         audit.record(session, actor, "line.accept", "line", line.id, job=job.id, household=household.household_id,
                      proposed="house", home=home.id, municipality=home.municipality_code, date=day, note=note,
                      **({"over_quota": over} if over else {}))

@@ -1,6 +1,6 @@
 """Locks: COA locks a pending line; later proposals place the household exactly there; a lock
-is idempotent, one per household, and ends when removed, accepted, refused (its place banned)
-or when the household changes; a lock whose home is gone is left out and reported; locks that
+is idempotent, one per household, and ends when removed, accepted, refused (its place banned),
+when the household changes, or when its home is withdrawn or given to another household; locks that
 cannot all hold fail the job with the engine's message.  Access rules and malformed input of
 the routes are in ``test_routes.py``."""
 
@@ -172,17 +172,53 @@ def test_removing_twice_is_one_removal(client, auth, run_jobs, service):
     assert len(events(service, "lock.remove")) == 1
 
 
-def test_a_lock_whose_home_was_withdrawn_is_left_out_and_the_job_says_so(client, auth, run_jobs):
-    """E-1 withdrawn after the lock: the next proposal is made without it, and summary.locks names it."""
+def test_a_lock_ends_when_its_home_is_withdrawn(client, auth, run_jobs, service):
+    """E-1 withdrawn after the lock: the lock ends (withdrawn, audited in the withdrawal's
+    transaction), and the next proposal is made without it, with nothing to skip."""
     world = enschede_world(client, auth, run_jobs)
     body = ok(lock(client, auth, world["single"]), 201)
     ok(client.post(f"{API}/homes/{world['home']['id']}/withdraw", headers=auth.enschede))
+    ended = get_lock(client, auth, body["id"])
+    assert (ended["active"], ended["end_reason"], ended["ended_by"]) == (False, "withdrawn", auth.enschede_id)
+    assert events(service, "lock.end") == [{"household": "h-single", "reason": "withdrawn", "home": world["home"]["id"]}]
     job = propose(client, auth, run_jobs)
     assert job["status"] == "done", job
-    (skipped,) = job["summary"]["locks"]["skipped"]
-    assert skipped["lock_id"] == body["id"] and skipped["household_id"] == "h-single"
-    assert "withdrawn" in skipped["reason"] and job["summary"]["locks"]["applied"] == 0
-    assert get_lock(client, auth, body["id"])["active"] is True  # the planner decides: remove it
+    assert job["summary"]["locks"] == {"applied": 0, "skipped": []}
+
+
+def test_a_lock_ends_when_a_csv_withdraws_its_home_and_not_when_the_csv_is_refused(client, auth, run_jobs):
+    """A CSV with a bad row withdraws nothing, so the lock stays; the same CSV fixed ends it."""
+    world = enschede_world(client, auth, run_jobs)
+    body = ok(lock(client, auth, world["single"]), 201)
+    header = "reference,kind,capacity,min_occupancy,accessible,available_from,status\n"
+    withdraw = "E-1,regular,2,1,0,2023-07-01,withdrawn\n"
+    bad = header + withdraw + "E-2,castle,2,1,0,2023-07-01,open\n"
+    response = client.post(f"{API}/homes/upload", headers=auth.enschede, files={"file": ("homes.csv", bad.encode(), "text/csv")})
+    assert response.status_code == 422
+    assert get_lock(client, auth, body["id"])["active"] is True
+    ok(client.post(f"{API}/homes/upload", headers=auth.enschede,
+                   files={"file": ("homes.csv", (header + withdraw).encode(), "text/csv")}))
+    assert get_lock(client, auth, body["id"])["end_reason"] == "withdrawn"
+
+
+def test_a_lock_ends_when_its_home_is_given_to_another_household(client, auth, run_jobs, service):
+    """h-single is locked to E-1 (a later job's line); COA accepts an earlier job's line giving
+    E-1 to h-early: the home is allocated and h-single's lock ends (taken); h-early had none."""
+    upsert(client, auth, household("h-early", 1, permit_date="2023-02-01"))
+    (home_,) = offer(client, auth.enschede, home("E-1", capacity=2))
+    first = propose(client, auth, run_jobs)
+    early = line_of(client, auth, first["id"], "h-early")
+    assert (early["action"], early["home_id"]) == ("house", home_["id"]), early
+    upsert(client, auth, household("h-single", 1, permit_date="2023-01-01"))
+    second = propose(client, auth, run_jobs)
+    single = line_of(client, auth, second["id"], "h-single")
+    assert (single["action"], single["home_id"]) == ("house", home_["id"]), single
+    body = ok(lock(client, auth, single), 201)
+    ok(decide(client, auth, first["id"], early["id"], date="2023-07-04"))
+    ended = get_lock(client, auth, body["id"])
+    assert (ended["active"], ended["end_reason"]) == (False, "taken")
+    assert events(service, "lock.end") == [{"household": "h-single", "reason": "taken", "home": home_["id"]}]
+    assert ok(client.get(f"{API}/locks", headers=auth.coa))["total"] == 0
 
 
 def test_locks_that_cannot_hold_fail_the_job_with_the_engines_message(client, auth, run_jobs):
