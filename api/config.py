@@ -11,7 +11,7 @@
 | ``MATCHER_MAX_TIME_LIMIT`` | ``600`` | the largest time limit a request may ask for |
 | ``MATCHER_STALE_AFTER`` | ``120`` | a running job whose worker sent no heartbeat for this long is failed |
 | ``MATCHER_AUTO_MIGRATE`` | ``1`` | bring the database schema up to date when the app starts |
-| ``MATCHER_CONCURRENCY`` | ``20`` | requests one server process works on at once (worker threads), and the PostgreSQL connections it keeps open for them |
+| ``MATCHER_CONCURRENCY`` | ``4`` | requests one server process works on at once (worker threads), and the PostgreSQL connections it keeps open for them |
 """
 
 from __future__ import annotations
@@ -59,10 +59,15 @@ class Settings:
     auto_migrate: bool = True
     max_upload_bytes: int = 5_000_000
     """The largest CSV upload accepted."""
-    concurrency: int = 20
+    concurrency: int = 4
     """Worker threads of a server process (the routes run in them), and as many pooled
     PostgreSQL connections, so that no request waits for a connection and none is opened and
-    closed per request.  More requests than this wait their turn in the event loop."""
+    closed per request.  More requests than this wait their turn in the event loop.  Few: a
+    request is CPU work under the GIL with sub-millisecond database waits, so more threads only
+    take the GIL from each other and from the event loop (benchmarks/results/load_homes.md: 50
+    municipalities at once on 2 cores, 4 threads gave 620-700 requests/s and p99 130-185 ms,
+    20 threads 510-650 requests/s and p99 190-265 ms); use ``matcher serve --workers N`` for
+    more processes."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

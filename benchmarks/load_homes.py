@@ -187,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="open loop: offer this many requests per second in all, spread evenly over the "
                              "municipalities, latency counted from each request's due time (default 0: closed loop, "
                              "each municipality sends as soon as its last answer came)")
+    parser.add_argument("--concurrency", type=int, default=None,
+                        help="requests each server process works on at once (MATCHER_CONCURRENCY; default: the server's)")
     parser.add_argument("--results", type=Path, default=RESULTS, help="markdown file to write ('-' to only print)")
     args = parser.parse_args(argv)
 
@@ -210,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
             secrets = {code: tokens.create_token(session, "municipality", code, label="bench").secret for code in codes}
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "MATCHER_"))}
         env.update(DATABASE_URL=args.database_url, MATCHER_WORKER="0")
+        if args.concurrency is not None:
+            env["MATCHER_CONCURRENCY"] = str(args.concurrency)
         if settings.db_schema:
             env["MATCHER_DB_SCHEMA"] = settings.db_schema
         process, url = start_server(env, args.workers)
@@ -218,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         wait_healthy(url)
 
         interval = len(codes) / args.rate if args.rate else 0.0
+        threads = args.concurrency or Settings.concurrency
 
         async def run(requests: int, prefix: str, tally: Tally) -> float:
             deadline = time.monotonic() + args.max_seconds
@@ -245,8 +250,8 @@ def main(argv: list[str] | None = None) -> int:
             "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "command": "python -m benchmarks.load_homes " + " ".join(argv if argv is not None else sys.argv[1:]),
             "database": describe(engine) + (f" (schema {schema})" if settings.db_schema else ""),
-            "server": f"matcher serve --workers {args.workers} --no-access-log (uvicorn; per process 20 worker threads, "
-                      "one per request with its token check, and 20 pooled connections)",
+            "server": f"matcher serve --workers {args.workers} --no-access-log (uvicorn; per process {threads} worker "
+                      f"threads, one per request with its token check, and {threads} pooled connections)",
             "load": (f"open loop: {args.rate:g} requests/s offered, each municipality every {interval * 1000:.0f} ms, "
                      "latency from each request's due time") if args.rate else
                     "closed loop: each municipality sends its next request as soon as the last answer came",
