@@ -108,7 +108,8 @@ def hold_quota(session: Session, codes: object) -> set[str]:
     and return the codes that exist.  Everything that changes a municipality's quota left
     (accepting a line, uploading couplings and housings, changing the quota, redistributing)
     holds them first, so an accept that checks the quota left sees every such change made
-    before it and none can slip in between its check and its commit.  ``FOR NO KEY UPDATE`` on
+    before it and none can slip in between its check and its commit; opening a period holds them
+    all while it carries the backlogs over.  ``FOR NO KEY UPDATE`` on
     PostgreSQL: homes offered meanwhile (whose foreign key reads the row) do not wait; SQLite
     runs every write transaction alone and ignores it."""
     wanted = sorted({code for code in codes if code is not None})
@@ -212,6 +213,7 @@ def open_period(session: Session, actor: Actor, name: str, starts_on: dt.date, e
         overrides[code] = (taakstelling, amv)
     if errors:
         raise Invalid(errors)
+    hold_quota(session, known)  # the backlogs carried over count every accept made before, none after
     states = quota_states(session, current)
     period = Period(name=name, starts_on=starts_on, ends_on=ends_on, opened_by=actor.token_id)
     session.add(period)

@@ -1,6 +1,7 @@
 """Every write that changes a municipality's quota left waits for a transaction holding the
 municipality's row, as an accept does between checking the quota and committing: an upload of
-couplings or housings, a quota change, a redistribution.  Otherwise one could slip in between an
+couplings or housings, a quota change, a redistribution, opening a period (which carries the
+backlogs over).  Otherwise one could slip in between an
 accept's check and its commit and the accept would overrun the quota it just checked.
 
 PostgreSQL only: SQLite runs every write transaction alone, so nothing can slip in there."""
@@ -28,7 +29,12 @@ def _redistribute(client, auth) -> None:
         "amv_persons": 0, "reason": "regional arrangement"}), 201)
 
 
-WRITES = {"upload": _upload_coupling, "quota": _lower_quota, "redistribution": _redistribute}
+def _open_period(client, auth) -> None:
+    ok(client.post(f"{API}/periods", headers=auth.coa, json={"name": "2024-I", "starts_on": "2024-01-01",
+                                                             "ends_on": "2024-06-30"}), 201)
+
+
+WRITES = {"upload": _upload_coupling, "quota": _lower_quota, "redistribution": _redistribute, "period": _open_period}
 
 
 @pytest.mark.parametrize("write", sorted(WRITES))
@@ -75,4 +81,8 @@ def test_a_quota_change_waits_for_the_municipality_row(client, auth, service, da
     thread.join(30)
     assert finished.is_set() and not failures, failures
     after = quota(client, auth.coa, "GM0153")["quota"]
-    assert after["remaining"] < before["remaining"], (before, after)
+    if write == "period":  # the new period: the same taakstelling, nothing owed carried (nothing realised)
+        assert ok(client.get(f"{API}/municipalities/GM0153", headers=auth.coa))["period"] == "2024-I"
+        assert after["remaining"] == before["taakstelling"] + before["remaining"], (before, after)
+    else:
+        assert after["remaining"] < before["remaining"], (before, after)
