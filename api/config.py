@@ -65,8 +65,9 @@ class Settings:
     closed per request.  More requests than this wait their turn in the event loop.  Few: a
     request is CPU work under the GIL with sub-millisecond database waits, so more threads only
     take the GIL from each other and from the event loop (benchmarks/results/load_homes.md: 50
-    municipalities at once on 2 cores, 4 threads gave 620-700 requests/s and p99 130-185 ms,
-    20 threads 510-650 requests/s and p99 190-265 ms); use ``matcher serve --workers N`` for
+    municipalities at once on 2 cores, 2 processes, 10,000 requests as fast as answered: 4
+    threads 520-649 requests/s and p99 161-189 ms, 20 threads 466-542 requests/s and p99
+    226-243 ms); use ``matcher serve --workers N`` for
     more processes."""
 
     @classmethod

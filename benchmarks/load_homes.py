@@ -174,6 +174,17 @@ def wait_healthy(url: str, timeout: float = 60) -> None:
             time.sleep(0.1)
 
 
+def _positive(text: str) -> int:
+    """A whole number of at least 1 (argparse type)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: at least 1")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.load_homes", description=__doc__.split("\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"))
@@ -187,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="open loop: offer this many requests per second in all, spread evenly over the "
                              "municipalities, latency counted from each request's due time (default 0: closed loop, "
                              "each municipality sends as soon as its last answer came)")
-    parser.add_argument("--concurrency", type=int, default=None,
+    parser.add_argument("--concurrency", type=_positive, default=None,
                         help="requests each server process works on at once (MATCHER_CONCURRENCY; default: the server's)")
     parser.add_argument("--results", type=Path, default=RESULTS, help="markdown file to write ('-' to only print)")
     args = parser.parse_args(argv)

@@ -103,9 +103,9 @@ def quota_states(session: Session, period: Period, codes: list[str] | None = Non
     return states
 
 
-def hold_quota(session: Session, codes: object) -> set[str]:
+def hold_quota(session: Session, codes: object) -> dict[str, Municipality]:
     """Hold the rows of the municipalities ``codes`` until the transaction ends, in code order,
-    and return the codes that exist.  Everything that changes a municipality's quota left
+    and return those that exist, by code.  Everything that changes a municipality's quota left
     (accepting a line, uploading couplings and housings, changing the quota, redistributing)
     holds them first, so an accept that checks the quota left sees every such change made
     before it and none can slip in between its check and its commit; opening a period holds them
@@ -114,9 +114,9 @@ def hold_quota(session: Session, codes: object) -> set[str]:
     runs every write transaction alone and ignores it."""
     wanted = sorted({code for code in codes if code is not None})
     if not wanted:
-        return set()
-    return set(session.scalars(select(Municipality.code).where(Municipality.code.in_(wanted))
-                               .order_by(Municipality.code).with_for_update(key_share=True)))
+        return {}
+    return {m.code: m for m in session.scalars(select(Municipality).where(Municipality.code.in_(wanted))
+                                               .order_by(Municipality.code).with_for_update(key_share=True))}
 
 
 # --- municipalities ---------------------------------------------------------------------------
@@ -147,9 +147,9 @@ def get_municipality(session: Session, actor: Actor, code: str) -> tuple[Municip
 
 def update_quota(session: Session, actor: Actor, code: str, changes: dict[str, int]) -> tuple[Municipality, QuotaState]:
     """Set a municipality's taakstelling and/or backlog (and their AMV parts) in the current period."""
-    if not hold_quota(session, [code]):
+    municipality = hold_quota(session, [code]).get(code)
+    if municipality is None:
         raise NotFound(f"no municipality {code}")
-    municipality = session.get(Municipality, code)
     period = current_period(session)
     quota = session.get(Quota, (period.id, code), with_for_update=True)
     if quota is None:

@@ -346,9 +346,10 @@ def _check_quota(session: Session, job: Job, line: ProposalLine, household: Hous
     # Hold the municipality's row until commit: a second accept into it (or an upload or quota
     # change) waits here, then reads the quota with the first one's coupling counted (a new
     # snapshot per statement on PostgreSQL).
-    if not hold_quota(session, [code]):
+    municipality = hold_quota(session, [code]).get(code)
+    if municipality is None:
         raise Conflict(f"municipality {code} of line {line.id} no longer exists")
-    name = session.scalar(select(Municipality.name).where(Municipality.code == code))
+    name = municipality.name
     period = current_period(session)
     state = quota_states(session, period, [code])[code]
     slack = int((job.params or {}).get("quota_slack") or 0)
