@@ -7,40 +7,67 @@ import json
 import os
 import tempfile
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from matcher.models import Action, Proposal
+from matcher.models import Action, Proposal, ReasonKind
 from matcher.rules import Rules
 
 PROPOSAL_HEADER = ["household_id", "action", "municipality", "dwelling_id", "persons", "km", "overdue_days", "moves", "reason"]
 
 
-def proposal_rows(rules: Rules, proposal: Proposal) -> list[dict[str, Any]]:
-    """One row per household, in the order of ``households.csv``."""
+@dataclass(frozen=True)
+class Line:
+    """One household's line of a proposal with its figures, typed (``proposal.csv`` is these
+    lines as text, :func:`proposal_rows`; the service stores them as they are)."""
+
+    household_id: str
+    action: Action
+    municipality: str | None
+    dwelling_id: str | None
+    persons: int
+    km: float | None
+    """Distance of a new coupling (``None`` for ``wait`` and for the municipality the household
+    is already coupled to)."""
+    overdue_days: int
+    moves: int
+    reason: str
+    reason_kind: ReasonKind | None
+
+
+def proposal_lines(rules: Rules, proposal: Proposal) -> list[Line]:
+    """One line per household, in the order of ``households.csv``."""
     by_id = proposal.by_household()
-    rows = []
+    lines = []
     for h in rules.instance.households:
         a = by_id[h.household_id]
-        km = ""
+        km = None
         moves = 0
         if a.action is not Action.WAIT and a.municipality != h.coupled_to:
-            km = f"{rules.household_km(h, a.municipality):.1f}"
+            km = rules.household_km(h, a.municipality)
         if a.action is not Action.WAIT:
             d = rules.instance.dwelling_by_id[a.dwelling_id] if a.dwelling_id else None
             moves = rules.moves(h, d, a.municipality)
-        rows.append({
-            "household_id": h.household_id,
-            "action": a.action.value,
-            "municipality": a.municipality or "",
-            "dwelling_id": a.dwelling_id or "",
-            "persons": h.size,
-            "km": km,
-            "overdue_days": rules.overdue(h),
-            "moves": moves,
-            "reason": a.reason,
-        })
-    return rows
+        lines.append(Line(household_id=h.household_id, action=a.action, municipality=a.municipality,
+                          dwelling_id=a.dwelling_id, persons=h.size, km=km, overdue_days=rules.overdue(h),
+                          moves=moves, reason=a.reason, reason_kind=a.reason_kind))
+    return lines
+
+
+def proposal_rows(rules: Rules, proposal: Proposal) -> list[dict[str, Any]]:
+    """The rows of ``proposal.csv``: :func:`proposal_lines` as text."""
+    return [{
+        "household_id": line.household_id,
+        "action": line.action.value,
+        "municipality": line.municipality or "",
+        "dwelling_id": line.dwelling_id or "",
+        "persons": line.persons,
+        "km": "" if line.km is None else f"{line.km:.1f}",
+        "overdue_days": line.overdue_days,
+        "moves": line.moves,
+        "reason": line.reason,
+    } for line in proposal_lines(rules, proposal)]
 
 
 def summary(rules: Rules, proposal: Proposal) -> dict[str, Any]:
