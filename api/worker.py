@@ -1,14 +1,11 @@
 """The proposal worker: claims queued jobs, runs the engine, stores the result.
 
-Claiming is a row-level state transition in its own short transaction::
-
-    queued --claim--> running --store_result--> done
-                              \\--fail_job-----> failed
-
-On PostgreSQL the candidate is read ``FOR UPDATE SKIP LOCKED`` (two workers never wait on or
-take the same job); on SQLite, whose transactions here are ``BEGIN IMMEDIATE``, the
-conditional ``UPDATE ... WHERE status = 'queued'`` alone decides.  Either way only one worker
-gets ``rowcount == 1``.
+Each step is one call: :func:`~api.services.jobs.claim_next` (its own short transaction),
+:func:`~api.engine.snapshot`, :func:`~api.engine.run` (by default in a child process,
+:func:`~api.engine.start_child`, with a :func:`~api.services.jobs.heartbeat` while it runs), then
+:func:`~api.engine.store_result`, :func:`~api.services.jobs.fail_job` or, on a graceful stop,
+:func:`~api.services.jobs.requeue`.  The job's states and why no two workers take the same job:
+:mod:`api.services.jobs`.
 
 A running job carries its worker's ``host:pid:uuid`` and a heartbeat.  When a worker starts, and
 then every minute, it fails the running jobs whose worker is gone: on this host, a process that
@@ -29,15 +26,14 @@ import time
 import uuid
 from collections.abc import Callable
 
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from api import audit
 from api.config import Settings
+from api.engine import EngineFailure, Snapshot, run, snapshot, start_child, store_result
 from api.models import Job, utcnow
-from api.services import proposals
-from api.services.errors import WORKER, ServiceError
-from api.solve import EngineFailure, run, start_child
+from api.services import jobs
+from api.services.errors import ServiceError
+from api.services.jobs import claim_next
 
 log = logging.getLogger("api.worker")
 
@@ -52,23 +48,6 @@ def worker_id() -> str:
     """``host:pid:uuid`` of this process: the same for every worker object in it, and new when
     the server restarts, even under a reused pid."""
     return f"{HOST}:{os.getpid()}:{_PROCESS_TOKEN}"
-
-
-def claim_next(session: Session, worker: str) -> int | None:
-    """Claim the oldest queued job for ``worker``; its id, or ``None`` if there is none."""
-    candidate = session.scalar(select(Job.id).where(Job.status == "queued").order_by(Job.id).limit(1)
-                               .with_for_update(skip_locked=True))
-    if candidate is None:
-        session.rollback()
-        return None
-    now = utcnow()
-    claimed = session.execute(update(Job).where(Job.id == candidate, Job.status == "queued")
-                              .values(status="running", worker=worker, started_at=now, heartbeat_at=now))
-    if claimed.rowcount != 1:
-        session.rollback()
-        return None
-    session.commit()
-    return candidate
 
 
 def _process_gone(pid: int) -> bool:
@@ -107,7 +86,7 @@ def _abandoned(worker: str | None, heartbeat: object, me: str, stale_after: floa
 def recover(session: Session, me: str, stale_after: float) -> list[int]:
     """Fail the running jobs whose worker is gone; their ids."""
     failed = []
-    for job in session.scalars(select(Job).where(Job.status == "running")).all():
+    for job in jobs.running(session):
         if job.worker == me:
             why = None if job.id in _RUNNING else "this server lost track of it (its worker thread stopped)"
         else:
@@ -116,7 +95,7 @@ def recover(session: Session, me: str, stale_after: float) -> list[int]:
             continue
         message = (f"interrupted: {why}; the job did not finish, nothing of it was stored and no decision "
                    "was lost; ask for a new proposal")
-        if proposals.fail_job(session, job.id, job.worker, message):
+        if jobs.fail_job(session, job.id, job.worker, message):
             log.warning("proposal job %s failed: %s", job.id, why)
             failed.append(job.id)
     session.rollback()
@@ -189,7 +168,7 @@ class Worker:
         try:
             with self.sessions() as session:
                 job = session.get(Job, job_id)
-                snap = proposals.snapshot(session, job)
+                snap = snapshot(session, job)
                 solver, time_limit = job.solver, job.time_limit
                 session.rollback()
             outcome, value = self._solve(job_id, snap, solver, time_limit)
@@ -201,19 +180,19 @@ class Worker:
         try:
             with self.sessions() as session:
                 if outcome == "ok":
-                    stored = proposals.store_result(session, job_id, self.id, snap, value)
+                    stored = store_result(session, job_id, self.id, snap, value)
                     log.info("proposal job %s: %s", job_id, "done" if stored else "result dropped (job no longer ours)")
                 elif outcome == "requeue":
-                    self._requeue(session, job_id)
+                    jobs.requeue(session, job_id, self.id, "the server stopped while the job ran")
                 else:
-                    proposals.fail_job(session, job_id, self.id, value)
+                    jobs.fail_job(session, job_id, self.id, value)
                     log.warning("proposal job %s failed: %s", job_id, value.splitlines()[0] if value else "")
         except Exception as exc:  # storing failed (say, the database went away): report it on the job
             log.exception("proposal job %s: could not store the outcome", job_id)
             with self.sessions() as session:
-                proposals.fail_job(session, job_id, self.id, f"the result could not be stored: {type(exc).__name__}: {exc}")
+                jobs.fail_job(session, job_id, self.id, f"the result could not be stored: {type(exc).__name__}: {exc}")
 
-    def _solve(self, job_id: int, snap: proposals.Snapshot, solver: str, time_limit: float) -> tuple[str, object]:
+    def _solve(self, job_id: int, snap: Snapshot, solver: str, time_limit: float) -> tuple[str, object]:
         if not self.settings.solve_in_subprocess:
             try:
                 return "ok", run(snap.instance, snap.params, solver, time_limit)
@@ -244,15 +223,7 @@ class Worker:
 
     def _heartbeat(self, job_id: int) -> None:
         with self.sessions() as session:
-            session.execute(update(Job).where(Job.id == job_id, Job.worker == self.id).values(heartbeat_at=utcnow()))
-            session.commit()
-
-    def _requeue(self, session: Session, job_id: int) -> None:
-        done = session.execute(update(Job).where(Job.id == job_id, Job.status == "running", Job.worker == self.id)
-                               .values(status="queued", worker=None, started_at=None, heartbeat_at=None))
-        if done.rowcount == 1:
-            audit.record(session, WORKER, "proposal.requeue", "job", job_id, why="the server stopped while the job ran")
-            session.commit()
+            jobs.heartbeat(session, job_id, self.id)
 
 
 def run_pending(sessions: sessionmaker[Session], settings: Settings, limit: int = 100,

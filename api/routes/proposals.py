@@ -25,6 +25,8 @@ from api.schemas import (
     ProposedLineList,
     ProposedLineOut,
 )
+from api.services import exports
+from api.services import jobs as job_service
 from api.services import proposals as service
 
 router = APIRouter(tags=["proposals"], route_class=ApiRoute)
@@ -42,7 +44,7 @@ def create_job(actor: CoaDep, session: SessionDep, settings: SettingsDep, body: 
                response: Response) -> JobOut:
     """Queues a job and answers at once (202, ``Location`` the job); poll it with GET.  The worker
     solves on the households, homes, quota and bans in the database when it starts."""
-    job, created = service.create_job(session, actor, body, settings)
+    job, created = job_service.create_job(session, actor, body, settings)
     response.headers["Location"] = mapping.job_links(job.id)["self"]
     if created:
         request.app.state.worker.wake()
@@ -54,14 +56,14 @@ def create_job(actor: CoaDep, session: SessionDep, settings: SettingsDep, body: 
 @router.get("/proposals", response_model=JobList, summary="Proposal jobs, newest first")
 def list_jobs(actor: CoaDep, session: SessionDep, status_: Annotated[JobStatus | None, Query(alias="status")] = None,
               limit: Annotated[int, Limit] = 100, offset: Annotated[int, Offset] = 0) -> JobList:
-    jobs, total = service.list_jobs(session, status_.value if status_ else None, limit, offset)
+    jobs, total = job_service.list_jobs(session, status_.value if status_ else None, limit, offset)
     counts = service.line_counts(session, [j.id for j in jobs])
     return JobList(items=[mapping.job_out(j, counts[j.id]) for j in jobs], total=total)
 
 
 @router.get("/proposals/{job_id}", response_model=JobOut, summary="Poll a proposal job")
 def get_job(actor: CoaDep, session: SessionDep, job_id: Annotated[int, IdPath]) -> JobOut:
-    return _job_out(session, service.get_job(session, job_id))
+    return _job_out(session, job_service.get_job(session, job_id))
 
 
 @router.get("/proposals/{job_id}/lines", response_model=LineList, summary="The lines of a proposal")
@@ -88,14 +90,14 @@ def decide(actor: CoaDep, session: SessionDep, job_id: Annotated[int, IdPath], l
 @router.get("/proposals/{job_id}/export.csv", summary="The proposal with its decisions, as CSV", response_class=Response,
             responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}, **CONFLICT})
 def export_csv(actor: CoaDep, session: SessionDep, job_id: Annotated[int, IdPath]) -> Response:
-    return Response(service.export_csv(session, job_id), media_type="text/csv; charset=utf-8",
+    return Response(exports.export_csv(session, job_id), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="proposal-{job_id}.csv"'})
 
 
 @router.get("/proposals/{job_id}/export.xlsx", summary="The proposal with its decisions, as XLSX", response_class=Response,
             responses={200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}, **CONFLICT})
 def export_xlsx(actor: CoaDep, session: SessionDep, job_id: Annotated[int, IdPath]) -> Response:
-    return Response(service.export_xlsx(session, job_id), media_type=XLSX,
+    return Response(exports.export_xlsx(session, job_id), media_type=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="proposal-{job_id}.xlsx"'})
 
 

@@ -30,7 +30,7 @@ class Actor:
 CLI = Actor(token_id=None, label="cli", role="cli")
 """The ``matcher token`` command (no token)."""
 WORKER = Actor(token_id=None, label="worker", role="worker")
-"""The proposal worker, when it fails or requeues a job."""
+"""The proposal worker, when it stores, fails or requeues a job."""
 
 
 class ServiceError(Exception):

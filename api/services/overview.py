@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.models import Household, Location, Municipality, ProposalLine
+from api.services.jobs import get_job
 from api.services.municipalities import QuotaState, current_period, quota_states
-from api.services.proposals import get_job
 
 NORM_DAYS = 84
 """Days after which a household waits too long (spec §2 ``norm_days``)."""

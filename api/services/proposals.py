@@ -1,14 +1,7 @@
-"""Proposal jobs: asked for, run by the worker on a snapshot of the database, stored, and
-decided line by line.
+"""The lines of finished proposal jobs: listed, decided one by one, and what a municipality
+sees of them.  (Asking for a job and its states: :mod:`api.services.jobs`; reading the database
+for the engine and storing its lines: :mod:`api.engine`; exports: :mod:`api.services.exports`.)
 
-- :func:`create_job` queues a job (202); the ``reference`` makes the request idempotent.
-- :func:`snapshot` turns the database into an engine :class:`~matcher.models.Instance`:
-  every municipality with ``quota_remaining`` from :mod:`api.services.municipalities`, the
-  reception locations, the households still waiting or coupled, the open homes with the places
-  they have left, bans from refused lines, the active locks (:mod:`api.services.locks`; those
-  that can no longer be offered are left out and listed in the job's ``summary.locks``), and the
-  last finished job as ``previous``.
-- :func:`store_result` saves a finished job's lines, only if the job is still this worker's.
 - :func:`decide` accepts a line (records the coupling or housing, which updates the quota) or
   refuses it (a ban for later runs).  Deciding the same way again changes nothing; a line whose
   household or home has changed since the job read it cannot be accepted (409).  An accept ends
@@ -21,98 +14,31 @@ decided line by line.
   the municipality's row (:func:`~api.services.municipalities.hold_quota`), as do uploads of
   couplings and housings and quota changes, so two accepts at once cannot both take the last
   places, and no upload slips in between an accept's check and its commit.
+- :func:`list_proposed` and :func:`get_proposed`: the lines proposing households to the
+  caller's municipality.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api import audit
-from api.config import Settings
-from api.models import (
-    Ban,
-    Home,
-    Household,
-    Job,
-    Location,
-    Municipality,
-    ProposalLine,
-    utcnow,
-)
-from api.schemas import DecisionIn, JobIn
+from api.models import Ban, Home, Household, Job, ProposalLine, utcnow
+from api.schemas import DecisionIn
 from api.services import locks
-from api.services.csvio import write_csv
-from api.services.errors import WORKER, Actor, Conflict, FieldError, Invalid, NotFound
+from api.services.errors import Actor, Conflict, FieldError, Invalid, NotFound
 from api.services.homes import occupied
 from api.services.households import standing_line
+from api.services.jobs import get_job
 from api.services.municipalities import current_period, hold_quota, period_for, quota_states
-from matcher import models as engine
-from matcher.exceptions import InstanceError
-from matcher.write import PROPOSAL_HEADER
-
-EXPORT_HEADER = ["line_id", *PROPOSAL_HEADER, "reason_kind", "decision", "decision_reason", "decision_date"]
 
 
-# --- asking for a proposal --------------------------------------------------------------------
-
-def engine_params(as_of: dt.date, params: dict[str, Any]) -> engine.Params:
-    """The engine's parameters for a job; :class:`Invalid` names the parameter that is wrong."""
-    try:
-        return engine.Params.from_dict({**params, "as_of": as_of.isoformat()}, source="params")
-    except InstanceError as exc:
-        raise Invalid([FieldError(("body", "params"), p.message) for p in exc.problems]) from None
-
-
-def create_job(session: Session, actor: Actor, data: JobIn, settings: Settings) -> tuple[Job, bool]:
-    """Queue a proposal job; with a ``reference`` already used for the same request, return
-    that job instead (``created`` false)."""
-    params = data.params.model_dump(exclude_none=True)
-    solver = (data.solver.value if data.solver else settings.solver)
-    time_limit = data.time_limit if data.time_limit is not None else settings.default_time_limit
-    if time_limit > settings.max_time_limit:
-        raise Invalid([FieldError(("body", "time_limit"), f"at most {settings.max_time_limit:g} seconds on this server")])
-    engine_params(data.as_of, params)
-    if data.reference is not None:
-        existing = session.scalar(select(Job).where(Job.reference == data.reference))
-        if existing is not None:
-            if (existing.as_of, existing.params, existing.solver, existing.time_limit) == (data.as_of, params, solver, time_limit):
-                return existing, False
-            raise Conflict(f"reference {data.reference!r} is job {existing.id} with other parameters")
-    job = Job(reference=data.reference, status="queued", as_of=data.as_of, params=params, solver=solver,
-              time_limit=time_limit, created_by=actor.token_id)
-    session.add(job)
-    try:
-        session.flush()
-    except IntegrityError:  # the same reference at the same moment
-        session.rollback()
-        return create_job(session, actor, data, settings)
-    audit.record(session, actor, "proposal.create", "job", job.id, as_of=data.as_of, params=params, solver=solver,
-                 time_limit=time_limit, reference=data.reference)
-    session.commit()
-    return job, True
-
-
-def get_job(session: Session, job_id: int) -> Job:
-    job = session.get(Job, job_id)
-    if job is None:
-        raise NotFound(f"no proposal job {job_id}")
-    return job
-
-
-def list_jobs(session: Session, status: str | None = None, limit: int = 50, offset: int = 0) -> tuple[list[Job], int]:
-    query = select(Job)
-    if status is not None:
-        query = query.where(Job.status == status)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    return list(session.scalars(query.order_by(Job.id.desc()).limit(limit).offset(offset))), total
-
+# --- the lines of a job -----------------------------------------------------------------------
 
 def line_counts(session: Session, job_ids: list[int]) -> dict[int, dict[str, int]]:
     """Per job: lines in all, and per decision (``wait`` counts the lines with nothing to decide)."""
@@ -137,125 +63,6 @@ def list_lines(session: Session, job_id: int, action: str | None = None, decisio
             query = query.where(column == value)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     return list(session.scalars(query.order_by(ProposalLine.id).limit(limit).offset(offset))), total
-
-
-# --- the engine's view of the database --------------------------------------------------------
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What a job solves, and how each household stood when it was read."""
-
-    instance: engine.Instance
-    params: engine.Params
-    household_state: dict[str, tuple[str, str | None]]
-    period_id: int
-    """The quota period whose figures the instance has."""
-    locks_skipped: tuple[dict[str, Any], ...] = ()
-    """Active locks left out of the instance, each with why (see :mod:`api.services.locks`)."""
-
-
-def snapshot(session: Session, job: Job) -> Snapshot:
-    """The engine instance for ``job``, read in one transaction (see the module docstring)."""
-    params = engine_params(job.as_of, job.params)
-    period = current_period(session)
-    states = quota_states(session, period)
-    municipalities = tuple(
-        engine.Municipality(code=m.code, name=m.name, province=m.province, lat=m.lat, lon=m.lon,
-                            quota_remaining=states[m.code].persons.remaining if m.code in states else 0,
-                            amv_quota_remaining=states[m.code].amv.remaining if m.code in states else 0)
-        for m in session.scalars(select(Municipality).order_by(Municipality.code)))
-    locations = tuple(engine.Location(location_id=loc.location_id, name=loc.name, lat=loc.lat, lon=loc.lon)
-                      for loc in session.scalars(select(Location).order_by(Location.location_id)))
-    households, household_state, sizes = [], {}, {}
-    for h in session.scalars(select(Household).where(Household.state.in_(("waiting", "coupled"))).order_by(Household.household_id)):
-        coupled = h.state == "coupled"
-        households.append(engine.Household(
-            household_id=h.household_id, size=h.size, location_id=h.location_id, permit_date=h.permit_date,
-            coupled_to=h.municipality_code if coupled else None, coupling_date=h.coupling_date if coupled else None,
-            amv=h.amv, needs_accessible=h.needs_accessible, expected_extra=h.expected_extra,
-            tie_municipality=h.tie_municipality, document_ready=h.document_ready))
-        household_state[h.household_id] = (h.state, h.municipality_code)
-        sizes[h.household_id] = h.size
-    homes = list(session.scalars(select(Home).where(Home.status == "open").order_by(Home.id)))
-    taken = occupied(session, [home.id for home in homes])
-    dwellings = []
-    for home in homes:
-        left = home.capacity - taken.get(home.id, 0)
-        if left < 1 or (home.kind == "regular" and taken.get(home.id, 0)):
-            continue
-        dwellings.append(engine.Dwelling(
-            dwelling_id=str(home.id), municipality=home.municipality_code, kind=engine.DwellingKind(home.kind),
-            capacity=left, available_from=home.available_from,
-            min_occupancy=min(home.min_occupancy, left) if home.kind == "regular" else 1, accessible=home.accessible))
-    dwelling_ids = {d.dwelling_id for d in dwellings}
-    locked, skipped = locks.engine_locks(session, household_state, sizes, {d.dwelling_id: d.capacity for d in dwellings})
-    bans = set()
-    for ban in session.scalars(select(Ban).where(Ban.household_id.in_(select(Household.household_id).where(
-            Household.state.in_(("waiting", "coupled")))))):
-        if ban.municipality_code is not None:
-            bans.add(engine.Ban(ban.household_id, municipality=ban.municipality_code))
-        elif str(ban.home_id) in dwelling_ids:
-            bans.add(engine.Ban(ban.household_id, dwelling_id=str(ban.home_id)))
-    previous = []
-    last = session.scalar(select(Job.id).where(Job.status == "done").order_by(Job.id.desc()).limit(1))
-    if last is not None:
-        for line in session.scalars(select(ProposalLine).where(ProposalLine.job_id == last,
-                                                               ProposalLine.household_id.in_(list(household_state)))):
-            dwelling = str(line.home_id) if line.home_id is not None else None
-            if dwelling is not None and dwelling not in dwelling_ids:
-                continue
-            previous.append(engine.PreviousRow(line.household_id, engine.Action(line.action), line.municipality_code, dwelling))
-    instance = engine.Instance(
-        municipalities=municipalities, locations=locations, households=tuple(households), dwellings=tuple(dwellings),
-        locks=locked, bans=tuple(sorted(bans, key=lambda b: (b.household_id, b.municipality or "", b.dwelling_id or ""))),
-        previous=tuple(previous), name=f"job-{job.id}")
-    return Snapshot(instance, params, household_state, period.id, tuple(skipped))
-
-
-def store_result(session: Session, job_id: int, worker: str, snap: Snapshot, result: dict[str, Any]) -> bool:
-    """Save a finished job's lines and summary, if the job is still running under ``worker``
-    (a job that was meanwhile failed as abandoned keeps that verdict).  The summary gets
-    ``locks``: how many locks the engine honoured, and those it was not given, with why."""
-    summary = {**result["summary"], "locks": {"applied": len(snap.instance.locks), "skipped": list(snap.locks_skipped)}}
-    claimed = session.execute(update(Job).where(Job.id == job_id, Job.status == "running", Job.worker == worker)
-                              .values(status="done", finished_at=utcnow(), summary=summary, error=None,
-                                      period_id=snap.period_id))
-    if claimed.rowcount != 1:
-        session.rollback()
-        return False
-    lines = []
-    for row in result["rows"]:
-        state, municipality = snap.household_state[row["household_id"]]
-        lines.append({
-            "job_id": job_id, "household_id": row["household_id"], "action": row["action"],
-            "municipality_code": row["municipality"] or None,
-            "home_id": int(row["dwelling_id"]) if row["dwelling_id"] else None,
-            "persons": int(row["persons"]), "km": float(row["km"]) if row["km"] != "" else None,
-            "overdue_days": int(row["overdue_days"]), "moves": int(row["moves"]), "reason": row["reason"],
-            "reason_kind": row.get("reason_kind"), "was_state": state, "was_municipality": municipality,
-            "decision": "none" if row["action"] == "wait" else "pending",
-        })
-    if lines:
-        session.execute(insert(ProposalLine), lines)
-    audit.record(session, WORKER, "proposal.done", "job", job_id, status=summary.get("status"),
-                 levels=summary.get("levels"), lines=len(lines), locks=summary["locks"]["applied"],
-                 locks_skipped=len(snap.locks_skipped))
-    session.commit()
-    return True
-
-
-def fail_job(session: Session, job_id: int, worker: str | None, message: str) -> bool:
-    """Mark a running job failed (only if still running, and under ``worker`` when given)."""
-    query = update(Job).where(Job.id == job_id, Job.status == "running")
-    if worker is not None:
-        query = query.where(Job.worker == worker)
-    done = session.execute(query.values(status="failed", finished_at=utcnow(), error=message[:4000]))
-    if done.rowcount != 1:
-        session.rollback()
-        return False
-    audit.record(session, WORKER, "proposal.failed", "job", job_id, error=message[:500])
-    session.commit()
-    return True
 
 
 # --- deciding ---------------------------------------------------------------------------------
@@ -448,48 +255,3 @@ def get_proposed(session: Session, actor: Actor, line_id: int) -> ProposedLine:
     if row is None:
         raise NotFound(f"no line {line_id} proposed to {actor.municipality}")
     return ProposedLine(*row)
-
-
-# --- export -----------------------------------------------------------------------------------
-
-def _export_rows(session: Session, job_id: int) -> tuple[Job, list[list[object]]]:
-    job = get_job(session, job_id)
-    if job.status != "done":
-        raise Conflict(f"proposal job {job.id} is {job.status}; it can be exported when done")
-    rows = []
-    for line in session.scalars(select(ProposalLine).where(ProposalLine.job_id == job_id).order_by(ProposalLine.id)):
-        rows.append([line.id, line.household_id, line.action, line.municipality_code or "",
-                     "" if line.home_id is None else line.home_id, line.persons,
-                     "" if line.km is None else f"{line.km:.1f}", line.overdue_days, line.moves, line.reason,
-                     line.reason_kind or "", line.decision, line.decision_reason or "",
-                     line.decision_date.isoformat() if line.decision_date else ""])
-    return job, rows
-
-
-def export_csv(session: Session, job_id: int) -> bytes:
-    """``proposal.csv`` (spec §6, ``dwelling_id`` being the home id) with the decisions."""
-    _, rows = _export_rows(session, job_id)
-    return write_csv(EXPORT_HEADER, rows)
-
-
-def export_xlsx(session: Session, job_id: int) -> bytes:
-    """The same as :func:`export_csv` as a workbook, with a second sheet for the summary."""
-    from openpyxl import Workbook
-
-    job, rows = _export_rows(session, job_id)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("proposal")
-    sheet.append(EXPORT_HEADER)
-    for row in rows:
-        sheet.append(row)
-    info = book.create_sheet("summary")
-    summary = job.summary or {}
-    info.append(["job", job.id])
-    info.append(["as_of", job.as_of.isoformat()])
-    for key in ("status", "solver", "runtime_s", "bound", "gap"):
-        info.append([key, summary.get(key)])
-    for key, value in (summary.get("levels") or {}).items():
-        info.append([f"level {key}", value])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

@@ -14,7 +14,8 @@ from api import audit
 from api.routes import IdPath
 from api.routes.proposals import XLSX
 from api.schemas import DecisionIn, JobIn, LockIn, SolverName
-from api.services import locks, overview
+from api.services import exports, locks, overview
+from api.services import jobs as job_service
 from api.services import proposals as service
 from api.services.errors import Conflict, Invalid
 from api.web.pages import UI, CoaPageDep, Page, PageRoute, check_csrf, local_path
@@ -38,7 +39,7 @@ def planner_overview(page: CoaPageDep, on: Annotated[dt.date | None, Query()] = 
     on = on or dt.date.today()
     waiting, waiting_rows = overview.waiting_by_province(page.session, on)
     quota = overview.quota_overview(page.session)
-    jobs, _ = service.list_jobs(page.session, limit=5)
+    jobs, _ = job_service.list_jobs(page.session, limit=5)
     width, height = size()
     return page.render("planner/overview.html", on=on, waiting=waiting, waiting_rows=waiting_rows, quota=quota,
                        dots=dots(quota.municipalities), width=width, height=height, bands=[b for _, b in BANDS],
@@ -61,7 +62,7 @@ def municipality_table(page: CoaPageDep, province: Annotated[str | None, Query(m
 
 def _jobs_page(page: Page, status: int = 200, errors: list[str] | None = None, form: dict | None = None,
                notice: str | None = None) -> Response:
-    jobs, total = service.list_jobs(page.session, limit=50)
+    jobs, total = job_service.list_jobs(page.session, limit=50)
     active, locks_total = locks.list_locks(page.session, "active", limit=500)
     return page.render("planner/proposals.html", status, jobs=jobs, total=total,
                        counts=service.line_counts(page.session, [j.id for j in jobs]),
@@ -87,7 +88,7 @@ def start_proposal(page: CoaPageDep, as_of: Annotated[str, Form(max_length=20)] 
     try:
         body = JobIn.model_validate({"as_of": as_of, "solver": solver or None,
                                      **({"time_limit": time_limit} if time_limit.strip() else {})})
-        job, created = service.create_job(page.session, page.actor, body, page.request.app.state.settings)
+        job, created = job_service.create_job(page.session, page.actor, body, page.request.app.state.settings)
     except ValidationError as exc:
         return _jobs_page(page, 422, [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()], form)
     except Invalid as exc:
@@ -104,7 +105,7 @@ def _filter(municipality: str | None, action: str | None, decision: str | None, 
 
 def _review_page(page: Page, job_id: int, wanted: overview.LineFilter, offset: int = 0, status: int = 200,
                  notice: str | None = None, errors: list[str] | None = None) -> Response:
-    job = service.get_job(page.session, job_id)
+    job = job_service.get_job(page.session, job_id)
     lines, total = overview.review_lines(page.session, job_id, wanted, PAGE_SIZE, offset)
     codes, kinds = overview.line_choices(page.session, job_id)
     names = overview.municipality_names(page.session, codes)
@@ -129,7 +130,7 @@ def review(page: CoaPageDep, job_id: Annotated[int, IdPath], municipality: Code 
 
 @router.get("/proposals/{job_id}/status", summary="A proposal's status (for the page's polling)")
 def job_status(page: CoaPageDep, job_id: Annotated[int, IdPath]) -> JSONResponse:
-    job = service.get_job(page.session, job_id)
+    job = job_service.get_job(page.session, job_id)
     return JSONResponse({"status": job.status}, headers={"Cache-Control": "no-store"})
 
 
@@ -209,13 +210,13 @@ def accept_all(page: CoaPageDep, job_id: Annotated[int, IdPath], municipality: A
 
 @router.get("/proposals/{job_id}/export.csv", summary="Export a proposal as CSV")
 def export_csv(page: CoaPageDep, job_id: Annotated[int, IdPath]) -> Response:
-    return Response(service.export_csv(page.session, job_id), media_type="text/csv; charset=utf-8",
+    return Response(exports.export_csv(page.session, job_id), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="proposal-{job_id}.csv"'})
 
 
 @router.get("/proposals/{job_id}/export.xlsx", summary="Export a proposal as XLSX")
 def export_xlsx(page: CoaPageDep, job_id: Annotated[int, IdPath]) -> Response:
-    return Response(service.export_xlsx(page.session, job_id), media_type=XLSX,
+    return Response(exports.export_xlsx(page.session, job_id), media_type=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="proposal-{job_id}.xlsx"'})
 
 

@@ -1,0 +1,252 @@
+"""The service's boundary with the engine (:mod:`matcher`): what a proposal job reads, solves
+and stores.  The worker (:mod:`api.worker`) drives it; the job's states are
+:mod:`api.services.jobs`.
+
+- :func:`snapshot` reads the database, in one transaction, as an engine
+  :class:`~matcher.models.Instance` and :class:`~matcher.models.Params`: every municipality with
+  ``quota_remaining`` from :mod:`api.services.municipalities`, the reception locations, the
+  households still waiting or coupled, the open homes with the places they have left, bans from
+  refused lines, the active locks (:mod:`api.services.locks`; those that can no longer be
+  offered are left out and listed in the job's ``summary.locks``), and the last finished job as
+  ``previous``.
+- :func:`run` solves it, passes the proposal through the independent checker
+  (:func:`matcher.check.check_proposal`) — a proposal that breaks a rule is never stored — and
+  returns :class:`Solved`: the :class:`~matcher.models.Proposal`, its typed lines
+  (:func:`matcher.write.proposal_lines`) and ``summary.json``.  :func:`start_child` does the
+  same in a child process that dies with its parent (Linux ``PR_SET_PDEATHSIG``), so a long
+  solve neither blocks the server nor outlives it.
+- :func:`store_result` saves those lines as they are, only if the job is still this worker's.
+
+The child process imports this module, so it stays light: at the top only the standard library,
+:mod:`matcher` and :mod:`api.services.errors`; the two functions that touch the database import
+SQLAlchemy and the tables when they are called (``tests/api/test_engine_boundary.py`` checks).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import datetime as dt
+import multiprocessing
+import signal
+import sys
+import traceback
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from api.services.errors import WORKER, FieldError, Invalid
+from matcher import models as engine
+from matcher.exceptions import InstanceError
+from matcher.write import Line
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from api.models import Job
+
+PR_SET_PDEATHSIG = 1
+
+
+class EngineFailure(Exception):
+    """The engine could not produce a valid proposal; the message says why."""
+
+
+def engine_params(as_of: dt.date, params: dict[str, Any]) -> engine.Params:
+    """The engine's parameters for a job; :class:`Invalid` names the parameter that is wrong."""
+    try:
+        return engine.Params.from_dict({**params, "as_of": as_of.isoformat()}, source="params")
+    except InstanceError as exc:
+        raise Invalid([FieldError(("body", "params"), p.message) for p in exc.problems]) from None
+
+
+# --- database -> engine -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a job solves, and how each household stood when it was read."""
+
+    instance: engine.Instance
+    params: engine.Params
+    household_state: dict[str, tuple[str, str | None]]
+    period_id: int
+    """The quota period whose figures the instance has."""
+    locks_skipped: tuple[dict[str, Any], ...] = ()
+    """Active locks left out of the instance, each with why (see :mod:`api.services.locks`)."""
+
+
+def snapshot(session: Session, job: Job) -> Snapshot:
+    """The engine instance for ``job``, read in one transaction (see the module docstring)."""
+    from sqlalchemy import select
+
+    from api.models import Ban, Home, Household, Job, Location, Municipality, ProposalLine
+    from api.services import locks
+    from api.services.homes import occupied
+    from api.services.municipalities import current_period, quota_states
+
+    params = engine_params(job.as_of, job.params)
+    period = current_period(session)
+    states = quota_states(session, period)
+    municipalities = tuple(
+        engine.Municipality(code=m.code, name=m.name, province=m.province, lat=m.lat, lon=m.lon,
+                            quota_remaining=states[m.code].persons.remaining if m.code in states else 0,
+                            amv_quota_remaining=states[m.code].amv.remaining if m.code in states else 0)
+        for m in session.scalars(select(Municipality).order_by(Municipality.code)))
+    locations = tuple(engine.Location(location_id=loc.location_id, name=loc.name, lat=loc.lat, lon=loc.lon)
+                      for loc in session.scalars(select(Location).order_by(Location.location_id)))
+    households, household_state, sizes = [], {}, {}
+    for h in session.scalars(select(Household).where(Household.state.in_(("waiting", "coupled"))).order_by(Household.household_id)):
+        coupled = h.state == "coupled"
+        households.append(engine.Household(
+            household_id=h.household_id, size=h.size, location_id=h.location_id, permit_date=h.permit_date,
+            coupled_to=h.municipality_code if coupled else None, coupling_date=h.coupling_date if coupled else None,
+            amv=h.amv, needs_accessible=h.needs_accessible, expected_extra=h.expected_extra,
+            tie_municipality=h.tie_municipality, document_ready=h.document_ready))
+        household_state[h.household_id] = (h.state, h.municipality_code)
+        sizes[h.household_id] = h.size
+    homes = list(session.scalars(select(Home).where(Home.status == "open").order_by(Home.id)))
+    taken = occupied(session, [home.id for home in homes])
+    dwellings = []
+    for home in homes:
+        left = home.capacity - taken.get(home.id, 0)
+        if left < 1 or (home.kind == "regular" and taken.get(home.id, 0)):
+            continue
+        dwellings.append(engine.Dwelling(
+            dwelling_id=str(home.id), municipality=home.municipality_code, kind=engine.DwellingKind(home.kind),
+            capacity=left, available_from=home.available_from,
+            min_occupancy=min(home.min_occupancy, left) if home.kind == "regular" else 1, accessible=home.accessible))
+    dwelling_ids = {d.dwelling_id for d in dwellings}
+    locked, skipped = locks.engine_locks(session, household_state, sizes, {d.dwelling_id: d.capacity for d in dwellings})
+    bans = set()
+    for ban in session.scalars(select(Ban).where(Ban.household_id.in_(select(Household.household_id).where(
+            Household.state.in_(("waiting", "coupled")))))):
+        if ban.municipality_code is not None:
+            bans.add(engine.Ban(ban.household_id, municipality=ban.municipality_code))
+        elif str(ban.home_id) in dwelling_ids:
+            bans.add(engine.Ban(ban.household_id, dwelling_id=str(ban.home_id)))
+    previous = []
+    last = session.scalar(select(Job.id).where(Job.status == "done").order_by(Job.id.desc()).limit(1))
+    if last is not None:
+        for line in session.scalars(select(ProposalLine).where(ProposalLine.job_id == last,
+                                                               ProposalLine.household_id.in_(list(household_state)))):
+            dwelling = str(line.home_id) if line.home_id is not None else None
+            if dwelling is not None and dwelling not in dwelling_ids:
+                continue
+            previous.append(engine.PreviousRow(line.household_id, engine.Action(line.action), line.municipality_code, dwelling))
+    instance = engine.Instance(
+        municipalities=municipalities, locations=locations, households=tuple(households), dwellings=tuple(dwellings),
+        locks=locked, bans=tuple(sorted(bans, key=lambda b: (b.household_id, b.municipality or "", b.dwelling_id or ""))),
+        previous=tuple(previous), name=f"job-{job.id}")
+    return Snapshot(instance, params, household_state, period.id, tuple(skipped))
+
+
+# --- solving ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Solved:
+    """A checked proposal, as :func:`run` hands it to :func:`store_result` (across the pipe from
+    the child process: plain picklable values)."""
+
+    proposal: engine.Proposal
+    lines: tuple[Line, ...]
+    """One per household, in the instance's order, with the figures ``proposal.csv`` shows."""
+    summary: dict[str, Any]
+    """``summary.json``, with only the municipalities the proposal touches."""
+
+
+def run(instance: engine.Instance, params: engine.Params, solver: str, time_limit: float) -> Solved:
+    """Solve and check.  Raises :class:`EngineFailure`."""
+    from matcher.check import ProposalLine, check_proposal
+    from matcher.exceptions import LocksInfeasibleError, MatcherError
+    from matcher.rules import Rules
+    from matcher.solvers import solve
+    from matcher.write import proposal_lines, summary
+
+    try:
+        proposal = solve(instance, params, solver=solver, time_limit=time_limit)
+    except LocksInfeasibleError as exc:
+        raise EngineFailure(f"the locks cannot all hold: {exc}") from None
+    except MatcherError as exc:
+        raise EngineFailure(str(exc)) from None
+    rules = Rules(instance, params)
+    lines = tuple(proposal_lines(rules, proposal))
+    report = check_proposal(instance, params, [
+        ProposalLine(household_id=line.household_id, action=line.action.value, municipality=line.municipality,
+                     dwelling_id=line.dwelling_id) for line in lines])
+    if not report.ok:
+        shown = "; ".join(report.violations[:5])
+        raise EngineFailure(f"the {proposal.solver} proposal broke {len(report.violations)} rule(s) and was not stored: {shown}")
+    data = summary(rules, proposal)
+    # Only the municipalities the proposal touches: the others' quota is on /municipalities.
+    data["municipalities"] = {code: figures for code, figures in data["municipalities"].items()
+                              if figures["persons_coupled"] or figures["persons_housed"]}
+    return Solved(proposal, lines, data)
+
+
+def _die_with_parent() -> None:
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        except OSError:  # no libc by that name: the parent's wait loop still ends the child
+            pass
+
+
+def _child(connection, instance: engine.Instance, params: engine.Params, solver: str, time_limit: float) -> None:
+    _die_with_parent()
+    try:
+        connection.send(("ok", run(instance, params, solver, time_limit)))
+    except EngineFailure as exc:
+        connection.send(("failed", str(exc)))
+    except BaseException as exc:  # anything else is a bug: report it whole
+        connection.send(("failed", f"the engine crashed: {type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}"))
+    finally:
+        connection.close()
+
+
+def start_child(instance: engine.Instance, params: engine.Params, solver: str, time_limit: float):
+    """Start :func:`run` in a fresh child process; returns ``(process, connection)``.
+
+    The caller polls ``connection`` for ``("ok", solved)`` or ``("failed", message)``."""
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(sender, instance, params, solver, time_limit),
+                              name="matcher-solve", daemon=True)
+    process.start()
+    sender.close()
+    return process, receiver
+
+
+# --- engine -> database -----------------------------------------------------------------------
+
+def store_result(session: Session, job_id: int, worker: str, snap: Snapshot, solved: Solved) -> bool:
+    """Save a finished job's lines and summary, if the job is still running under ``worker``
+    (a job that was meanwhile failed as abandoned keeps that verdict).  The summary gets
+    ``locks``: how many locks the engine honoured, and those it was not given, with why."""
+    from sqlalchemy import insert
+
+    from api import audit
+    from api.models import ProposalLine
+    from api.services import jobs
+
+    summary = {**solved.summary, "locks": {"applied": len(snap.instance.locks), "skipped": list(snap.locks_skipped)}}
+    if not jobs.finish(session, job_id, worker, summary, snap.period_id):
+        return False
+    rows = []
+    for line in solved.lines:
+        state, municipality = snap.household_state[line.household_id]
+        rows.append({
+            "job_id": job_id, "household_id": line.household_id, "action": line.action.value,
+            "municipality_code": line.municipality,
+            "home_id": int(line.dwelling_id) if line.dwelling_id is not None else None,
+            # km to 0.1, as proposal.csv shows it
+            "persons": line.persons, "km": None if line.km is None else round(line.km, 1),
+            "overdue_days": line.overdue_days, "moves": line.moves, "reason": line.reason,
+            "reason_kind": line.reason_kind.value if line.reason_kind is not None else None,
+            "was_state": state, "was_municipality": municipality,
+            "decision": "none" if line.action is engine.Action.WAIT else "pending",
+        })
+    if rows:
+        session.execute(insert(ProposalLine), rows)
+    audit.record(session, WORKER, "proposal.done", "job", job_id, status=solved.proposal.status.value,
+                 levels=solved.proposal.levels.as_dict(), lines=len(rows), locks=summary["locks"]["applied"],
+                 locks_skipped=len(snap.locks_skipped))
+    session.commit()
+    return True

@@ -1,0 +1,61 @@
+"""A finished proposal with its decisions, for a spreadsheet: ``proposal.csv`` (spec §6, the
+``dwelling_id`` being the home id) with the line id in front and the reason kind and decision
+behind, as CSV or as an XLSX workbook with a second sheet for the summary."""
+
+from __future__ import annotations
+
+import io
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.models import Job, ProposalLine
+from api.services.csvio import write_csv
+from api.services.errors import Conflict
+from api.services.jobs import get_job
+from matcher.write import PROPOSAL_HEADER
+
+EXPORT_HEADER = ["line_id", *PROPOSAL_HEADER, "reason_kind", "decision", "decision_reason", "decision_date"]
+
+
+def _export_rows(session: Session, job_id: int) -> tuple[Job, list[list[object]]]:
+    job = get_job(session, job_id)
+    if job.status != "done":
+        raise Conflict(f"proposal job {job.id} is {job.status}; it can be exported when done")
+    rows = []
+    for line in session.scalars(select(ProposalLine).where(ProposalLine.job_id == job_id).order_by(ProposalLine.id)):
+        rows.append([line.id, line.household_id, line.action, line.municipality_code or "",
+                     "" if line.home_id is None else line.home_id, line.persons,
+                     "" if line.km is None else f"{line.km:.1f}", line.overdue_days, line.moves, line.reason,
+                     line.reason_kind or "", line.decision, line.decision_reason or "",
+                     line.decision_date.isoformat() if line.decision_date else ""])
+    return job, rows
+
+
+def export_csv(session: Session, job_id: int) -> bytes:
+    """The lines of a done job with their decisions, as UTF-8 CSV; :class:`Conflict` before."""
+    _, rows = _export_rows(session, job_id)
+    return write_csv(EXPORT_HEADER, rows)
+
+
+def export_xlsx(session: Session, job_id: int) -> bytes:
+    """The same as :func:`export_csv` as a workbook, with a second sheet for the summary."""
+    from openpyxl import Workbook
+
+    job, rows = _export_rows(session, job_id)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("proposal")
+    sheet.append(EXPORT_HEADER)
+    for row in rows:
+        sheet.append(row)
+    info = book.create_sheet("summary")
+    summary = job.summary or {}
+    info.append(["job", job.id])
+    info.append(["as_of", job.as_of.isoformat()])
+    for key in ("status", "solver", "runtime_s", "bound", "gap"):
+        info.append([key, summary.get(key)])
+    for key, value in (summary.get("levels") or {}).items():
+        info.append([f"level {key}", value])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,59 @@
+"""The service's boundary with the engine (``api.engine``): the solver's child process imports
+no database or web code, and what is stored from the ``Proposal`` is what ``proposal.csv``
+would say for it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+
+from api_testing import API, home, household, offer, ok, upsert
+
+from api import engine as boundary
+from api.services import jobs
+from matcher.rules import Rules
+from matcher.write import PROPOSAL_HEADER, proposal_rows
+
+
+def test_the_solver_child_imports_no_database_or_web_code():
+    """``start_child`` spawns a process that imports ``api.engine``: it must stay light."""
+    code = ("import sys, api.engine; heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('sqlalchemy', 'fastapi', 'starlette', 'pydantic', 'openpyxl') or m in ('api.models', 'api.schemas')); "
+            "print(heavy); sys.exit(1 if heavy else 0)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_stored_lines_are_the_proposal_csv_of_the_proposal(client, auth, service):
+    """Snapshot, run and store one job by hand: its export, column by column of
+    ``proposal.csv``, equals ``proposal_rows`` of the very proposal the engine returned; storing
+    it a second time is refused and adds nothing."""
+    upsert(client, auth, household("h1", 1, location_id="azc-almelo", permit_date="2023-01-01"), household("h2", 3, permit_date="2023-02-01"),
+           household("h3", 2, location_id="azc-almelo", permit_date="2023-04-01"), household("h4", 5))
+    offer(client, auth.enschede, home("E-1", capacity=1), home("E-2", capacity=3))
+    offer(client, auth.hengelo, home("H-1", capacity=2, available_from="2023-07-02"))
+    job_id = ok(client.post(f"{API}/proposals", headers=auth.coa, json={"as_of": "2023-07-03", "solver": "highspy"}),
+                202)["id"]
+    with service.sessions() as session:
+        assert jobs.claim_next(session, "host:1:a") == job_id
+        snap = boundary.snapshot(session, jobs.get_job(session, job_id))
+        session.rollback()
+    solved = boundary.run(snap.instance, snap.params, "highspy", 30.0)
+    with service.sessions() as session:
+        assert boundary.store_result(session, job_id, "host:1:a", snap, solved)
+    with service.sessions() as session:
+        assert not boundary.store_result(session, job_id, "host:1:a", snap, solved)
+
+    expected = [{k: str(v) for k, v in row.items()} for row in proposal_rows(Rules(snap.instance, snap.params), solved.proposal)]
+    assert {row["action"] for row in expected} >= {"house", "couple"}
+    assert any(row["km"] not in ("", "0.0") for row in expected)
+    exported = list(csv.DictReader(io.StringIO(ok(client.get(f"{API}/proposals/{job_id}/export.csv",
+                                                             headers=auth.coa)).decode())))
+    assert [{k: row[k] for k in PROPOSAL_HEADER} for row in exported] == expected
+    kinds = {a.household_id: a.reason_kind.value for a in solved.proposal.assignments}
+    assert {row["household_id"]: row["reason_kind"] for row in exported} == kinds
+    job = ok(client.get(f"{API}/proposals/{job_id}", headers=auth.coa))
+    assert job["status"] == "done" and job["lines"]["total"] == 4
+    assert job["summary"]["levels"] == solved.proposal.levels.as_dict()
