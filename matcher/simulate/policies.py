@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from matcher.exceptions import MatcherError
 from matcher.models import Instance, Params, Proposal
@@ -92,3 +92,67 @@ def greedy(config: SimConfig) -> Policy:
 def weekly(config: SimConfig) -> Policy:
     """The exact engine each week, with the config's backend and per-week time limit."""
     return SolverPolicy("weekly", config.solver, config.time_limit, config.seed)
+
+
+PRIOR_WEEKS = 13
+"""Weeks of offer and permit history the ``lookahead`` policy starts with (the quarter before the
+run, drawn from the same sampler as the run but from streams of their own: the past, not the
+weeks to come)."""
+
+
+@dataclass
+class LookaheadPolicy:
+    """The look-ahead mode (:mod:`matcher.lookahead`): keeps the history of offers and permits,
+    prices the quota from it and proposes with the half-year in view."""
+
+    name: str
+    time_limit: float | None
+    seed: int
+    history: Any
+    settings: Any
+    prices: dict[int, dict[str, float]]
+
+    def propose(self, instance: Instance, params: Params, week: int) -> Proposal:
+        from matcher.lookahead import propose
+
+        self.history.observe(instance)
+        result = propose(instance, params, self.history, week, self.settings, self.time_limit, self.seed)
+        self.prices[week] = result.prices
+        return result.proposal
+
+
+def prior_history(config: SimConfig, weeks: int = PRIOR_WEEKS) -> Any:
+    """The offers and permits of the ``weeks`` before the run (example regions; a folder run
+    starts with no history and learns from the weeks it simulates)."""
+    import datetime as dt
+
+    from matcher.lookahead import History
+    from matcher.simulate.arrivals import _count, stream
+    from matcher.simulate.config import start_date
+    from matcher.synth import MEAN_HOUSEHOLD_SIZE, Sampler
+
+    history = History()
+    if config.folder is not None:
+        return history
+    sampler = Sampler.for_example(config.region)
+    first = start_date(config)
+    for k in range(weeks, 0, -1):
+        as_of = first - dt.timedelta(days=7 * k)
+        rng = stream(config.seed, "history-homes", k)
+        n = _count(rng, sampler.dwellings_per_week * config.supply)
+        homes = [sampler.dwelling(rng, f"p{k:03d}-{i:04d}", as_of) for i in range(n)]
+        rng = stream(config.seed, "history-arrivals", k)
+        n = _count(rng, sampler.persons_per_week * config.arrivals / MEAN_HOUSEHOLD_SIZE)
+        permits = [sampler.household(rng, f"q{k:03d}-{i:04d}", as_of - dt.timedelta(days=rng.randint(1, 7)))[0]
+                   for i in range(n)]
+        history.add_week(homes, permits)
+    return history
+
+
+@register_policy("lookahead")
+def lookahead(config: SimConfig) -> Policy:
+    """The look-ahead mode: couples each household at its 14-day deadline where a fitting home is
+    expected soonest, paces the quota over the period, houses by overdue days still to accrue."""
+    from matcher.lookahead import LookaheadSettings
+
+    return LookaheadPolicy("lookahead", config.time_limit, config.seed, prior_history(config), LookaheadSettings(), {})

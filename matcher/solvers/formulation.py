@@ -16,6 +16,7 @@ Every solver backend (CP-SAT, HiGHS, CBC) solves this same programme level by le
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
 from matcher.exceptions import LocksInfeasibleError
@@ -168,14 +169,19 @@ def class_key(rules: Rules, h: Household, named: set[str]) -> tuple:
             h.expected_extra, h.tie_municipality)
 
 
-def build(rules: Rules) -> Formulation:
-    """The aggregated integer programme for ``rules``."""
+def build(rules: Rules, split: Callable[[Household], Hashable] | None = None) -> Formulation:
+    """The aggregated integer programme for ``rules``.
+
+    ``split`` tells apart households that the levels do not but another objective does (the
+    look-ahead policy splits classes by permit date): its value joins the class key."""
     instance = rules.instance
     f = Formulation(rules)
     named = {x.household_id for x in (*instance.locks, *instance.bans, *instance.previous)}
     groups: dict[tuple, HouseholdClass] = {}
     for h in instance.households:
         key = class_key(rules, h, named)
+        if split is not None:
+            key = (*key, split(h))
         if key not in groups:
             groups[key] = HouseholdClass(key, [])
         groups[key].members.append(h)

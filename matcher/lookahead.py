@@ -1,0 +1,373 @@
+"""The look-ahead mode: this week's proposal with the rest of the half-year in view.
+
+The exact engine (``weekly``) proves each week's proposal optimal on its own levels, but over a
+half-year it barely beats first come first served: it couples every arrival at once wherever
+there is quota (so the quota is spent in the first weeks, on whoever happened to arrive), and it
+ranks housing by days already overdue, a sunk cost.  The look-ahead mode keeps every hard rule
+of the week (the same aggregated programme, :func:`matcher.solvers.formulation.build`) and
+replaces the levels by one objective that looks ahead, in the spirit of Ahani, Gölz, Procaccia,
+Teytelboym and Trapp, "Dynamic Placement in Refugee Resettlement" (Operations Research 72(3),
+2024): capacities that will be needed later get a price, estimated from the history only.
+
+Each week:
+
+1. **History.**  The offers and permits seen so far (:class:`History`): in the simulation the
+   weeks before the run plus the weeks simulated; in the service the offers in the database.
+   Only the past is used: nothing of the weeks to come.
+2. **Quota prices.**  A small linear programme spreads the permits expected over the rest of the
+   period (arrival rates per reception location from the history) over the municipalities in
+   range, within each one's quota left.  The dual price of a municipality's quota row (between
+   0 and 1) says whether its quota will be needed for households coupled in time later; a
+   placement that is not an in-time coupling (a household already past its 14 days, housed
+   directly) pays ``reserve_days`` × price per person.  The prices are the average over a few
+   sampled trajectories of the arrivals (Poisson counts around the history's rates, from a
+   stream seeded by the week), as Ahani et al. average the duals of sampled futures.
+3. **Where a fitting home is expected soonest.**  From the history, the homes per week each
+   municipality offers that fit a household (kind, size, AMV, accessibility), and how many
+   households already coupled there compete for them: the expected weeks until a fitting home.
+   Coupling costs the person-days that would accrue past the norm while waiting that long.
+4. **The week's programme**, maximising:
+
+   - per person housed: the overdue days still to accrue over the next ``window_weeks`` (from the
+     permit: past ``permit + norm_days + coupling_days``) if the household waited, plus
+     ``base_days`` (an empty home helps nobody);
+   - a fairness guard per household housed: ``guard`` × the days it is overdue already, so the
+     longest waiters are not left behind by larger families;
+   - per person coupled within 14 days of the permit (COA's obligation): ``coupling_bonus``,
+     larger than any other term, so every household whose 14 days end before next week's
+     proposal is coupled where quota and range allow.  A household whose 14 days run on past
+     next week is not coupled yet (only housed, if a home fits): coupling it now only narrows
+     where it can be housed;
+   - minus the costs of steps 2 and 3, and a small cost per person-km.
+
+The proposal satisfies every hard rule (the checker verifies it); its levels are reported as the
+checker computes them, and its status is ``feasible``: it is not the lexicographic optimum of the
+levels, on purpose.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from matcher.models import Action, Dwelling, Household, Instance, Params, Proposal, Status
+from matcher.objective import evaluate
+from matcher.rules import Rules, dwelling_fits
+
+NORM_FROM_PERMIT_DAYS = 98
+"""The 14-week norm from the permit to the move-in: 14 days to couple plus 84 to house."""
+
+
+@dataclass(frozen=True)
+class LookaheadSettings:
+    """The weights of the look-ahead objective (days per person unless said otherwise)."""
+
+    window_weeks: int = 13
+    """Weeks over which overdue days still to accrue are counted."""
+    base_days: float = 7.0
+    """Value per person housed, whatever the clock: a home used beats a home left empty."""
+    guard: float = 1.0
+    """Fairness guard: value per household housed and per day it is overdue already."""
+    coupling_bonus: float = 10_000.0
+    """Per person coupled (or housed) within ``coupling_days`` of the permit."""
+    late_coupling: float = 0.0
+    """Per person coupled after its ``coupling_days`` without a home (0: only with a home)."""
+    reserve_days: float = 60.0
+    """Cost per person and unit quota price of using quota for anything but an in-time coupling."""
+    wait_weight: float = 0.5
+    """Weight of the expected person-days past the norm while waiting for a fitting home in the
+    municipality a household is coupled to."""
+    km_cost: float = 0.01
+    """Per person-km of a new coupling (a tie-break towards the nearer municipality)."""
+    samples: int = 4
+    """Sampled trajectories of arrivals whose quota prices are averaged."""
+    period_weeks: int = 26
+    """Weeks of a taakstelling period (the quota's horizon)."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+@dataclass
+class History:
+    """Offers and permits seen so far, by week.
+
+    ``homes`` and ``permits`` keep the first sight of each id; ``weeks`` is how many weeks of flow
+    they cover.  Stock seen on the first call (homes on offer, households waiting before the
+    history starts) is not flow and is not counted unless told."""
+
+    homes: dict[str, Dwelling] = field(default_factory=dict)
+    permits: dict[str, Household] = field(default_factory=dict)
+    stock: set[str] = field(default_factory=set)
+    weeks: int = 0
+
+    def add_week(self, dwellings: Iterable[Dwelling], households: Iterable[Household]) -> None:
+        """Record one week of flow: the homes newly offered and the permits newly granted."""
+        for d in dwellings:
+            self.homes.setdefault(d.dwelling_id, d)
+        for h in households:
+            self.permits.setdefault(h.household_id, h)
+        self.weeks += 1
+
+    def observe(self, instance: Instance) -> None:
+        """Record what is new in this week's instance.  The first instance seen is stock."""
+        if not self.stock and self.weeks == 0 and not self.homes:
+            self.stock = {d.dwelling_id for d in instance.dwellings} | {h.household_id for h in instance.households}
+            return
+        seen = self.stock
+        new_homes = [d for d in instance.dwellings if d.dwelling_id not in self.homes and d.dwelling_id not in seen]
+        new_permits = [h for h in instance.households if h.household_id not in self.permits and h.household_id not in seen]
+        self.add_week(new_homes, new_permits)
+
+    def home_rate(self, h: Household, code: str) -> float:
+        """Homes a week offered in ``code`` that fit ``h`` (kind, size, AMV, accessibility)."""
+        if self.weeks == 0:
+            return 0.0
+        n = sum(1 for d in self._homes_by_code().get(code, ()) if dwelling_fits(h, d))
+        return n / self.weeks
+
+    def _homes_by_code(self) -> dict[str, list[Dwelling]]:
+        cache = getattr(self, "_by_code", None)
+        if cache is None or cache[0] != len(self.homes):
+            by: dict[str, list[Dwelling]] = defaultdict(list)
+            for d in self.homes.values():
+                by[d.municipality].append(d)
+            cache = (len(self.homes), by)
+            self._by_code = cache
+        return cache[1]
+
+    def persons_per_week(self) -> dict[str, float]:
+        """Persons with a new permit a week, per reception location."""
+        out: dict[str, float] = defaultdict(float)
+        if self.weeks == 0:
+            return out
+        for h in self.permits.values():
+            out[h.location_id] += h.size / self.weeks
+        return out
+
+
+def _honest_overdue(h: Household, day: dt.date) -> int:
+    """Days past the 14-week norm from the permit on ``day``."""
+    return max(0, (day - h.permit_date).days - NORM_FROM_PERMIT_DAYS)
+
+
+def accrual_days(h: Household, day: dt.date, window_days: int) -> int:
+    """Overdue days (from the permit) ``h`` would accrue between ``day`` and ``day + window``."""
+    clock = h.permit_date + dt.timedelta(days=NORM_FROM_PERMIT_DAYS)
+    start = max(day, clock)
+    return max(0, (day + dt.timedelta(days=window_days) - start).days)
+
+
+def quota_prices(rules: Rules, history: History, week: int, settings: LookaheadSettings,
+                 seed: int = 0) -> dict[str, float]:
+    """Per municipality, the average dual price (0 to 1) of its quota in the linear programme that
+    couples the permits expected over the rest of the period, in range, within the quota left.
+
+    The expected persons per location come from ``history`` only; each of ``settings.samples``
+    trajectories draws Poisson counts around them (seeded by ``seed`` and ``week``)."""
+    import highspy
+    import numpy as np
+
+    codes = [m.code for m in rules.instance.municipalities]
+    quota = {code: max(0, rules.quota[code]) for code in codes}
+    weeks_left = settings.period_weeks - 1 - week % settings.period_weeks
+    rate = history.persons_per_week()
+    if weeks_left <= 0 or not rate:
+        return dict.fromkeys(codes, 0.0)
+    in_range = rules.in_range_by_location
+    locations = sorted(loc for loc in rate if in_range.get(loc))
+    index = {code: j for j, code in enumerate(codes)}
+    pairs = [(i, code) for i, loc in enumerate(locations) for code in in_range[loc] if code in index]
+    if not pairs:
+        return dict.fromkeys(codes, 0.0)
+    n, rows = len(pairs), len(locations) + len(codes)
+    # Column k couples persons of location i to municipality code: one entry in the location's
+    # row (its demand) and one in the municipality's row (its quota).
+    starts = np.arange(0, 2 * n + 1, 2, dtype=np.int32)
+    entries = np.array([r for i, code in pairs for r in (i, len(locations) + index[code])], dtype=np.int32)
+    rng = random.Random(f"{seed}:lookahead-prices:{week}")
+    total = dict.fromkeys(codes, 0.0)
+    samples = max(1, settings.samples)
+    solved = 0
+    for _ in range(samples):
+        demand = [_poisson(rng, rate[loc] * weeks_left) for loc in locations]
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = n, rows
+        lp.col_cost_ = np.ones(n)
+        lp.col_lower_ = np.zeros(n)
+        lp.col_upper_ = np.full(n, highspy.kHighsInf)
+        lp.row_lower_ = np.full(rows, -highspy.kHighsInf)
+        lp.row_upper_ = np.array(demand + [quota[c] for c in codes], dtype=float)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = starts
+        lp.a_matrix_.index_ = entries
+        lp.a_matrix_.value_ = np.ones(2 * n)
+        lp.sense_ = highspy.ObjSense.kMaximize
+        solver = highspy.Highs()
+        solver.setOptionValue("output_flag", False)
+        solver.setOptionValue("threads", 1)
+        solver.passModel(lp)
+        solver.run()
+        if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            continue
+        duals = solver.getSolution().row_dual
+        solved += 1
+        for code in codes:
+            total[code] += abs(float(duals[len(locations) + index[code]]))
+    solved = max(1, solved)
+    return {code: round(min(1.0, max(0.0, v / solved)), 4) for code, v in total.items()}
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    """A Poisson count (Knuth's method for small means, the normal approximation above 50)."""
+    if mean <= 0:
+        return 0
+    if mean > 50:
+        return max(0, int(round(rng.gauss(mean, math.sqrt(mean)))))
+    limit, k, p = math.exp(-mean), 0, 1.0
+    while True:
+        p *= rng.random()
+        if p <= limit:
+            return k
+        k += 1
+
+
+def expected_wait_weeks(rules: Rules, history: History, h: Household, code: str, ahead: int) -> float:
+    """Weeks until a home in ``code`` that fits ``h`` is expected, with ``ahead`` households
+    coupled there already competing for the same homes."""
+    rate = history.home_rate(h, code)
+    if rate <= 0:
+        return math.inf
+    return (1 + ahead) / rate
+
+
+@dataclass
+class LookaheadResult:
+    """A look-ahead proposal and what it was based on (for the summary)."""
+
+    proposal: Proposal
+    prices: dict[str, float]
+    info: dict[str, Any]
+
+
+def propose(instance: Instance, params: Params, history: History, week: int = 0,
+            settings: LookaheadSettings | None = None, time_limit: float | None = 20.0,
+            seed: int = 0) -> LookaheadResult:
+    """This week's look-ahead proposal for ``instance``, priced from ``history`` (the past only)."""
+    from matcher.solvers.base import SolveOptions
+    from matcher.solvers.formulation import build
+    from matcher.solvers.highs import HighspyBackend
+
+    settings = settings or LookaheadSettings()
+    start = time.perf_counter()
+    rules = Rules(instance, params)
+    prices = quota_prices(rules, history, week, settings, seed)
+    f = build(rules, split=lambda h: h.permit_date)
+    end = params.end
+    window = 7 * settings.window_weeks
+    coupling_days = params.coupling_days
+
+    def in_time(h: Household) -> bool:
+        return (params.as_of - h.permit_date).days <= coupling_days
+
+    def due(h: Household) -> bool:
+        # Next week's proposal would be too late for its 14 days.
+        return in_time(h) and (params.as_of - h.permit_date).days + 7 > coupling_days
+
+    # Households coupled to each municipality and waiting, per size: the competition for its homes.
+    coupled_by: dict[str, list[Household]] = defaultdict(list)
+    for h in instance.households:
+        if h.coupled_to is not None:
+            coupled_by[h.coupled_to].append(h)
+    ahead_cache: dict[tuple, int] = {}
+
+    def ahead(h: Household, code: str) -> int:
+        key = (code, h.size, h.amv, h.needs_accessible)
+        if key not in ahead_cache:
+            fits = [d for d in history._homes_by_code().get(code, ()) if dwelling_fits(h, d)]
+            ahead_cache[key] = sum(1 for g in coupled_by.get(code, ()) if any(dwelling_fits(g, d) for d in fits))
+        return ahead_cache[key]
+
+    wait_cost: dict[tuple, float] = {}
+
+    def coupling_cost(h: Household, code: str) -> float:
+        key = (h.size, h.amv, h.needs_accessible, h.permit_date, code)
+        if key not in wait_cost:
+            weeks = expected_wait_weeks(rules, history, h, code, ahead(h, code))
+            days = window if math.isinf(weeks) else min(window, 7 * weeks)
+            # The person-days past the norm accrued while waiting that long.
+            accrue = accrual_days(h, end, int(days)) if days > 0 else 0
+            wait_cost[key] = settings.wait_weight * h.size * (accrue + days / 7)
+        return wait_cost[key]
+
+    terms: dict[int, float] = defaultdict(float)
+    for ci, key, hv, pv in f.bucket_vars:
+        h = f.classes[ci].buckets[key][0]
+        value = h.size * (accrual_days(h, end, window) + settings.base_days) + settings.guard * _honest_overdue(h, end)
+        terms[hv] += value
+        if pv != hv and in_time(h):
+            terms[pv] += settings.coupling_bonus * h.size
+    for ci, var, slot in f.house_vars:
+        h = f.classes[ci].first
+        code = slot.municipality
+        if h.coupled_to != code:
+            if not in_time(h):
+                terms[var] -= settings.reserve_days * prices.get(code, 0.0) * h.size
+            terms[var] -= settings.km_cost * h.size * rules.household_km(h, code)
+    for ci, var, code in f.couple_vars:
+        h = f.classes[ci].first
+        cost = settings.km_cost * h.size * rules.household_km(h, code) + coupling_cost(h, code)
+        if in_time(h):
+            if not due(h):
+                cost += settings.coupling_bonus * h.size + 1  # not yet: only with a home
+        else:
+            cost += settings.reserve_days * prices.get(code, 0.0) * h.size - settings.late_coupling * h.size
+        terms[var] -= cost
+    objective = [(var, coef) for var, coef in sorted(terms.items()) if coef]
+    f.objectives = (objective, [], [], [])
+    build_s = time.perf_counter() - start
+    backend = HighspyBackend(f, SolveOptions(time_limit=time_limit, seed=seed, workers=1))
+    result = backend.optimise(0, time_limit, None)
+    if result.values is None:
+        from matcher.solvers.greedy import greedy_assignments
+
+        assignments = greedy_assignments(rules)
+        message = f"look-ahead found no solution ({result.native}); the greedy proposal is returned"
+    else:
+        assignments = f.assignments(result.values)
+        message = (f"look-ahead: {result.outcome.value} for its own objective ({result.native}); "
+                   "not the lexicographic optimum of the levels")
+    levels = evaluate(rules, assignments)
+    proposal = Proposal(
+        assignments=tuple(assignments[h.household_id] for h in instance.households),
+        status=Status.FEASIBLE,
+        solver="lookahead",
+        levels=levels,
+        runtime_s=time.perf_counter() - start,
+        message=message,
+        stats={
+            "variables": len(f.vars),
+            "constraints": len(f.constraints),
+            "classes": len(f.classes),
+            "households": len(instance.households),
+            "build_s": round(build_s, 3),
+        },
+    )
+    coupled_due = sum(1 for h in instance.households if h.coupled_to is None and due(h))
+    info = {
+        "history_weeks": history.weeks,
+        "homes_seen": len(history.homes),
+        "permits_seen": len(history.permits),
+        "due_households": coupled_due,
+        "settings": settings.as_dict(),
+    }
+    return LookaheadResult(proposal, prices, info)
+
+
+__all__ = ["History", "LookaheadResult", "LookaheadSettings", "accrual_days", "propose", "quota_prices"]
