@@ -75,7 +75,7 @@ def add_simulate_commands(sub: Any, positive: Callable[[str], float]) -> None:
     s = sub.add_parser("simulate", help="simulate weeks of proposals on a region (policies on the same arrivals)")
     _common(s, positive)
     s.add_argument("--policy", type=_names, default=["weekly"],
-                   help="policy, or several comma-separated on the same arrivals: greedy, weekly (default weekly)")
+                   help="policy, or several comma-separated on the same arrivals: greedy, weekly, lookahead (default weekly)")
     s.add_argument("--seed", type=int, default=0, help="seed of the example, arrivals, homes and refusals")
     s.add_argument("--check", action="store_true", help="run the independent checker on every week's proposal")
 
