@@ -311,7 +311,8 @@ def propose(instance: Instance, params: Params, history: History, week: int = 0,
         h = f.classes[ci].buckets[key][0]
         value = h.size * (accrual_days(h, end, window) + settings.base_days) + settings.guard * _honest_overdue(h, end)
         terms[hv] += value
-        if pv != hv and in_time(h):
+        if pv != hv and due(h):
+            # Coupled (or housed) in time now, or too late next week.
             terms[pv] += settings.coupling_bonus * h.size
     for ci, var, slot in f.house_vars:
         h = f.classes[ci].first
@@ -325,7 +326,7 @@ def propose(instance: Instance, params: Params, history: History, week: int = 0,
         cost = settings.km_cost * h.size * rules.household_km(h, code) + coupling_cost(h, code)
         if in_time(h):
             if not due(h):
-                cost += settings.coupling_bonus * h.size + 1  # not yet: only with a home
+                f.vars[var].upper = 0  # not yet: next week is still in time, and coupling narrows its homes
         else:
             cost += settings.reserve_days * prices.get(code, 0.0) * h.size - settings.late_coupling * h.size
         terms[var] -= cost
