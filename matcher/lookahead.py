@@ -86,6 +86,11 @@ class LookaheadSettings:
     km_cost: float = 0.01
     """Per person-km of a new coupling (a tie-break towards the nearer municipality)."""
     samples: int = 4
+    potential_weight: float = 0.0
+    """Weight of a household's potential (the value it is expected to get from the homes of the
+    coming weeks) subtracted from the value of housing it now (0: myopic housing)."""
+    potential_buckets: tuple[tuple[int, int], ...] = ((1, 1), (2, 2), (4, 4), (8, 5))
+    """Future weeks of the potentials' programme: (first week, number of weeks) per bucket."""
     """Sampled trajectories of arrivals whose quota prices are averaged."""
     period_weeks: int = 26
     """Weeks of a taakstelling period (the quota's horizon)."""
@@ -247,6 +252,73 @@ def expected_wait_weeks(rules: Rules, history: History, h: Household, code: str,
     return (1 + ahead) / rate
 
 
+def household_potentials(f: Any, rules: Rules, history: History, value: Any,
+                         buckets: tuple[tuple[int, int], ...]) -> dict[int, float]:
+    """Per class of the week's programme, the dual price of its households in a linear programme
+    that houses the households waiting now in the homes expected over the coming weeks (the
+    history's homes a week per municipality and kind, no home of the future itself).
+
+    ``value(h, week)`` is what housing ``h`` in that week is worth.  A household with many fitting
+    homes to come has a high potential: housing it now gains only the difference, so this week's
+    homes go first to those who have no other chance soon (Ahani et al.'s potentials, here on the
+    households' side)."""
+    import highspy
+    import numpy as np
+
+    if history.weeks == 0 or not buckets:
+        return {}
+    # Home classes per municipality: (kind, capacity, minimum occupancy, accessible) with a rate.
+    kinds: dict[str, dict[tuple, list[Dwelling]]] = defaultdict(lambda: defaultdict(list))
+    for d in history.homes.values():
+        kinds[d.municipality][(d.kind, d.capacity, d.min_occupancy, d.accessible)].append(d)
+    home_rows: dict[tuple, int] = {}
+    row_cap: list[float] = []
+    cols: list[tuple[int, int, float, float]] = []  # (class row, home row, coefficient, value)
+    for ci, c in enumerate(f.classes):
+        h = c.first
+        if not h.document_ready:
+            continue
+        for code in rules.candidate_municipalities(h):
+            for key, ds in kinds.get(code, {}).items():
+                d = ds[0]
+                if not dwelling_fits(h, d):
+                    continue
+                rate = len(ds) / history.weeks
+                per_home = 1.0 if d.kind.value == "regular" else float(d.capacity)
+                for b, (first, length) in enumerate(buckets):
+                    row = home_rows.setdefault((code, key, b), len(home_rows))
+                    if row == len(row_cap):
+                        row_cap.append(rate * length * per_home)
+                    v = value(h, first)
+                    if v > 0:
+                        cols.append((ci, row, 1.0 if d.kind.value == "regular" else float(h.size), v))
+    if not cols:
+        return {}
+    n_class = len(f.classes)
+    n = len(cols)
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = n, n_class + len(home_rows)
+    lp.col_cost_ = np.array([v for *_, v in cols])
+    lp.col_lower_ = np.zeros(n)
+    lp.col_upper_ = np.full(n, highspy.kHighsInf)
+    lp.row_lower_ = np.full(lp.num_row_, -highspy.kHighsInf)
+    lp.row_upper_ = np.array([float(len(c.members)) for c in f.classes] + row_cap)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = np.arange(0, 2 * n + 1, 2, dtype=np.int32)
+    lp.a_matrix_.index_ = np.array([r for ci, row, _, _ in cols for r in (ci, n_class + row)], dtype=np.int32)
+    lp.a_matrix_.value_ = np.array([x for _, _, coef, _ in cols for x in (1.0, coef)])
+    lp.sense_ = highspy.ObjSense.kMaximize
+    solver = highspy.Highs()
+    solver.setOptionValue("output_flag", False)
+    solver.setOptionValue("threads", 1)
+    solver.passModel(lp)
+    solver.run()
+    if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return {}
+    duals = solver.getSolution().row_dual
+    return {ci: abs(float(duals[ci])) for ci in range(n_class) if abs(float(duals[ci])) > 1e-9}
+
+
 @dataclass
 class LookaheadResult:
     """A look-ahead proposal and what it was based on (for the summary)."""
@@ -306,11 +378,21 @@ def propose(instance: Instance, params: Params, history: History, week: int = 0,
             wait_cost[key] = settings.wait_weight * h.size * (accrue + days / 7)
         return wait_cost[key]
 
+    def value(h: Household, weeks: int = 0) -> float:
+        """What housing ``h`` ``weeks`` weeks from now is worth."""
+        day = end + dt.timedelta(days=7 * weeks)
+        left = window - 7 * weeks
+        if left <= 0:
+            return 0.0
+        return h.size * (accrual_days(h, day, left) + settings.base_days) + settings.guard * _honest_overdue(h, day)
+
+    potentials = (household_potentials(f, rules, history, value, settings.potential_buckets)
+                  if settings.potential_weight > 0 else {})
     terms: dict[int, float] = defaultdict(float)
     for ci, key, hv, pv in f.bucket_vars:
         h = f.classes[ci].buckets[key][0]
-        value = h.size * (accrual_days(h, end, window) + settings.base_days) + settings.guard * _honest_overdue(h, end)
-        terms[hv] += value
+        now = value(h)
+        terms[hv] += max(settings.base_days * h.size, now - settings.potential_weight * potentials.get(ci, 0.0))
         if pv != hv and due(h):
             # Coupled (or housed) in time now, or too late next week.
             terms[pv] += settings.coupling_bonus * h.size
