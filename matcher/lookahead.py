@@ -94,6 +94,8 @@ class LookaheadSettings:
     """Sampled trajectories of arrivals whose quota prices are averaged."""
     period_weeks: int = 26
     """Weeks of a taakstelling period (the quota's horizon)."""
+    candidates_per_place: int = 3
+    """House variables kept per place of a slot (the most valuable candidates); 0 keeps all."""
 
     def as_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -319,6 +321,35 @@ def household_potentials(f: Any, rules: Rules, history: History, value: Any,
     return {ci: abs(float(duals[ci])) for ci in range(n_class) if abs(float(duals[ci])) > 1e-9}
 
 
+def _prune(f: Any, terms: dict[int, float], per_place: int) -> int:
+    """Keep, for each slot of homes, the house variables of its ``per_place`` × places + 5 most
+    valuable classes (by the value of housing their best member now and in that slot); the others
+    get an upper bound of 0.  A slot takes at most its places, so only the best candidates can be
+    in an optimum unless they are all wanted elsewhere; this keeps the national programme small.
+    Returns how many variables were pruned (0 with ``per_place`` = 0: nothing is pruned)."""
+    if per_place <= 0:
+        return 0
+    best: dict[int, float] = defaultdict(float)
+    for ci, _, hv, _ in f.bucket_vars:
+        best[ci] = max(best[ci], terms.get(hv, 0.0))
+    by_slot: dict[str, list[tuple[float, int]]] = defaultdict(list)
+    places: dict[str, int] = {}
+    for ci, var, slot in f.house_vars:
+        by_slot[slot.first.dwelling_id].append((best[ci] + terms.get(var, 0.0) * 1.0, var))
+        places[slot.first.dwelling_id] = (len(slot.dwellings) if slot.first.kind.value == "regular"
+                                          else slot.first.capacity)
+    pruned = 0
+    for slot_id, candidates in by_slot.items():
+        keep = per_place * places[slot_id] + 5
+        if len(candidates) <= keep:
+            continue
+        candidates.sort(key=lambda x: (-x[0], x[1]))
+        for _, var in candidates[keep:]:
+            f.vars[var].upper = 0
+            pruned += 1
+    return pruned
+
+
 @dataclass
 class LookaheadResult:
     """A look-ahead proposal and what it was based on (for the summary)."""
@@ -340,7 +371,6 @@ def propose(instance: Instance, params: Params, history: History, week: int = 0,
     start = time.perf_counter()
     rules = Rules(instance, params)
     prices = quota_prices(rules, history, week, settings, seed)
-    f = build(rules, split=lambda h: h.permit_date)
     end = params.end
     window = 7 * settings.window_weeks
     coupling_days = params.coupling_days
@@ -351,6 +381,16 @@ def propose(instance: Instance, params: Params, history: History, week: int = 0,
     def due(h: Household) -> bool:
         # Next week's proposal would be too late for its 14 days.
         return in_time(h) and (params.as_of - h.permit_date).days + 7 > coupling_days
+
+    def split(h: Household) -> tuple:
+        # What the objective tells apart: whether the 14 days still run (uncoupled households'
+        # buckets carry the permit age), and for coupled households the permit week (the days
+        # still to accrue differ by at most six days within it).
+        if h.coupled_to is None:
+            return (in_time(h), due(h))
+        return ((params.as_of - h.permit_date).days // 7,)
+
+    f = build(rules, split=split)
 
     # Households coupled to each municipality and waiting, per size: the competition for its homes.
     coupled_by: dict[str, list[Household]] = defaultdict(list)
@@ -411,12 +451,23 @@ def propose(instance: Instance, params: Params, history: History, week: int = 0,
                 f.vars[var].upper = 0  # not yet: next week is still in time, and coupling narrows its homes
         else:
             cost += settings.reserve_days * prices.get(code, 0.0) * h.size - settings.late_coupling * h.size
+            if cost >= 0:
+                # Its placed counter earns nothing without a home: this coupling only costs.
+                f.vars[var].upper = 0
         terms[var] -= cost
+    pruned = _prune(f, terms, settings.candidates_per_place)
     objective = [(var, coef) for var, coef in sorted(terms.items()) if coef]
     f.objectives = (objective, [], [], [])
     build_s = time.perf_counter() - start
     backend = HighspyBackend(f, SolveOptions(time_limit=time_limit, seed=seed, workers=1))
-    result = backend.optimise(0, time_limit, None)
+    from matcher.exceptions import LocksInfeasibleError
+    from matcher.solvers.greedy import greedy_assignments
+
+    try:
+        hint = f.values_from(greedy_assignments(rules))
+    except LocksInfeasibleError:  # locks greedy cannot honour: no warm start
+        hint = None
+    result = backend.optimise(0, time_limit, hint)
     if result.values is None:
         from matcher.solvers.greedy import greedy_assignments
 
@@ -440,6 +491,7 @@ def propose(instance: Instance, params: Params, history: History, week: int = 0,
             "classes": len(f.classes),
             "households": len(instance.households),
             "build_s": round(build_s, 3),
+            "pruned": pruned,
         },
     )
     coupled_due = sum(1 for h in instance.households if h.coupled_to is None and due(h))
