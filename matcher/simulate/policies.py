@@ -120,6 +120,18 @@ class LookaheadPolicy:
         self.prices[week] = result.prices
         return result.proposal
 
+    def describe(self) -> dict[str, Any]:
+        """The settings and the quota prices used each week, and why (for ``run.json``)."""
+        return {
+            "name": self.name,
+            "settings": self.settings.as_dict(),
+            "quota_prices_by_week": {str(w): p for w, p in sorted(self.prices.items())},
+            "why": ("quota price per municipality (0-1): the average dual price of its quota in linear "
+                    "programmes that couple the permits expected over the rest of the period (rates from "
+                    "the history of permits, never the weeks to come) within the quota left; using a "
+                    "person of quota for anything but an in-time coupling costs reserve_days x price"),
+        }
+
 
 def prior_history(config: SimConfig, weeks: int = PRIOR_WEEKS) -> Any:
     """The offers and permits of the ``weeks`` before the run (example regions; a folder run

@@ -164,8 +164,11 @@ class Simulation:
         state = self.state
         state.close_books()
         summary = run_summary(state, self.weeks, self.params.end)
-        return SimResult(self.config, list(self.weeks), summary, list(state.housed), list(state.periods), wall_s,
-                         {"municipalities": {m.code: (m.name, m.province) for m in state.municipalities}})
+        extra: dict[str, Any] = {"municipalities": {m.code: (m.name, m.province) for m in state.municipalities}}
+        describe = getattr(self.policy, "describe", None)
+        if describe is not None:
+            extra["policy"] = describe()  # what the policy based its proposals on (run.json)
+        return SimResult(self.config, list(self.weeks), summary, list(state.housed), list(state.periods), wall_s, extra)
 
 
 def simulate(config: SimConfig, progress: bool = False) -> SimResult:
