@@ -114,3 +114,17 @@ def test_history_counts_flow_not_stock() -> None:
     assert history.weeks == 0 and not history.homes
     result = propose(run.last_instance, run.params, history, 0, LookaheadSettings(samples=1))
     assert all(v == 0.0 for v in result.prices.values())  # no history of arrivals: nothing to reserve
+
+
+def test_run_json_records_the_prices(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The simulate command's run.json says which quota prices the policy used each week, and why."""
+    import json
+
+    from matcher.cli import main
+
+    out = tmp_path / "out"
+    assert main(["simulate", "--region", HVB, "--weeks", "2", "--policy", "lookahead", "--seed", "0",
+                 "--out", str(out), "--quiet", "--no-plots"]) == 0
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))["policy"]
+    assert set(record["quota_prices_by_week"]) == {"0", "1"}
+    assert record["settings"]["coupling_bonus"] > 0 and "never the weeks to come" in record["why"]
