@@ -59,6 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="random seed of the solver and of --example")
     p.add_argument("--workers", type=int, default=1, help="solver threads (1 is reproducible)")
     p.add_argument("--no-check", action="store_true", help="skip the independent check of the written proposal")
+    p.add_argument("--policy", choices=["weekly", "lookahead"], default="weekly",
+                   help="weekly: the exact engine on the contract's levels (default); lookahead: the half-year "
+                        "in view (docs/simulation.md), priced from --history")
+    p.add_argument("--history", type=Path,
+                   help="CSV of past offers and permits for --policy lookahead (columns in docs/simulation.md)")
 
     c = sub.add_parser("check", help="check a proposal against an instance folder")
     c.add_argument("folder", type=Path)
@@ -139,9 +144,33 @@ def _propose(args: argparse.Namespace) -> int:
         folder = args.folder
     instance = read_instance(folder)
     params = read_params(folder, **overrides)
-    proposal = solve(instance, params, solver=args.solver, time_limit=args.time_limit, seed=args.seed, workers=args.workers)
+    lookahead: dict | None = None
+    if args.policy == "lookahead":
+        from matcher.explain import explain_proposal
+        from matcher.lookahead import History, propose, read_history, weeks_left_in_period
+
+        history = read_history(args.history, params.as_of) if args.history is not None else History()
+        result = propose(instance, params, history, params.as_of.toordinal() // 7, time_limit=args.time_limit,
+                         seed=args.seed, weeks_left=max(0, weeks_left_in_period(params.as_of) - 1))
+        proposal = explain_proposal(Rules(instance, params), result.proposal)
+        lookahead = {"quota_prices": result.prices, **result.info,
+                     "why": ("quota price per municipality (0-1): the average dual price of its quota in linear "
+                             "programmes coupling the permits expected over the rest of the period (rates from the "
+                             "history file) within the quota left; quota used for anything but an in-time coupling "
+                             "costs reserve_days x price per person" if history.weeks else
+                             "no history given: no quota is priced and no home is expected")}
+    elif args.history is not None:
+        raise InstanceError([Problem("--history", "is only used with --policy lookahead")])
+    else:
+        proposal = solve(instance, params, solver=args.solver, time_limit=args.time_limit, seed=args.seed, workers=args.workers)
     rules = Rules(instance, params)
     csv_path, json_path = write_proposal(rules, proposal, args.out)
+    if lookahead is not None:
+        import json
+
+        content = json.loads(json_path.read_text(encoding="utf-8"))
+        content["lookahead"] = lookahead
+        json_path.write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(render_summary(rules, proposal))
     print(f"wrote {csv_path} and {json_path}")
     if args.no_check:

@@ -171,8 +171,14 @@ def accrual_days(h: Household, day: dt.date, window_days: int) -> int:
     return max(0, (day + dt.timedelta(days=window_days) - start).days)
 
 
+def weeks_left_in_period(day: dt.date) -> int:
+    """Whole weeks from ``day`` to the end of its taakstelling period (30 June or 31 December)."""
+    end = dt.date(day.year, 7, 1) if day.month <= 6 else dt.date(day.year + 1, 1, 1)
+    return max(0, (end - day).days // 7)
+
+
 def quota_prices(rules: Rules, history: History, week: int, settings: LookaheadSettings,
-                 seed: int = 0) -> dict[str, float]:
+                 seed: int = 0, weeks_left: int | None = None) -> dict[str, float]:
     """Per municipality, the average dual price (0 to 1) of its quota in the linear programme that
     couples the permits expected over the rest of the period, in range, within the quota left.
 
@@ -183,7 +189,8 @@ def quota_prices(rules: Rules, history: History, week: int, settings: LookaheadS
 
     codes = [m.code for m in rules.instance.municipalities]
     quota = {code: max(0, rules.quota[code]) for code in codes}
-    weeks_left = settings.period_weeks - 1 - week % settings.period_weeks
+    if weeks_left is None:
+        weeks_left = settings.period_weeks - 1 - week % settings.period_weeks
     rate = history.persons_per_week()
     if weeks_left <= 0 or not rate:
         return dict.fromkeys(codes, 0.0)
@@ -361,8 +368,11 @@ class LookaheadResult:
 
 def propose(instance: Instance, params: Params, history: History, week: int = 0,
             settings: LookaheadSettings | None = None, time_limit: float | None = 20.0,
-            seed: int = 0) -> LookaheadResult:
-    """This week's look-ahead proposal for ``instance``, priced from ``history`` (the past only)."""
+            seed: int = 0, weeks_left: int | None = None) -> LookaheadResult:
+    """This week's look-ahead proposal for ``instance``, priced from ``history`` (the past only).
+
+    ``week`` is the week of the period (the simulation's); ``weeks_left``, when given, the weeks
+    after this one until the period ends (the command line computes it from ``as_of``)."""
     from matcher.solvers.base import SolveOptions
     from matcher.solvers.formulation import build
     from matcher.solvers.highs import HighspyBackend
@@ -370,7 +380,7 @@ def propose(instance: Instance, params: Params, history: History, week: int = 0,
     settings = settings or LookaheadSettings()
     start = time.perf_counter()
     rules = Rules(instance, params)
-    prices = quota_prices(rules, history, week, settings, seed)
+    prices = quota_prices(rules, history, week, settings, seed, weeks_left)
     end = params.end
     window = 7 * settings.window_weeks
     coupling_days = params.coupling_days
@@ -505,4 +515,120 @@ def propose(instance: Instance, params: Params, history: History, week: int = 0,
     return LookaheadResult(proposal, prices, info)
 
 
-__all__ = ["History", "LookaheadResult", "LookaheadSettings", "accrual_days", "propose", "quota_prices"]
+
+
+HISTORY_COLUMNS = ("type", "id", "date", "municipality", "kind", "capacity", "min_occupancy", "accessible",
+                   "location_id", "size", "amv", "needs_accessible")
+"""Columns of a history file: one row per past offer (``type`` ``offer``: ``municipality``, ``kind``,
+``capacity``, ``min_occupancy``, ``accessible``) or past permit (``type`` ``permit``:
+``location_id``, ``size``, ``amv``, ``needs_accessible``); ``date`` is the day the home was offered
+or the permit granted (YYYY-MM-DD).  Columns a row's type does not use may be empty."""
+
+
+def read_history(path: Any, as_of: dt.date) -> History:
+    """The offers and permits of a history file (:data:`HISTORY_COLUMNS`) before ``as_of``.
+
+    The weeks covered run from the earliest date to ``as_of``.  Raises
+    :class:`~matcher.exceptions.InstanceError` naming file:row:column for a bad value."""
+    import csv
+    from pathlib import Path
+
+    from matcher.exceptions import InstanceError, Problem
+    from matcher.models import DwellingKind
+
+    path = Path(path)
+    name = path.name
+    problems: list[Problem] = []
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InstanceError([Problem(name, "history file not found")]) from None
+    except UnicodeDecodeError as exc:
+        raise InstanceError([Problem(name, f"is not UTF-8 text ({exc.reason}); save it as UTF-8")]) from None
+    rows = list(csv.reader(text.splitlines()))
+    if not rows:
+        raise InstanceError([Problem(name, "is empty; expected a header " + ",".join(HISTORY_COLUMNS))])
+    header = [c.strip() for c in rows[0]]
+    missing = [c for c in ("type", "id", "date") if c not in header]
+    if missing:
+        raise InstanceError([Problem(name, f"missing column(s) {', '.join(missing)}; expected {','.join(HISTORY_COLUMNS)}", 1)])
+    col = {c: i for i, c in enumerate(header)}
+    homes: list[tuple[dt.date, Dwelling]] = []
+    permits: list[tuple[dt.date, Household]] = []
+
+    def cell(row: list[str], key: str) -> str:
+        i = col.get(key)
+        return row[i].strip() if i is not None and i < len(row) else ""
+
+    def where(key: str) -> int | None:
+        return col[key] + 1 if key in col else None
+
+    def number(row: list[str], r: int, key: str, default: int | None = None) -> int:
+        raw = cell(row, key)
+        if raw == "" and default is not None:
+            return default
+        if not raw.isdigit():
+            raise ValueError((key, f"{key} {raw!r} is not a whole number >= 0"))
+        return int(raw)
+
+    def flag(row: list[str], key: str) -> bool:
+        raw = cell(row, key).lower()
+        if raw in ("", "0", "false", "no"):
+            return False
+        if raw in ("1", "true", "yes"):
+            return True
+        raise ValueError((key, f"{key} {raw!r} is not 0/1 or true/false"))
+
+    for r, row in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in row):
+            continue
+        try:
+            kind_of_row = cell(row, "type").lower()
+            try:
+                day = dt.date.fromisoformat(cell(row, "date"))
+            except ValueError:
+                raise ValueError(("date", f"date {cell(row, 'date')!r} is not a date; expected YYYY-MM-DD")) from None
+            if day >= as_of:
+                continue  # not in the past: never used
+            ident = cell(row, "id")
+            if not ident:
+                raise ValueError(("id", "id is empty"))
+            if kind_of_row == "offer":
+                try:
+                    kind = DwellingKind(cell(row, "kind").lower())
+                except ValueError:
+                    raise ValueError(("kind", f"kind {cell(row, 'kind')!r}; expected regular, shared, amv or temporary")) from None
+                capacity = number(row, r, "capacity")
+                if capacity < 1:
+                    raise ValueError(("capacity", "capacity must be at least 1"))
+                if not cell(row, "municipality"):
+                    raise ValueError(("municipality", "municipality is empty"))
+                homes.append((day, Dwelling(ident, cell(row, "municipality"), kind, capacity, day,
+                                            number(row, r, "min_occupancy", 1), flag(row, "accessible"))))
+            elif kind_of_row == "permit":
+                size = number(row, r, "size")
+                if size < 1:
+                    raise ValueError(("size", "size must be at least 1"))
+                if not cell(row, "location_id"):
+                    raise ValueError(("location_id", "location_id is empty"))
+                permits.append((day, Household(ident, size, cell(row, "location_id"), day, amv=flag(row, "amv"),
+                                               needs_accessible=flag(row, "needs_accessible"))))
+            else:
+                raise ValueError(("type", f"type {cell(row, 'type')!r}; expected offer or permit"))
+        except ValueError as exc:
+            key, message = exc.args[0] if exc.args and isinstance(exc.args[0], tuple) else ("type", str(exc))
+            problems.append(Problem(name, message, r, where(key)))
+    if problems:
+        raise InstanceError(problems)
+    history = History()
+    dates = [d for d, _ in homes] + [d for d, _ in permits]
+    if not dates:
+        return history
+    history.homes = {d.dwelling_id: d for _, d in homes}
+    history.permits = {h.household_id: h for _, h in permits}
+    history.weeks = max(1, math.ceil((as_of - min(dates)).days / 7))
+    return history
+
+
+__all__ = ["HISTORY_COLUMNS", "History", "LookaheadResult", "LookaheadSettings", "accrual_days", "propose",
+           "quota_prices", "read_history"]

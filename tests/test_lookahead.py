@@ -128,3 +128,54 @@ def test_run_json_records_the_prices(tmp_path) -> None:  # type: ignore[no-untyp
     record = json.loads((out / "run.json").read_text(encoding="utf-8"))["policy"]
     assert set(record["quota_prices_by_week"]) == {"0", "1"}
     assert record["settings"]["coupling_bonus"] > 0 and "never the weeks to come" in record["why"]
+
+
+def _history_csv(path, rows) -> None:  # type: ignore[no-untyped-def]
+    import csv
+
+    from matcher.lookahead import HISTORY_COLUMNS
+
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(HISTORY_COLUMNS)
+        writer.writerows(rows)
+
+
+def test_propose_lookahead_with_a_history_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`matcher propose --policy lookahead --history FILE`: the proposal passes the independent check
+    (exit 0) and summary.json reports the quota prices, how much history they came from, and why."""
+    import json
+
+    from matcher.cli import main
+    from matcher.simulate.policies import prior_history
+
+    history = prior_history(SimConfig(region=HVB))
+    rows = [["offer", d.dwelling_id, d.available_from.isoformat(), d.municipality, d.kind.value, d.capacity,
+             d.min_occupancy, int(d.accessible), "", "", "", ""] for d in history.homes.values()]
+    rows += [["permit", h.household_id, h.permit_date.isoformat(), "", "", "", "", "", h.location_id, h.size,
+              int(h.amv), int(h.needs_accessible)] for h in history.permits.values()]
+    _history_csv(tmp_path / "history.csv", rows)
+    out = tmp_path / "out"
+    assert main(["propose", "--example", HVB, "--policy", "lookahead", "--history", str(tmp_path / "history.csv"),
+                 "--out", str(out)]) == 0
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    record = summary["lookahead"]
+    assert record["history_weeks"] >= 13 and record["permits_seen"] == len(history.permits)
+    assert record["quota_prices"] and all(0 <= p <= 1 for p in record["quota_prices"].values())
+    assert summary["status"] == "feasible"
+
+
+def test_bad_history_row_names_file_row_column(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from matcher.exceptions import InstanceError
+    from matcher.lookahead import read_history
+
+    _history_csv(tmp_path / "history.csv", [
+        ["offer", "d1", "2023-06-01", "GM0855", "regular", "4", "1", "0", "", "", "", ""],
+        ["offer", "d2", "2023-06-01", "GM0855", "castle", "4", "1", "0", "", "", "", ""],
+        ["permit", "p1", "2023-13-01", "", "", "", "", "", "L1", "2", "0", "0"],
+    ])
+    with pytest.raises(InstanceError) as err:
+        read_history(tmp_path / "history.csv", dt.date(2023, 7, 3))
+    text = str(err.value)
+    assert "history.csv:3:5" in text and "castle" in text
+    assert "history.csv:4:3" in text and "2023-13-01" in text
