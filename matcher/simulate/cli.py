@@ -142,8 +142,9 @@ def _simulate(args: argparse.Namespace, base: Any, command: str | None) -> int:
         config = replace(base, policy=policy, seed=args.seed, check=args.check)
         result = simulate(config, progress=not args.quiet)
         s = result.summary
-        print(f"{policy}: housed {s['housed_households']} households, mean wait {s['wait']['mean']} days, "
-              f"overdue person-days {s['overdue_person_days_accrued']:,}, statuses {s['statuses']}, "
+        print(f"{policy}: housed {s['housed_households']} households, mean wait from the permit "
+              f"{s['wait_from_permit']['mean']} days, overdue person-days from the permit "
+              f"{s['overdue_person_days_from_permit']:,}, statuses {s['statuses']}, "
               f"{result.wall_s:.1f} s")
         results.append(result)
     paths = write_report(results, args.out, command, plots=not args.no_plots)

@@ -12,39 +12,76 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from matcher.simulate.metrics import NORM_DAYS
+from matcher.simulate.metrics import NORM_FROM_PERMIT_DAYS, gap_closed
 from matcher.simulate.run import SimResult
 
 RUN_COLUMNS: tuple[str, ...] = (
     "region", "scenario", "policy", "seed", "weeks", "supply", "arrivals", "refusal_rate", "max_km", "max_minutes",
     "arrived_households", "housed_households", "housed_persons", "housed_in_temporary_persons",
-    "waiting_persons_end", "wait_mean", "wait_median", "wait_p90", "wait_max", "wait_new_arrivals_mean",
-    "wait_still_running_mean", "housed_within_norm_share", "overdue_person_days_accrued", "overdue_person_days_end",
+    "waiting_persons_end",
+    "overdue_person_days_from_permit", "gap_closed_share", "overdue_person_days_end_from_permit",
+    "wait_from_permit_mean", "wait_from_permit_median", "wait_from_permit_p90", "wait_from_permit_max",
+    "wait_from_permit_new_arrivals_mean", "wait_from_permit_still_running_mean", "housed_within_norm_share",
+    "coupling_due_persons", "coupled_in_time_persons", "coupled_in_time_share", "coupling_late_person_days",
+    "overdue_person_days_from_coupling", "overdue_person_days_end_from_coupling",
+    "wait_from_coupling_mean", "wait_from_coupling_median", "wait_from_coupling_p90", "wait_from_coupling_max",
+    "wait_from_coupling_new_arrivals_mean", "wait_from_coupling_still_running_mean",
+    "housed_within_norm_share_from_coupling",
     "person_moves", "refusals", "coupled_within_50km_share", "municipalities_met_share", "provinces_met_share",
     "realised_over_obligation", "solve_s_total", "solve_s_max", "statuses", "wall_s",
 )
 """One row per run in ``runs.csv`` / ``sweep.csv``."""
 
 
-def run_row(result: SimResult) -> dict[str, Any]:
-    """The run's figures flattened to one CSV row (quota of the last period)."""
+def run_row(result: SimResult, gap: float | None = None) -> dict[str, Any]:
+    """The run's figures flattened to one CSV row (quota of the last period); ``gap`` is its share
+    of the greedy→hindsight gap closed (:func:`gap_shares`), empty when not known."""
     c, s = result.config, result.summary
     last = s["quota"][max(s["quota"], key=int)] if s["quota"] else {}
     row: dict[str, Any] = {
         "region": c.source, "scenario": c.scenario, "policy": c.policy, "seed": c.seed, "weeks": c.weeks,
         "supply": c.supply, "arrivals": c.arrivals, "refusal_rate": c.refusal_rate, "max_km": c.max_km,
         "max_minutes": c.max_minutes,
-        "wait_new_arrivals_mean": s["wait_new_arrivals"]["mean"],
-        "wait_still_running_mean": s["wait_still_running"]["mean"],
+        "gap_closed_share": gap,
         "statuses": " ".join(f"{k}:{v}" for k, v in s["statuses"].items()),
         "wall_s": round(result.wall_s, 2),
-        **{f"wait_{k}": v for k, v in s["wait"].items()},
         **last,
     }
+    for origin in ("permit", "coupling"):
+        for part in ("", "_new_arrivals", "_still_running"):
+            for k, v in s[f"wait_from_{origin}{part}"].items():
+                row[f"wait_from_{origin}{part}_{k}"] = v
     for key in RUN_COLUMNS:
         if key not in row:
             row[key] = s.get(key)
     return {k: row[k] for k in RUN_COLUMNS}
+
+
+HEADLINE = "overdue_person_days_from_permit"
+"""The figure the greedy→hindsight gap is measured in."""
+
+
+def gap_shares(results: Sequence[SimResult]) -> list[float | None]:
+    """Per run, the share of the greedy→hindsight gap in overdue person-days from the permit it
+    closes, against the ``greedy`` and ``hindsight`` runs of the same region, scenario, seed and
+    weeks; ``None`` when either is missing (or there is no gap)."""
+    def key(r: SimResult) -> tuple[Any, ...]:
+        c = r.config
+        return (c.source, c.scenario, c.seed, c.weeks, c.supply, c.arrivals, c.refusal_rate, c.max_km,
+                c.max_minutes, c.offer_weeks)
+
+    by = {(key(r), r.config.policy): r.summary[HEADLINE] for r in results}
+    out: list[float | None] = []
+    for r in results:
+        greedy, hindsight = by.get((key(r), "greedy")), by.get((key(r), "hindsight"))
+        out.append(None if greedy is None or hindsight is None else gap_closed(greedy, r.summary[HEADLINE], hindsight))
+    return out
+
+
+GAP_NOTE = ("Share of the gap: (greedy − policy) / (greedy − hindsight) in overdue person-days from the permit, "
+            "on the same arrivals; greedy 0%, the hindsight optimum 100%.")
+NO_GAP_NOTE = ("No share of the greedy→hindsight gap: it needs both `greedy` and `hindsight` in the run "
+               "(`--policy greedy,...,hindsight`).")
 
 
 def label(result: SimResult, results: Sequence[SimResult]) -> str:
@@ -90,8 +127,9 @@ def write_run(result: SimResult, folder: Path) -> list[Path]:
         _write_csv(folder / "weeks.csv", [w.as_row() for w in result.weeks]),
         _write_csv(folder / "housed.csv", [
             {"household_id": r.household_id, "size": r.size, "amv": int(r.amv), "municipality": r.municipality,
-             "kind": r.kind, "coupling_date": r.coupling_date.isoformat(), "housed_date": r.housed_date.isoformat(),
-             "wait_days": r.wait_days, "week": r.week, "arrival_week": r.arrival_week}
+             "kind": r.kind, "permit_date": r.permit_date.isoformat(), "coupling_date": r.coupling_date.isoformat(),
+             "housed_date": r.housed_date.isoformat(), "wait_from_permit_days": r.wait_from_permit_days,
+             "wait_from_coupling_days": r.wait_days, "week": r.week, "arrival_week": r.arrival_week}
             for r in result.housed]),
         _write_csv(folder / "quota.csv", [
             {"period": p.period, "municipality": p.code, "name": names.get(p.code, ("", ""))[0], "province": p.province,
@@ -119,20 +157,20 @@ def _pyplot() -> Any:
 
 
 def plot_waits(results: Sequence[SimResult], path: Path) -> Path:
-    """Histogram of the wait from coupling to housing, one outline per run (policy)."""
+    """Histogram of the wait from the permit to housing, one outline per run (policy)."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    top = max((r.wait_days for res in results for r in res.housed), default=1)
+    top = max((r.wait_from_permit_days for res in results for r in res.housed), default=1)
     bins = list(range(0, top + 15, 14))
     for res in results:
-        waits = [r.wait_days for r in res.housed]
+        waits = [r.wait_from_permit_days for r in res.housed]
         mean = sum(waits) / len(waits) if waits else 0
         ax.hist(waits, bins=bins, histtype="step", linewidth=1.8, label=f"{label(res, results)} (mean {mean:.0f} d)")
-    ax.axvline(NORM_DAYS, color="grey", linestyle="--", linewidth=1)
-    ax.text(NORM_DAYS + 2, ax.get_ylim()[1] * 0.95, "84-day norm", color="grey", va="top")
-    ax.set_xlabel("days from coupling to housing (bins of 2 weeks)")
-    ax.set_ylabel("households housed")
-    ax.set_title(f"Wait from coupling to housing, {results[0].config.source}, {results[0].config.weeks} weeks")
+    ax.axvline(NORM_FROM_PERMIT_DAYS, color="grey", linestyle="--", linewidth=1)
+    ax.text(NORM_FROM_PERMIT_DAYS + 2, ax.get_ylim()[1] * 0.95, "norm 14 weken / 14-week norm", color="grey", va="top")
+    ax.set_xlabel("dagen van vergunning tot huisvesting / days from permit to housing (bins of 2 weeks)")
+    ax.set_ylabel("huishoudens / households housed")
+    ax.set_title(f"Wait from the permit to housing, {results[0].config.source}, {results[0].config.weeks} weeks")
     ax.legend()
     return _save(fig, plt, path)
 
@@ -146,10 +184,11 @@ def plot_backlog(results: Sequence[SimResult], path: Path) -> Path:
         line, = top.plot(weeks, [w.waiting_coupled_persons for w in res.weeks], label=f"{label(res, results)}: coupled")
         top.plot(weeks, [w.waiting_uncoupled_persons for w in res.weeks], linestyle=":", color=line.get_color(),
                  label=f"{label(res, results)}: not yet coupled")
-        bottom.plot(weeks, [w.overdue_person_days for w in res.weeks], color=line.get_color(), label=label(res, results))
+        bottom.plot(weeks, [w.overdue_person_days_from_permit for w in res.weeks], color=line.get_color(),
+                    label=label(res, results))
     top.set_ylabel("persons waiting")
     top.legend(fontsize="small")
-    bottom.set_ylabel("overdue person-days")
+    bottom.set_ylabel("overdue person-days\n(past permit + 98 days)")
     bottom.set_xlabel("week")
     top.set_title(f"Weekly backlog, {results[0].config.source}")
     return _save(fig, plt, path)
@@ -202,15 +241,27 @@ def write_plots(results: Sequence[SimResult], folder: Path) -> list[Path]:
 
 # --- markdown ---------------------------------------------------------------------------------------
 
+def _stats(key: str) -> Any:
+    return lambda s: "{} / {} / {} / {}".format(*[_n(s[key][k]) for k in ("mean", "median", "p90", "max")])
+
+
 _TABLE = (
-    ("wait mean / median / p90 / max (days)", lambda s: "{} / {} / {} / {}".format(*[_n(s["wait"][k]) for k in ("mean", "median", "p90", "max")])),
-    ("wait of new arrivals, mean (days)", lambda s: _n(s["wait_new_arrivals"]["mean"])),
-    ("still waiting at the end, mean days since coupling", lambda s: _n(s["wait_still_running"]["mean"])),
-    ("housed within 84 days", lambda s: _pct(s["housed_within_norm_share"])),
+    ("**overdue person-days from the permit** (past permit + 98 days, accrued in the run)",
+     lambda s: f"**{s['overdue_person_days_from_permit']:,}**"),
+    ("wait from the permit, mean / median / p90 / max (days)", _stats("wait_from_permit")),
+    ("wait from the permit of new arrivals, mean (days)", lambda s: _n(s["wait_from_permit_new_arrivals"]["mean"])),
+    ("still waiting at the end, mean days since the permit", lambda s: _n(s["wait_from_permit_still_running"]["mean"])),
+    ("housed within 98 days of the permit", lambda s: _pct(s["housed_within_norm_share"])),
     ("households housed (persons)", lambda s: f"{s['housed_households']} ({s['housed_persons']})"),
     ("persons housed in temporary homes", lambda s: str(s["housed_in_temporary_persons"])),
     ("persons waiting at the end", lambda s: str(s["waiting_persons_end"])),
-    ("overdue person-days accrued", lambda s: f"{s['overdue_person_days_accrued']:,}"),
+    ("overdue person-days from the permit still open at the end", lambda s: f"{s['overdue_person_days_end_from_permit']:,}"),
+    ("coupled within 14 days of the permit (persons due in the run)",
+     lambda s: f"{_pct(s['coupled_in_time_share'])} ({s['coupled_in_time_persons']} of {s['coupling_due_persons']})"),
+    ("person-days not coupled past the 14 days", lambda s: f"{s['coupling_late_person_days']:,}"),
+    ("overdue person-days from the coupling (or permit + 14), accrued", lambda s: f"{s['overdue_person_days_from_coupling']:,}"),
+    ("wait from the coupling, mean / median / p90 / max (days)", _stats("wait_from_coupling")),
+    ("housed within 84 days of the coupling", lambda s: _pct(s["housed_within_norm_share_from_coupling"])),
     ("person-moves", lambda s: str(s["person_moves"])),
     ("refusals (became bans)", lambda s: str(s["refusals"])),
     ("couplings within 50 km", lambda s: _pct(s["coupled_within_50km_share"])),
@@ -250,10 +301,13 @@ def markdown(results: Sequence[SimResult], command: str | None = None, images: S
         "| | " + " | ".join(label(r, results) for r in results) + " |",
         "|---|" + "---:|" * len(results),
     ]
-    for name, get in _TABLE:
+    gaps = gap_shares(results)
+    for i, (name, get) in enumerate(_TABLE):
         lines.append(f"| {name} | " + " | ".join(get(r.summary) for r in results) + " |")
+        if i == 0 and any(g is not None for g in gaps):
+            lines.append("| share of the greedy→hindsight gap closed | " + " | ".join(_pct(g) for g in gaps) + " |")
     lines.append("| wall seconds | " + " | ".join(f"{r.wall_s:.1f}" for r in results) + " |")
-    lines.append("")
+    lines += ["", GAP_NOTE if any(g is not None for g in gaps) else NO_GAP_NOTE, ""]
     for image in images:
         lines += [f"![{Path(image).stem}]({image})", ""]
     return "\n".join(lines)
@@ -268,7 +322,7 @@ def write_report(results: Sequence[SimResult], folder: Path, command: str | None
     for res in results:
         sub = folder if len(results) == 1 else folder / label(res, results).replace(" ", "-")
         paths += write_run(res, sub)
-    paths.append(_write_csv(folder / "runs.csv", [run_row(r) for r in results]))
+    paths.append(_write_csv(folder / "runs.csv", [run_row(r, g) for r, g in zip(results, gap_shares(results))]))
     images: list[str] = []
     if plots:
         for p in write_plots(results, folder):

@@ -90,6 +90,11 @@ class Housed:
         """Days from coupling to housing (phases 2+3, what the pilot measured)."""
         return (self.housed_date - self.coupling_date).days
 
+    @property
+    def wait_from_permit_days(self) -> int:
+        """Days from the permit to housing (against the 14-week norm)."""
+        return (self.housed_date - self.permit_date).days
+
 
 @dataclass(frozen=True)
 class Coupling:
