@@ -1,10 +1,12 @@
 """Policies: who decides each week's proposal.
 
 A policy is any object with a ``name`` and a ``propose(instance, params, week)`` method that returns
-a :class:`~matcher.models.Proposal` valid under spec §4.  Two are built in:
+a :class:`~matcher.models.Proposal` valid under spec §4.  Built in:
 
 - ``greedy``: today's practice, first come first served (:mod:`matcher.solvers.greedy`);
-- ``weekly``: the exact engine every week (``solver`` and ``time_limit`` of the config).
+- ``weekly``: the exact engine every week (``solver`` and ``time_limit`` of the config);
+- ``lookahead``: the look-ahead mode (:mod:`matcher.lookahead`);
+- ``hindsight``: the offline optimum of the run, replayed (:mod:`matcher.hindsight`): a bound.
 
 To add one, write a factory that takes the :class:`~matcher.simulate.config.SimConfig` and
 register it::
@@ -168,3 +170,12 @@ def lookahead(config: SimConfig) -> Policy:
     from matcher.lookahead import LookaheadSettings
 
     return LookaheadPolicy("lookahead", config.time_limit, config.seed, prior_history(config), LookaheadSettings(), {})
+
+
+@register_policy("hindsight")
+def hindsight(config: SimConfig) -> Policy:
+    """The hindsight optimum (:mod:`matcher.hindsight`): one integer programme over the whole run
+    that knows every permit and home in advance, replayed week by week; a bound, not a policy."""
+    from matcher.hindsight import HindsightPolicy
+
+    return HindsightPolicy("hindsight", config)
