@@ -12,6 +12,9 @@
 | ``MATCHER_STALE_AFTER`` | ``120`` | a running job whose worker sent no heartbeat for this long is failed |
 | ``MATCHER_AUTO_MIGRATE`` | ``1`` | bring the database schema up to date when the app starts |
 | ``MATCHER_CONCURRENCY`` | ``4`` | requests one server process works on at once (worker threads), and the PostgreSQL connections it keeps open for them |
+| ``MATCHER_MAX_BODY_BYTES`` | ``1000000`` | the largest request body (413 beyond it), but for the two below |
+| ``MATCHER_MAX_BATCH_BYTES`` | ``16000000`` | the largest ``POST /api/v1/households/batch`` body (50,000 households) |
+| ``MATCHER_MAX_UPLOAD_BYTES`` | ``5000000`` | the largest CSV file of an upload (the request may be 64 kB larger) |
 """
 
 from __future__ import annotations
@@ -35,6 +38,9 @@ _ENV = {
     "stale_after": "MATCHER_STALE_AFTER",
     "auto_migrate": "MATCHER_AUTO_MIGRATE",
     "concurrency": "MATCHER_CONCURRENCY",
+    "max_body_bytes": "MATCHER_MAX_BODY_BYTES",
+    "max_batch_bytes": "MATCHER_MAX_BATCH_BYTES",
+    "max_upload_bytes": "MATCHER_MAX_UPLOAD_BYTES",
 }
 
 
@@ -58,7 +64,11 @@ class Settings:
     stale_after: float = 120.0
     auto_migrate: bool = True
     max_upload_bytes: int = 5_000_000
-    """The largest CSV upload accepted."""
+    """The largest CSV upload accepted (the multipart request may be 64 kB larger)."""
+    max_body_bytes: int = 1_000_000
+    """The largest request body of every other route (:mod:`api.guard`: 413 beyond it)."""
+    max_batch_bytes: int = 16_000_000
+    """The largest body of ``POST /api/v1/households/batch`` (50,000 households of about 200 bytes)."""
     concurrency: int = 4
     """Worker threads of a server process (the routes run in them), and as many pooled
     PostgreSQL connections, so that no request waits for a connection and none is opened and

@@ -12,8 +12,10 @@ I/O: a missing token is refused at once, and a present one is checked by :class:
 the route's own thread, in the route's own transaction, just before the route runs; that thread
 also closes the session.  One connection and one transaction per request, and no connection is
 held while a request waits for a thread.  Input is validated before the route runs, so a
-malformed request has its token checked on the way out (:meth:`ApiRoute.get_route_handler`): an
-unknown, revoked or wrong-role token still gets its 401/403, never the 422 with details.
+malformed or unreadable request has its token checked on the way out
+(:meth:`ApiRoute.get_route_handler`): an unknown, revoked or wrong-role token still gets its
+401/403, never the 422 with details.  A request without a token never gets this far: the
+middleware :mod:`api.guard` answers it 401 before its body is read.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.config import Settings
 from api.services import tokens
@@ -174,6 +177,11 @@ class ApiRoute(APIRoute):
                 return await handler(request)
             except RequestValidationError:
                 # Malformed input: who is asking comes first (raises 401/403), then the 422.
+                await run_in_threadpool(_verify_request, request, needs)
+                raise
+            except StarletteHTTPException as exc:
+                if exc.status_code != 400:  # 400: FastAPI could not read the body (not UTF-8, too deep, ...)
+                    raise
                 await run_in_threadpool(_verify_request, request, needs)
                 raise
 

@@ -10,12 +10,15 @@ shape as FastAPI's own validation errors.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
@@ -23,11 +26,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.config import Settings
 from api.db import describe, make_engine, session_factory
+from api.guard import Guard
 from api.routes import build_router
 from api.schemas import HealthOut, HouseholdBatchIn
+from api.services import tokens
 from api.services.bootstrap import prepare
 from api.services.errors import Conflict, Forbidden, Invalid, NotFound
 from api.web import mount as mount_pages
+from api.web.pages import refuse_unsigned_post
 from api.worker import Worker
 
 log = logging.getLogger("api")
@@ -83,6 +89,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                 status_code=422)
         return await http_exception_handler(request, exc)
 
+    @app.exception_handler(RequestValidationError)
+    def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's own answer, but the values echoed back made JSON-safe (NaN, Infinity, bytes).
+        return JSONResponse({"detail": json_safe(exc.errors())}, status_code=422)
+
     @app.exception_handler(Invalid)
     def _invalid(_: Request, exc: Invalid) -> JSONResponse:
         return JSONResponse({"detail": [{"loc": list(e.loc), "msg": e.msg, "type": e.type} for e in exc.errors]},
@@ -94,6 +105,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             connection.execute(text("SELECT 1"))
         return HealthOut(status="ok", database=engine.dialect.name)
 
+    def token_known(secret: str) -> bool:
+        with app.state.sessions() as session:
+            return tokens.authenticate(session, secret) is not None
+
+    app.add_middleware(Guard, settings=settings, token_known=token_known, page_gate=refuse_unsigned_post)
     app.include_router(build_router())
     mount_pages(app)  # the web pages under /ui (not in the OpenAPI schema)
 
@@ -110,6 +126,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.openapi = openapi
     log.info("matcher service on %s", describe(engine))
     return app
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` with what JSON cannot hold spelled out: non-finite numbers as ``"NaN"``,
+    ``"Infinity"``, ``"-Infinity"``; anything else unknown by its ``str``."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else {math.inf: "Infinity", -math.inf: "-Infinity"}.get(value, "NaN")
+    if value is None or isinstance(value, (str, int, bool)):
+        return value
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
 
 
 def create_app_from_env() -> FastAPI:

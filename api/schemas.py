@@ -52,9 +52,10 @@ QuotaFigure = Annotated[int, Field(ge=-100_000, le=100_000)]
 
 
 class Strict(BaseModel):
-    """Request bodies refuse unknown fields: a typo must not silently drop a value."""
+    """Request bodies refuse unknown fields (a typo must not silently drop a value) and
+    non-finite numbers (``NaN``, ``Infinity``: a 422 naming the field)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 def utc(value: dt.datetime | None) -> dt.datetime | None:
