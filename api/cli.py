@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import socket
 import sys
 
@@ -129,6 +130,10 @@ def serve(settings, host: str, port: int, workers: int = 1, access_log: bool = T
         print(f"    matcher token create{flag} --role coa --label planner", flush=True)
         print(f"and one per municipality with:  matcher token create{flag} --role municipality --municipality GM0153", flush=True)
     env = {"DATABASE_URL": settings.database_url, "MATCHER_AUTO_MIGRATE": "0"}
+    if not os.environ.get("MATCHER_SESSION_SECRET"):
+        # One key for every process of this server (each would draw its own and refuse the
+        # others' cookies); sessions end at a restart unless the operator sets the variable.
+        env["MATCHER_SESSION_SECRET"] = secrets.token_urlsafe(32)
     if settings.db_schema:
         env["MATCHER_DB_SCHEMA"] = settings.db_schema
     os.environ.update(env)

@@ -69,6 +69,18 @@ class Token(Base):
     revoked_at: Mapped[dt.datetime | None]
 
 
+class WebSession(Base):
+    """A signed-in browser session of the web pages (the cookie names it by ``id``).  Sign-out
+    sets ``ended_at``: a copy of the cookie opens nothing afterwards."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("tokens.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[dt.datetime | None]
+
+
 class Municipality(Base):
     """One of the 342 municipalities, seeded from the embedded data (Bijlage A, 2023-II)."""
 

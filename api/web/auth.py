@@ -10,7 +10,7 @@ from starlette.responses import RedirectResponse, Response
 from api.services import tokens
 from api.web import i18n
 from api.web.pages import UI, Page, PageDep, PageRoute, check_csrf, local_path
-from api.web.session import LANG_COOKIE, WebSession
+from api.web.session import LANG_COOKIE, WebSession, end
 
 router = APIRouter(route_class=PageRoute, dependencies=[Depends(check_csrf)])
 
@@ -42,12 +42,17 @@ def sign_in(page: PageDep, token: Annotated[str, Form(max_length=300)] = "",
     page.session.rollback()
     if actor is None:
         return page.render("sign_in.html", 401, next=local_path(next_, ""), error=page.t("sign_in_failed"))
-    page.web, page.actor, page.new_cookie = WebSession.signed_in(actor.token_id), actor, True
+    page.web = WebSession.signed_in(page.session, actor.token_id, page.signer.settings.max_age)
+    page.session.commit()
+    page.actor, page.new_cookie = actor, True
     return page.redirect(local_path(next_, home_of(page)))
 
 
 @router.post("/sign-out", summary="Sign out")
 def sign_out(page: PageDep) -> Response:
+    """The session ends on the server (every copy of its cookie) and the cookie is cleared."""
+    end(page.session, page.web)
+    page.session.commit()
     response = RedirectResponse(f"{UI}/sign-in", status_code=303)
     page.signer.clear(response)
     return response

@@ -122,8 +122,8 @@ def page_context(request: Request) -> Iterator[Page]:
     new = web is None
     web = web or WebSession.anonymous()
     with request.app.state.sessions() as session:
-        actor = actor_of(session, web.token_id)
-        if web.token_id is not None and actor is None:  # the token was revoked: the session is over
+        actor = actor_of(session, web, signer.settings.max_age)
+        if web.token_id is not None and actor is None:  # signed out, expired or revoked: the session is over
             web, new = WebSession.anonymous(), True
         yield Page(request, session, web, actor, language(request), new)
 
@@ -161,10 +161,23 @@ async def check_csrf(request: Request) -> None:
         return
     signer: Signer = request.app.state.web_signer
     web = signer.read(request.cookies.get(COOKIE))
+    if web is None:  # no signed session cookie: refused before the form is read
+        raise PageForbidden(i18n.translate(language(request), "csrf_failed"))
     form = await request.form()
     sent = form.get("csrf")
     if web is None or not isinstance(sent, str) or not web.csrf_ok(sent) or not _same_origin(request):
         raise PageForbidden(i18n.translate(language(request), "csrf_failed"))
+
+
+def refuse_unsigned_post(scope: dict[str, Any]) -> Response | None:
+    """For :mod:`api.guard`, before the body is read: a form POST under /ui without a signed
+    session cookie is refused (403 page), or ``None``."""
+    if scope["method"] != "POST" or not scope["path"].startswith(UI + "/"):
+        return None
+    request = Request(scope)
+    if request.app.state.web_signer.read(request.cookies.get(COOKIE)) is not None:
+        return None
+    return error_page(request, 403, i18n.translate(language(request), "csrf_failed"))
 
 
 class PageRoute(APIRoute):

@@ -1,24 +1,27 @@
 """Browser sessions: a token pasted once becomes a signed session cookie.
 
-The cookie holds the token's id and a random CSRF secret, signed with itsdangerous (HMAC), never
-the token itself.  Every request looks the token up again, so revoking it (``matcher token
-revoke``) ends its sessions at once; a session also ends after ``max_age`` seconds, and at
-sign-out.  A visitor who has not signed in gets an anonymous session (no token, a CSRF secret)
+The cookie holds the token's id, the id of the session's row in ``web_sessions`` and a random
+CSRF secret, signed with itsdangerous (HMAC), never the token itself.  Every request looks the
+token and the session up again, so revoking the token (``matcher token revoke``) ends its
+sessions at once, and signing out ends the session on the server: a copy of the cookie taken
+before opens nothing afterwards.  A session also ends after ``max_age`` seconds.  A visitor who has not signed in gets an anonymous session (no token, a CSRF secret)
 so the sign-in form is protected too; signing in starts a new session with a new secret.
 
 The cookie is ``HttpOnly`` and ``SameSite=Lax``; ``Secure`` when ``MATCHER_COOKIE_SECURE=1``
-(behind HTTPS).  The signing key is ``MATCHER_SESSION_SECRET``; without it a random key is made
-at start, so sessions do not survive a restart.
+(behind HTTPS).  The signing key is ``MATCHER_SESSION_SECRET``; without it ``matcher serve``
+draws one random key at start and hands it to every server process (``--workers N``), so
+sessions hold across the processes but not across a restart.
 
 | variable | default | meaning |
 |---|---|---|
-| ``MATCHER_SESSION_SECRET`` | random per start | key that signs session cookies |
+| ``MATCHER_SESSION_SECRET`` | random per start of ``matcher serve`` | key that signs session cookies |
 | ``MATCHER_COOKIE_SECURE`` | ``0`` | send the cookie over HTTPS only |
 | ``MATCHER_SESSION_HOURS`` | ``10`` | a session ends this long after sign-in |
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import os
 import secrets
@@ -26,10 +29,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from api.models import Token
+from api.models import Token, utcnow
+from api.models import WebSession as WebSessionRow
 from api.services.errors import Actor
 
 COOKIE = "matcher_session"
@@ -55,18 +60,26 @@ class WebSettings:
 
 @dataclass(frozen=True)
 class WebSession:
-    """What the cookie says: the signed-in token (``None``: not signed in) and the CSRF secret."""
+    """What the cookie says: the signed-in token (``None``: not signed in), the CSRF secret, and
+    the session's row in ``web_sessions`` (``None`` when not signed in)."""
 
     token_id: int | None
     csrf: str
+    sid: str | None = None
 
     @classmethod
     def anonymous(cls) -> WebSession:
         return cls(None, secrets.token_urlsafe(24))
 
     @classmethod
-    def signed_in(cls, token_id: int) -> WebSession:
-        return cls(token_id, secrets.token_urlsafe(24))
+    def signed_in(cls, session: Session, token_id: int, max_age: int) -> WebSession:
+        """A new session of ``token_id``, stored (the caller commits); sessions past ``max_age``
+        are forgotten on the way."""
+        now = utcnow()
+        session.execute(delete(WebSessionRow).where(WebSessionRow.created_at < now - dt.timedelta(seconds=max_age)))
+        sid = secrets.token_urlsafe(32)
+        session.add(WebSessionRow(id=sid, token_id=token_id, created_at=now))
+        return cls(token_id, secrets.token_urlsafe(24), sid)
 
     def csrf_ok(self, sent: str | None) -> bool:
         """Whether a form's CSRF field is this session's secret (in constant time)."""
@@ -90,12 +103,14 @@ class Signer:
             return None
         if not isinstance(data, dict) or not isinstance(data.get("c"), str):
             return None
-        token_id = data.get("t")
-        return WebSession(token_id if isinstance(token_id, int) else None, data["c"])
+        token_id, sid = data.get("t"), data.get("s")
+        if not isinstance(token_id, int) or not isinstance(sid, str):
+            token_id, sid = None, None
+        return WebSession(token_id, data["c"], sid)
 
     def write(self, response: Response, web: WebSession) -> None:
         """Set the session cookie on ``response``."""
-        value = self._serializer.dumps({"t": web.token_id, "c": web.csrf})
+        value = self._serializer.dumps({"t": web.token_id, "c": web.csrf, "s": web.sid})
         response.set_cookie(COOKIE, value, max_age=self.settings.max_age, path="/", httponly=True,
                             samesite="lax", secure=self.settings.secure)
 
@@ -103,11 +118,25 @@ class Signer:
         response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax", secure=self.settings.secure)
 
 
-def actor_of(session: Session, token_id: int | None) -> Actor | None:
-    """The actor of a session's token, or ``None`` when there is none or it was revoked."""
-    if token_id is None:
+_ACTOR = (select(Token.id, Token.label, Token.role, Token.municipality_code)
+          .join(WebSessionRow, WebSessionRow.token_id == Token.id)
+          .where(WebSessionRow.id == bindparam("sid"), WebSessionRow.ended_at.is_(None),
+                 WebSessionRow.created_at >= bindparam("since"), Token.id == bindparam("token_id"),
+                 Token.revoked_at.is_(None)))
+
+
+def actor_of(session: Session, web: WebSession, max_age: int) -> Actor | None:
+    """The actor of a signed-in session, or ``None`` when it is not signed in, signed out,
+    older than ``max_age`` seconds, or its token was revoked."""
+    if web.token_id is None or web.sid is None:
         return None
-    token = session.get(Token, token_id)
-    if token is None or token.revoked_at is not None:
-        return None
-    return Actor(token.id, token.label, token.role, token.municipality_code)
+    row = session.execute(_ACTOR, {"sid": web.sid, "token_id": web.token_id,
+                                   "since": utcnow() - dt.timedelta(seconds=max_age)}).first()
+    return None if row is None else Actor(row.id, row.label, row.role, row.municipality_code)
+
+
+def end(session: Session, web: WebSession | None) -> None:
+    """Sign-out: the session ends on the server (the caller commits)."""
+    if web is not None and web.sid is not None:
+        session.execute(update(WebSessionRow).where(WebSessionRow.id == web.sid, WebSessionRow.ended_at.is_(None))
+                        .values(ended_at=utcnow()))

@@ -95,7 +95,7 @@ POSTGRES_URL = os.environ.get("MATCHER_TEST_POSTGRES_URL", "postgresql://postgre
 REQUIRE_POSTGRES = os.environ.get("MATCHER_REQUIRE_POSTGRES", "") not in ("", "0", "false")
 
 MUTABLE_TABLES = ("audit_events", "locks", "bans", "proposal_lines", "jobs", "households", "homes", "redistributions",
-                  "quotas", "periods", "tokens")
+                  "quotas", "periods", "web_sessions", "tokens")
 """Emptied before each test, in an order the foreign keys allow; municipalities and locations stay."""
 
 

@@ -172,6 +172,36 @@ def test_sign_out_ends_the_session(client, secrets):
     assert client.get("/ui/planner", follow_redirects=False).status_code == 303
 
 
+def test_sign_out_ends_the_session_for_a_copy_of_the_cookie_too(app, client, secrets):
+    """A cookie copied before sign-out opens nothing afterwards: the session ended on the server."""
+    csrf = sign_in(client, secrets.enschede)
+    copied = client.cookies.get(COOKIE)
+    assert client.get(f"/ui/municipality/{ENSCHEDE}/homes", follow_redirects=False).status_code == 200
+    assert client.post("/ui/sign-out", data={"csrf": csrf}, follow_redirects=False).status_code == 303
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as thief:
+        thief.cookies.set(COOKIE, copied)
+        response = thief.get(f"/ui/municipality/{ENSCHEDE}/homes", follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"].startswith("/ui/sign-in"), response.text[:300]
+        # nor can it post a form with the old CSRF secret
+        response = thief.post(f"/ui/municipality/{ENSCHEDE}/homes", follow_redirects=False, data={
+            "csrf": csrf, "reference": "E-9", "kind": "regular", "capacity": "2", "available_from": "2023-07-01"})
+        assert response.status_code in (303, 403)
+    from api.db import session_factory
+    from api.models import Home
+
+    with session_factory(app.state.engine)() as session:
+        assert session.query(Home).count() == 0
+
+
+def test_a_post_without_a_session_cookie_is_refused_before_its_form_is_read(client, secrets):
+    """No signed cookie: 403 at once, whatever the (here: unreadable) form."""
+    response = client.post(f"/ui/municipality/{ENSCHEDE}/homes/upload", content=b"--x\r\nnot multipart",
+                           headers={"Content-Type": "multipart/form-data; boundary=zzz"})
+    assert response.status_code == 403
+
+
 def test_sign_in_goes_back_to_the_page_asked_for_but_never_off_site(client, secrets):
     """next= is followed for /ui paths only."""
     for wanted, expected in (("/ui/planner/audit", "/ui/planner/audit"), ("https://evil.example/", "/ui/planner"),

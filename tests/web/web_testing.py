@@ -24,7 +24,7 @@ from api.services.bootstrap import seed
 from api.services.errors import Actor
 
 MUTABLE_TABLES = ("audit_events", "locks", "bans", "proposal_lines", "jobs", "households", "homes", "redistributions",
-                  "quotas", "periods", "tokens")
+                  "quotas", "periods", "web_sessions", "tokens")
 """Emptied before each test, in an order the foreign keys allow; municipalities and locations stay."""
 
 ENSCHEDE, HENGELO = "GM0153", "GM0164"
