@@ -26,6 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.config import Settings
 from api.db import describe, make_engine, session_factory
+from api.docs import mount as mount_docs
 from api.guard import Guard
 from api.routes import build_router
 from api.schemas import HealthOut, HouseholdBatchIn
@@ -64,7 +65,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.worker.stop()
             engine.dispose()
 
-    app = FastAPI(title="matcher service", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(title="matcher service", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None)  # /docs from the package's own assets (api/docs), no CDN
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
@@ -111,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_middleware(Guard, settings=settings, token_known=token_known, page_gate=refuse_unsigned_post)
     app.include_router(build_router())
+    mount_docs(app)
     mount_pages(app)  # the web pages under /ui (not in the OpenAPI schema)
 
     def openapi() -> dict:

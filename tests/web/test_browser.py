@@ -213,3 +213,28 @@ def test_the_language_switch_and_keyboard_use(page, secrets):
     page.get_by_label("Token").fill(secrets.coa)
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="Planner overview").wait_for()
+
+
+def test_the_api_docs_work_offline_under_the_content_security_policy(page, live):
+    """/docs renders every operation with nothing fetched from elsewhere (any request off this
+    site is aborted) and no Content-Security-Policy violation; the pages report none either."""
+    outside: list[str] = []
+    violations: list[str] = []
+
+    def only_here(route):
+        if route.request.url.startswith(live.url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_here)
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text else None)
+    page.goto("/docs")
+    page.locator(".opblock").first.wait_for()
+    assert page.locator(".opblock").count() >= 25
+    page.goto("/ui/sign-in")
+    page.wait_for_load_state()
+    assert not outside, outside
+    assert not violations, violations
