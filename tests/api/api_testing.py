@@ -182,7 +182,8 @@ def restore(engine: Engine, rows: Snapshot) -> None:
                 connection.execute(Base.metadata.tables[name].insert(), rows[name])
         if connection.dialect.name == "postgresql":
             for name in MUTABLE_TABLES:
-                if "id" in Base.metadata.tables[name].c:
+                if "id" in Base.metadata.tables[name].c and Base.metadata.tables[name].c.id.autoincrement is not False \
+                        and Base.metadata.tables[name].c.id.type.python_type is int:
                     connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
                                             f"COALESCE((SELECT max(id) FROM {name}), 0) + 1, false)"))
 
