@@ -154,9 +154,8 @@ class Solved:
 
 def run(instance: engine.Instance, params: engine.Params, solver: str, time_limit: float) -> Solved:
     """Solve and check.  Raises :class:`EngineFailure`."""
-    from matcher.check import ProposalLine, check_proposal
+    from matcher.check import check_proposal, lines_of
     from matcher.exceptions import LocksInfeasibleError, MatcherError
-    from matcher.rules import Rules
     from matcher.solvers import solve
     from matcher.write import proposal_lines, summary
 
@@ -166,11 +165,9 @@ def run(instance: engine.Instance, params: engine.Params, solver: str, time_limi
         raise EngineFailure(f"the locks cannot all hold: {exc}") from None
     except MatcherError as exc:
         raise EngineFailure(str(exc)) from None
-    rules = Rules(instance, params)
+    rules = proposal.rules
     lines = tuple(proposal_lines(rules, proposal))
-    report = check_proposal(instance, params, [
-        ProposalLine(household_id=line.household_id, action=line.action.value, municipality=line.municipality,
-                     dwelling_id=line.dwelling_id) for line in lines])
+    report = check_proposal(instance, params, lines_of(proposal))
     if not report.ok:
         shown = "; ".join(report.violations[:5])
         raise EngineFailure(f"the {proposal.solver} proposal broke {len(report.violations)} rule(s) and was not stored: {shown}")

@@ -30,7 +30,6 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     from matcher.exceptions import LocksInfeasibleError
     from matcher.read import read_instance, read_params
-    from matcher.rules import Rules
     from matcher.solvers import SOLVERS, solve
     from matcher.write import write_proposal
 
@@ -48,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         proposal = None
     t_solve = time.perf_counter()
     if proposal is not None:
-        write_proposal(Rules(instance, params), proposal, out)
+        write_proposal(proposal.rules, proposal, out)
         result.update(
             status=proposal.status.value,
             levels=proposal.levels.as_dict(),

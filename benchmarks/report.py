@@ -8,16 +8,16 @@ import math
 from pathlib import Path
 
 from benchmarks.instances import INSTANCES, SCALE
+from matcher.models import LEVEL_NAMES
 
 FIELDS = [
     "instance", "households", "dwellings", "backend", "status", "proven_levels",
-    "overdue_relief", "placement", "moves", "quality", "bound", "gap", "wall_s", "peak_mb",
+    *LEVEL_NAMES, "bound", "gap", "wall_s", "peak_mb",
     "check_ok", "levels_match", "commit", "timestamp", "time_limit", "seed", "note",
 ]
 """The columns of ``runs.csv``."""
 
 COMPLETED = ("optimal", "feasible")
-LEVEL_NAMES = ("overdue_relief", "placement", "moves", "quality")
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:

@@ -28,12 +28,13 @@ from pathlib import Path
 
 from benchmarks import instances as bench_instances
 from benchmarks.report import FIELDS, write_report
+from matcher.models import LEVEL_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_RESULTS = ROOT / "benchmarks" / "results"
 DEFAULT_WORK = ROOT / "benchmarks" / "work"
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
-LEVELS = ("overdue_relief", "placement", "moves", "quality")
+LEVELS = LEVEL_NAMES
 
 
 def git_commit() -> str:

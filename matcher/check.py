@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from matcher.exceptions import InstanceError, Problem
-from matcher.models import Dwelling, DwellingKind, Household, Instance, Params
+from matcher.models import LEVEL_NAMES, Dwelling, DwellingKind, Household, Instance, Params, Proposal
 from matcher.read import read_instance, read_params
 
 EARTH_RADIUS_KM = 6371.0088
@@ -42,8 +42,6 @@ KM_TOLERANCE = 0.1
 
 HOUSE, COUPLE, WAIT = "house", "couple", "wait"
 ACTIONS = (HOUSE, COUPLE, WAIT)
-
-LEVEL_NAMES = ("overdue_relief", "placement", "moves", "quality")
 
 _IDLE_KINDS = frozenset({DwellingKind.REGULAR, DwellingKind.SHARED, DwellingKind.AMV})
 
@@ -512,7 +510,7 @@ class _Checker:
                                                        previous.dwelling_id, action, code, d):
                 quality += w.change * h.size
         quality += w.idle * self.idle_places(resolved.values())
-        return {"overdue_relief": relief, "placement": placement, "moves": moves, "quality": quality}
+        return dict(zip(LEVEL_NAMES, (relief, placement, moves, quality)))
 
     def idle_places(self, resolved: Iterable[_Resolved]) -> int:
         """Places left empty in the offered homes: over every ``regular``, ``shared`` and ``amv``
@@ -577,6 +575,13 @@ def _num(value: float) -> str:
 
 # --- public entry points ---------------------------------------------------------------------------
 
+def lines_of(proposal: Proposal) -> list[ProposalLine]:
+    """The rows of a proposal as ``proposal.csv`` writes them (household, action, municipality and
+    dwelling; no optional figures), to check a proposal held in memory with :func:`check_proposal`.
+    Only the proposal's own fields are read: nothing of the solvers is used."""
+    return [ProposalLine(a.household_id, a.action.value, a.municipality, a.dwelling_id) for a in proposal.assignments]
+
+
 def check_proposal(instance: Instance, params: Params, rows: Sequence[ProposalLine]) -> CheckReport:
     """Check a proposal against every hard rule of spec §4 and recompute its levels (spec §5).
 
@@ -619,5 +624,6 @@ __all__ = [
     "check_files",
     "check_proposal",
     "great_circle_km",
+    "lines_of",
     "read_proposal_csv",
 ]

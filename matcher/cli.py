@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from matcher.exceptions import InstanceError, LocksInfeasibleError, MatcherError, Problem
-from matcher.models import Proposal
+from matcher.models import LEVELS, Proposal
 from matcher.read import read_instance, read_params
 from matcher.rules import Rules
 
@@ -152,7 +152,8 @@ def _propose(args: argparse.Namespace) -> int:
         history = read_history(args.history, params.as_of) if args.history is not None else History()
         result = propose(instance, params, history, params.as_of.toordinal() // 7, time_limit=args.time_limit,
                          seed=args.seed, weeks_left=max(0, weeks_left_in_period(params.as_of) - 1))
-        proposal = explain_proposal(Rules(instance, params), result.proposal)
+        rules = result.rules
+        proposal = explain_proposal(rules, result.proposal)
         lookahead = {"quota_prices": result.prices, **result.info,
                      "why": ("quota price per municipality (0-1): the average dual price of its quota in linear "
                              "programmes coupling the permits expected over the rest of the period (rates from the "
@@ -162,8 +163,8 @@ def _propose(args: argparse.Namespace) -> int:
     elif args.history is not None:
         raise InstanceError([Problem("--history", "is only used with --policy lookahead")])
     else:
-        proposal = solve(instance, params, solver=args.solver, time_limit=args.time_limit, seed=args.seed, workers=args.workers)
-    rules = Rules(instance, params)
+        solution = solve(instance, params, solver=args.solver, time_limit=args.time_limit, seed=args.seed, workers=args.workers)
+        proposal, rules = solution, solution.rules
     csv_path, json_path = write_proposal(rules, proposal, args.out)
     if lookahead is not None:
         import json
@@ -224,10 +225,8 @@ def render_summary(rules: Rules, proposal: Proposal) -> str:
         f"overdue       {od['before']:>6} person-days past the norm before, {od['after']} after",
         f"person-moves  {lv['moves']:>6}",
         "levels",
-        f"  1 overdue relief {lv['overdue_relief']:>10}  {mark('overdue_relief')}",
-        f"  2 placement      {lv['placement']:>10}  {mark('placement')}",
-        f"  3 moves          {lv['moves']:>10}  {mark('moves')}",
-        f"  4 quality        {lv['quality']:>10}  {mark('quality')}{gap}",
+        *(f"  {i} {level.label:<14} {lv[level.name]:>10}  {mark(level.name)}{gap if i == len(LEVELS) else ''}"
+          for i, level in enumerate(LEVELS, start=1)),
     ]
     if s["reasons"]:
         lines.append("reasons       " + ", ".join(f"{k} {v}" for k, v in s["reasons"].items()))

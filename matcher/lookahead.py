@@ -364,6 +364,8 @@ class LookaheadResult:
     proposal: Proposal
     prices: dict[str, float]
     info: dict[str, Any]
+    rules: Rules
+    """The rules the proposal was made under (for writing and explaining it)."""
 
 
 def propose(instance: Instance, params: Params, history: History, week: int = 0,
@@ -512,7 +514,7 @@ def propose(instance: Instance, params: Params, history: History, week: int = 0,
         "due_households": coupled_due,
         "settings": settings.as_dict(),
     }
-    return LookaheadResult(proposal, prices, info)
+    return LookaheadResult(proposal, prices, info, rules)
 
 
 

@@ -85,12 +85,8 @@ class Rules:
         return out
 
     def overdue(self, h: Household) -> int:
-        """Days past the norm at the end of the horizon (spec §3)."""
-        if h.coupling_date is not None:
-            clock = h.coupling_date
-        else:
-            clock = h.permit_date + dt.timedelta(days=self.params.coupling_days)
-        return max(0, (self.end - clock).days - self.params.norm_days)
+        """Days past the norm at the end of the horizon (spec §3, :meth:`Params.overdue_days`)."""
+        return self.params.overdue_days(h.permit_date, h.coupling_date, self.end)
 
     def permit_age(self, h: Household) -> int:
         """Days from the permit to the end of the horizon (never negative)."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from matcher.models import Action, Proposal, ReasonKind
+from matcher.models import LEVEL_NAMES, Action, Proposal, ReasonKind
 from matcher.rules import Rules
 
 PROPOSAL_HEADER = ["household_id", "action", "municipality", "dwelling_id", "persons", "km", "overdue_days", "moves", "reason"]
@@ -112,7 +112,7 @@ def summary(rules: Rules, proposal: Proposal) -> dict[str, Any]:
         "solver": proposal.solver,
         "as_of": rules.params.as_of.isoformat(),
         "levels": proposal.levels.as_dict(),
-        "proven": dict(zip(("overdue_relief", "placement", "moves", "quality"), proposal.proven)),
+        "proven": dict(zip(LEVEL_NAMES, proposal.proven)),
         "bound": proposal.bound,
         "gap": proposal.gap,
         "runtime_s": round(proposal.runtime_s, 3),

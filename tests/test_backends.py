@@ -16,9 +16,9 @@ from functools import cache
 
 import pytest
 
-from matcher.check import ProposalLine, check_proposal
+from matcher.check import check_proposal, lines_of
 from matcher.exceptions import LocksInfeasibleError, SolverUnavailableError
-from matcher.models import Action, Instance, Params, Proposal, Status
+from matcher.models import Instance, Params, Proposal, Status
 from matcher.rules import Rules
 from matcher.solvers import AUTO, SOLVERS, SolveOptions, get_solver, solve
 from matcher.synth import make_example
@@ -42,9 +42,7 @@ def _twente(backend: str) -> Proposal:
 
 def _check(instance: Instance, params: Params, proposal: Proposal):
     """The independent checker's report on ``proposal`` (no files needed)."""
-    rows = [ProposalLine(a.household_id, a.action.value, a.municipality if a.action is not Action.WAIT else None,
-                         a.dwelling_id) for a in proposal.assignments]
-    return check_proposal(instance, params, rows)
+    return check_proposal(instance, params, lines_of(proposal))
 
 
 def _lines(proposal: Proposal) -> list[tuple]:

@@ -14,13 +14,13 @@ import highspy
 import numpy as np
 import pytest
 
-from matcher.models import Status
+from matcher.models import MAXIMISE, Status
 from matcher.rules import Rules
 from matcher.solvers import highs as highs_module
 from matcher.solvers import solve
 from matcher.solvers.base import SolveOptions
 from matcher.solvers.decompose import dense_row, reduce
-from matcher.solvers.formulation import MAXIMISE, build
+from matcher.solvers.formulation import build
 from matcher.synth import make_example
 from random_instances import random_instance
 

@@ -1,4 +1,4 @@
-"""Read models of the web pages: who is waiting (by province, with the 84-day norm), the quota
+"""Read models of the web pages: who is waiting (by province, past the norm), the quota
 state summed by province, and the lines of a proposal filtered and sorted for review.
 
 Read-only: nothing here changes the database.  Who may see what is decided by the callers, as
@@ -18,21 +18,16 @@ from sqlalchemy.orm import Session
 from api.models import Household, Location, Municipality, ProposalLine
 from api.services.jobs import get_job
 from api.services.municipalities import QuotaState, current_period, quota_states
-
-NORM_DAYS = 84
-"""Days after which a household waits too long (spec §2 ``norm_days``)."""
-COUPLING_DAYS = 14
-"""Days after the permit by which COA should have coupled (spec §2 ``coupling_days``)."""
+from matcher.models import Params
 
 SORTS = ("overdue_desc", "overdue_asc", "line")
 """How review lines can be ordered: most overdue first (default), least overdue first, by line."""
 
 
-def overdue_days(state: str, permit_date: dt.date, coupling_date: dt.date | None, on: dt.date) -> int:
-    """Days past the 84-day norm on ``on`` (spec §3 ``overdue`` with the horizon's end = ``on``):
-    the clock starts at the coupling date, or for a household not yet coupled 14 days after the permit."""
-    clock = coupling_date if state == "coupled" and coupling_date else permit_date + dt.timedelta(days=COUPLING_DAYS)
-    return max(0, (on - clock).days - NORM_DAYS)
+def overdue_days(params: Params, state: str, permit_date: dt.date, coupling_date: dt.date | None, on: dt.date) -> int:
+    """Days past ``params.norm_days`` on ``on`` (:meth:`matcher.models.Params.overdue_days` with the
+    horizon's end = ``on``); the coupling date counts only for a household in state ``coupled``."""
+    return params.overdue_days(permit_date, coupling_date if state == "coupled" else None, on)
 
 
 @dataclass
@@ -62,9 +57,11 @@ class Waiting:
         self.longest_overdue = max(self.longest_overdue, overdue)
 
 
-def waiting_by_province(session: Session, on: dt.date) -> tuple[Waiting, list[Waiting]]:
+def waiting_by_province(session: Session, on: dt.date, params: Params | None = None) -> tuple[Waiting, list[Waiting]]:
     """Everyone waiting or coupled and not housed, by the province of the reception location
-    they wait in: the national total and one row per province (alphabetical)."""
+    they wait in: the national total and one row per province (alphabetical).  Overdue is counted
+    with ``params`` (default: the engine's default parameters)."""
+    params = params or Params(as_of=on)
     query = (select(Household.state, Household.size, Household.permit_date, Household.coupling_date, Municipality.province)
              .join(Location, Location.location_id == Household.location_id)
              .join(Municipality, Municipality.code == Location.municipality_code)
@@ -72,7 +69,7 @@ def waiting_by_province(session: Session, on: dt.date) -> tuple[Waiting, list[Wa
     total = Waiting("")
     rows: dict[str, Waiting] = {}
     for state, size, permit_date, coupling_date, province in session.execute(query):
-        overdue = overdue_days(state, permit_date, coupling_date, on)
+        overdue = overdue_days(params, state, permit_date, coupling_date, on)
         total.add(size, state == "coupled", overdue)
         rows.setdefault(province, Waiting(province)).add(size, state == "coupled", overdue)
     return total, [rows[p] for p in sorted(rows)]

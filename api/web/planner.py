@@ -20,6 +20,7 @@ from api.services import proposals as service
 from api.services.errors import Conflict, Invalid
 from api.web.pages import UI, CoaPageDep, Page, PageRoute, check_csrf, local_path
 from api.web.svgmap import BANDS, dots, size
+from matcher.models import Params
 
 router = APIRouter(prefix="/planner", route_class=PageRoute, dependencies=[Depends(check_csrf)])
 
@@ -37,14 +38,15 @@ def planner_overview(page: CoaPageDep, on: Annotated[dt.date | None, Query()] = 
     """Who is waiting (by province, overdue past the norm on ``on``, default today), the quota
     state by province, and the map."""
     on = on or dt.date.today()
-    waiting, waiting_rows = overview.waiting_by_province(page.session, on)
+    params = Params(as_of=on)
+    waiting, waiting_rows = overview.waiting_by_province(page.session, on, params)
     quota = overview.quota_overview(page.session)
     jobs, _ = job_service.list_jobs(page.session, limit=5)
     width, height = size()
     return page.render("planner/overview.html", on=on, waiting=waiting, waiting_rows=waiting_rows, quota=quota,
                        dots=dots(quota.municipalities), width=width, height=height, bands=[b for _, b in BANDS],
                        jobs=jobs, counts=service.line_counts(page.session, [j.id for j in jobs]),
-                       norm=overview.NORM_DAYS)
+                       norm=params.norm_days)
 
 
 @router.get("/municipalities", summary="Quota per municipality")

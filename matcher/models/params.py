@@ -75,6 +75,14 @@ class Params:
         """The end of the horizon: ``as_of + horizon_days``."""
         return self.as_of + dt.timedelta(days=self.horizon_days)
 
+    def overdue_days(self, permit_date: dt.date, coupling_date: dt.date | None, on: dt.date) -> int:
+        """Days past ``norm_days`` on ``on`` (spec §3 ``overdue``, where ``on`` is the end of the
+        horizon): the clock starts at the coupling date, or for a household not yet coupled
+        ``coupling_days`` after the permit.  The one definition the solvers, the outputs, the
+        simulator and the service use (the independent checker keeps its own)."""
+        clock = coupling_date if coupling_date is not None else permit_date + dt.timedelta(days=self.coupling_days)
+        return max(0, (on - clock).days - self.norm_days)
+
     def with_overrides(self, **overrides: Any) -> "Params":
         """A copy with the given fields replaced; ``None`` values are ignored."""
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})

@@ -53,8 +53,30 @@ class Assignment:
 
 
 @dataclass(frozen=True)
+class Level:
+    """One level of the lexicographic objective: its name (the key in ``summary.json``, the
+    checker's report and the API), whether it is maximised, and a short label."""
+
+    name: str
+    maximise: bool
+    label: str
+
+
+LEVELS: tuple[Level, Level, Level, Level] = (
+    Level("overdue_relief", True, "overdue relief"),
+    Level("placement", True, "placement"),
+    Level("moves", False, "moves"),
+    Level("quality", False, "quality"),
+)
+"""The four levels in the order they are optimised (spec §5): the one definition of their
+names, senses and order that the objective, the solvers, the outputs and the checker use."""
+LEVEL_NAMES: tuple[str, str, str, str] = (LEVELS[0].name, LEVELS[1].name, LEVELS[2].name, LEVELS[3].name)
+MAXIMISE: tuple[bool, bool, bool, bool] = (LEVELS[0].maximise, LEVELS[1].maximise, LEVELS[2].maximise, LEVELS[3].maximise)
+
+
+@dataclass(frozen=True)
 class Levels:
-    """The lexicographic objective (spec §5): compare level by level."""
+    """The lexicographic objective (spec §5): compare level by level (:data:`LEVELS`)."""
 
     overdue_relief: int
     """Level 1 (max): sum over housed households of size x days overdue."""
@@ -65,17 +87,18 @@ class Levels:
     quality: int
     """Level 4 (min): the weighted quality sum."""
 
+    def values(self) -> tuple[int, int, int, int]:
+        """The four values in :data:`LEVELS` order."""
+        return (self.overdue_relief, self.placement, self.moves, self.quality)
+
     def key(self) -> tuple[int, int, int, int]:
         """A tuple that sorts better proposals first under ``max``."""
-        return (self.overdue_relief, self.placement, -self.moves, -self.quality)
+        v = [value if level.maximise else -value for level, value in zip(LEVELS, self.values())]
+        return (v[0], v[1], v[2], v[3])
 
     def as_dict(self) -> dict[str, int]:
-        return {
-            "overdue_relief": self.overdue_relief,
-            "placement": self.placement,
-            "moves": self.moves,
-            "quality": self.quality,
-        }
+        """Level name -> value, in :data:`LEVELS` order."""
+        return dict(zip(LEVEL_NAMES, self.values()))
 
 
 @dataclass(frozen=True)

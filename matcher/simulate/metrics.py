@@ -39,9 +39,9 @@ def wait_stats(waits: Sequence[int]) -> dict[str, float | None]:
 
 
 def overdue_days(h: Household, end: dt.date, params: Params) -> int:
-    """Days past the norm at ``end`` (spec §3): from the coupling, or from permit + 14 days."""
-    clock = h.coupling_date if h.coupling_date is not None else h.permit_date + dt.timedelta(days=params.coupling_days)
-    return max(0, (end - clock).days - params.norm_days)
+    """Days past the norm at ``end`` (spec §3, :meth:`Params.overdue_days`): from the coupling, or
+    from permit + ``coupling_days``."""
+    return params.overdue_days(h.permit_date, h.coupling_date, end)
 
 
 def attainment(books: Sequence[PeriodBooks]) -> dict[str, float | None]:

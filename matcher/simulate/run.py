@@ -192,10 +192,9 @@ def simulate(config: SimConfig, progress: bool = False) -> SimResult:
 
 def check_week(instance: Instance, params: Params, proposal: Proposal, week: int) -> None:
     """Run the independent checker on a week's proposal; :class:`MatcherError` listing what broke."""
-    from matcher.check import ProposalLine, check_proposal
+    from matcher.check import check_proposal, lines_of
 
-    rows = [ProposalLine(a.household_id, a.action.value, a.municipality, a.dwelling_id) for a in proposal.assignments]
-    report = check_proposal(instance, params, rows)
+    report = check_proposal(instance, params, lines_of(proposal))
     if not report.ok:
         raise MatcherError(f"week {week}: the proposal breaks {len(report.violations)} rule(s): "
                            + "; ".join(report.violations[:5]))

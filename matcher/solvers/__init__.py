@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 from matcher.exceptions import SolverUnavailableError
 from matcher.models import Instance, Params, Proposal
@@ -53,11 +55,32 @@ def get_solver(name: str) -> Solver:
     return SOLVERS[name]()
 
 
+@dataclass(frozen=True)
+class Solution(Proposal):
+    """What :func:`solve` returns: the proposal itself, with the :class:`~matcher.rules.Rules` it
+    was solved under, which writing (:func:`matcher.write.write_proposal`), explaining
+    (:func:`matcher.explain.explain_proposal`) and the summary need, so that no caller builds
+    them again.
+
+    Pickled (for instance across a process boundary) it becomes the plain :class:`Proposal`: the
+    rules stay in the process that solved."""
+
+    rules: Rules = field(kw_only=True, repr=False, compare=False)
+
+    @classmethod
+    def of(cls, proposal: Proposal, rules: Rules) -> "Solution":
+        return cls(**{f.name: getattr(proposal, f.name) for f in fields(Proposal)}, rules=rules)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Proposal, tuple(getattr(self, f.name) for f in fields(Proposal)))
+
+
 def solve(instance: Instance, params: Params, solver: str = "auto", time_limit: float | None = 60.0,
-          seed: int = 0, workers: int = 1, explain: bool = True) -> Proposal:
+          seed: int = 0, workers: int = 1, explain: bool = True) -> Solution:
     """Propose this week's couplings and housing for ``instance`` under ``params``.
 
-    Every assignment carries a plain-sentence reason unless ``explain`` is false.
+    Every assignment carries a plain-sentence reason unless ``explain`` is false.  The result is
+    the proposal with the rules it was solved under (:class:`Solution`).
     Raises :class:`~matcher.exceptions.LocksInfeasibleError` when the locks cannot all hold.
     """
     rules = Rules(instance, params)
@@ -66,7 +89,7 @@ def solve(instance: Instance, params: Params, solver: str = "auto", time_limit: 
         from matcher.explain import explain_proposal
 
         proposal = explain_proposal(rules, proposal)
-    return proposal
+    return Solution.of(proposal, rules)
 
 
-__all__ = ["AUTO", "SOLVERS", "SolveOptions", "Solver", "get_solver", "solve"]
+__all__ = ["AUTO", "SOLVERS", "Solution", "SolveOptions", "Solver", "get_solver", "solve"]

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from matcher.exceptions import LocksInfeasibleError
-from matcher.models import Action, Assignment, DwellingKind, Household, Proposal, Status
+from matcher.models import LEVEL_NAMES, MAXIMISE, Action, Assignment, DwellingKind, Household, Proposal, Status
 from matcher.objective import Option, evaluate, idle_baseline, option_levels
 from matcher.rules import Rules
 from matcher.solvers.base import SolveOptions, level_budget
@@ -31,8 +31,6 @@ from matcher.solvers.slots import Slot, dwelling_slots
 
 log = logging.getLogger(__name__)
 
-LEVEL_NAMES = ("overdue_relief", "placement", "moves", "quality")
-MAXIMISE = (True, True, False, False)
 
 
 @dataclass
@@ -275,8 +273,6 @@ class CpSatBackend:
     """The aggregated programme in CP-SAT."""
 
     def __init__(self, formulation, options: SolveOptions):
-        from matcher.solvers.lexicographic import MAXIMISE
-
         self.f = formulation
         self.options = options
         self.maximise = MAXIMISE

@@ -25,8 +25,6 @@ from matcher.objective import IDLE_KINDS, Option, idle_baseline, option_levels, 
 from matcher.rules import Rules, dwelling_fits
 from matcher.solvers.slots import Slot, dwelling_slots
 
-LEVELS = ("overdue_relief", "placement", "moves", "quality")
-MAXIMISE = (True, True, False, False)
 
 
 @dataclass

@@ -16,7 +16,8 @@ import highspy
 import numpy as np
 
 from matcher.solvers.base import SolveOptions
-from matcher.solvers.formulation import MAXIMISE, Constraint, Formulation
+from matcher.models import MAXIMISE
+from matcher.solvers.formulation import Constraint, Formulation
 from matcher.solvers.lexicographic import LevelResult, LexicographicSolver, Outcome
 
 _INF = highspy.kHighsInf

@@ -15,12 +15,12 @@ from enum import Enum
 from typing import Protocol
 
 from matcher.exceptions import LocksInfeasibleError
-from matcher.models import Proposal, Status
+from matcher.models import LEVEL_NAMES, MAXIMISE, Proposal, Status
 from matcher.objective import evaluate
 from matcher.rules import Rules
 from matcher.solvers.base import SolveOptions, level_budget
 from matcher.solvers.decompose import dense_row, reduce, restrict
-from matcher.solvers.formulation import LEVELS, MAXIMISE, Constraint, Formulation, build
+from matcher.solvers.formulation import Constraint, Formulation, build
 from matcher.solvers.greedy import greedy_assignments
 
 log = logging.getLogger(__name__)
@@ -164,7 +164,7 @@ class LexicographicSolver:
                 if backend is not None:
                     for row in rows_sub:
                         backend.add(row)
-            log.info("level %d %s = %d (%s)", level + 1, LEVELS[level], value, result.native)
+            log.info("level %d %s = %d (%s)", level + 1, LEVEL_NAMES[level], value, result.native)
 
         if values is None:
             if greedy is None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import pulp
 
 from matcher.solvers.base import SolveOptions
-from matcher.solvers.formulation import MAXIMISE, Constraint, Formulation
+from matcher.models import MAXIMISE
+from matcher.solvers.formulation import Constraint, Formulation
 from matcher.solvers.lexicographic import LevelResult, LexicographicSolver, Outcome
 
 _SOL_STATUS = {
