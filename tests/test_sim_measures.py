@@ -78,9 +78,18 @@ def test_hand_computed_figures(delay_runs: dict[str, Simulation], policy: str) -
 
 @pytest.mark.parametrize("policy", ["couple-first", "house-only"])
 def test_weeks_add_up_to_the_run(delay_runs: dict[str, Simulation], policy: str) -> None:
-    """The weekly accruals sum to the run's totals, which are computed from the records alone."""
+    """The weekly accruals sum to the run's totals, which are computed from the records alone; and
+    every week the three households are housed, coupled or waiting: A coupled from week 0
+    (couple-first) or from week 14 with its home (house-only), B coupled, C never."""
     run = delay_runs[policy]
     s = run.result().summary
+    housed = 0
+    for w in run.weeks:
+        housed += w.housed_persons
+        assert housed + w.waiting_coupled_persons + w.waiting_uncoupled_persons == 6
+        a_coupled = 2 if (policy == "couple-first" and w.week < 14) else 0
+        assert (w.waiting_coupled_persons, w.waiting_uncoupled_persons) == (
+            (3 + a_coupled, 1 + (2 - a_coupled)) if w.week < 14 else (3, 1))
     assert sum(w.overdue_accrued_from_permit for w in run.weeks) == s["overdue_person_days_from_permit"]
     assert sum(w.coupling_late_person_days for w in run.weeks) == s["coupling_late_person_days"]
     assert run.weeks[-1].overdue_person_days_from_permit == s["overdue_person_days_end_from_permit"]

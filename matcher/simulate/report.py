@@ -80,6 +80,9 @@ def gap_shares(results: Sequence[SimResult]) -> list[float | None]:
 
 GAP_NOTE = ("Share of the gap: (greedy − policy) / (greedy − hindsight) in overdue person-days from the permit, "
             "on the same arrivals; greedy 0%, the hindsight optimum 100%.")
+HINDSIGHT_NOTE = ("`hindsight` is the offline optimum of the run (it knows every permit, home and refusal draw): "
+                  "a bound on the overdue person-days from the permit, not a policy; it couples only with a home, so "
+                  "its figures for coupling within 14 days are no benchmark (`docs/simulation.md`).")
 NO_GAP_NOTE = ("No share of the greedy→hindsight gap: it needs both `greedy` and `hindsight` in the run "
                "(`--policy greedy,...,hindsight`).")
 
@@ -308,6 +311,8 @@ def markdown(results: Sequence[SimResult], command: str | None = None, images: S
             lines.append("| share of the greedy→hindsight gap closed | " + " | ".join(_pct(g) for g in gaps) + " |")
     lines.append("| wall seconds | " + " | ".join(f"{r.wall_s:.1f}" for r in results) + " |")
     lines += ["", GAP_NOTE if any(g is not None for g in gaps) else NO_GAP_NOTE, ""]
+    if any(r.config.policy == "hindsight" for r in results):
+        lines += [HINDSIGHT_NOTE, ""]
     for image in images:
         lines += [f"![{Path(image).stem}]({image})", ""]
     return "\n".join(lines)

@@ -117,7 +117,15 @@ def write_sweep(results: Sequence[SimResult], folder: Any, command: str | None =
     mean wait and overdue person-days per scenario and policy, and ``report.md``."""
     from pathlib import Path
 
-    from matcher.simulate.report import GAP_NOTE, NO_GAP_NOTE, _write_csv, code_version, gap_shares, run_row
+    from matcher.simulate.report import (
+        GAP_NOTE,
+        HINDSIGHT_NOTE,
+        NO_GAP_NOTE,
+        _write_csv,
+        code_version,
+        gap_shares,
+        run_row,
+    )
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -153,6 +161,8 @@ def write_sweep(results: Sequence[SimResult], folder: Any, command: str | None =
                      f"{_f(m['person_moves'], 0)} | {_p(m['coupled_within_50km_share'])} | "
                      f"{_p(m['municipalities_met_share'])} | {_f(m['solve_s_total'])} |")
     lines += ["", GAP_NOTE if any(g is not None for g in gaps) else NO_GAP_NOTE, ""]
+    if any(r.config.policy == "hindsight" for r in results):
+        lines += [HINDSIGHT_NOTE, ""]
     lines += [f"![{Path(i).stem}]({i})" for i in images]
     report = folder / "report.md"
     report.write_text("\n".join(lines) + "\n", encoding="utf-8")
