@@ -74,3 +74,16 @@ def test_reports_show_the_share_of_the_gap(tmp_path: Path) -> None:
     alone = tmp_path / "alone"
     assert main(["simulate", *args, "--policy", "weekly", "--out", str(alone)]) == 0
     assert "No share of the greedy→hindsight gap" in (alone / "report.md").read_text(encoding="utf-8")
+
+
+def test_dask_gives_the_serial_numbers() -> None:
+    """The hindsight in a sweep: the same numbers on a local Dask cluster as serially."""
+    pytest.importorskip("distributed")
+    from matcher.simulate.sweep import grid_configs, parse_grid, run_dask, run_serial
+
+    configs = grid_configs(SimConfig(region="hart-van-brabant", weeks=3), parse_grid([]), [0, 1], ["greedy", "hindsight"])
+    serial = run_serial(configs)
+    dask = run_dask(configs, workers=2, processes=False)
+    assert [r.numbers() for r in dask] == [r.numbers() for r in serial]
+    assert [r.extra["policy"]["plan"]["overdue_person_days_from_permit"] for r in dask if r.config.policy == "hindsight"] == [
+        r.summary["overdue_person_days_from_permit"] for r in serial if r.config.policy == "hindsight"]
