@@ -821,6 +821,31 @@ class Sampler:
         )
 
 
+    def dwelling_for(self, household: Household, drawn: Dwelling) -> Dwelling:
+        """The home a municipality found for ``household``, coupled to it: ``drawn`` (its id, host
+        municipality and availability) with a kind, size and accessibility that fit the household
+        (:func:`matcher.rules.dwelling_fits`, the residence document aside).
+
+        An AMV household gets a place in an AMV unit of its size; any other a regular home with
+        room for itself and the family it expects (at most the largest regular size), with the
+        family homes' minimum occupancy (capacity minus :data:`FAMILY_HOME_UNDEROCCUPANCY`, never
+        above the household's size); accessible if the household needs it or the drawn home was.
+        Draws nothing: the drawn home's stream stays as it was.
+        """
+        if household.amv:
+            kind, capacity, min_occupancy = DwellingKind.AMV, household.size, 1
+        else:
+            kind = DwellingKind.REGULAR
+            capacity = min(max(REGULAR_CAPACITY_WEIGHTS), household.size + household.expected_extra)
+            capacity = max(capacity, household.size)
+            min_occupancy = max(1, min(household.size, capacity - FAMILY_HOME_UNDEROCCUPANCY))
+        return Dwelling(
+            dwelling_id=drawn.dwelling_id, municipality=drawn.municipality, kind=kind, capacity=capacity,
+            available_from=drawn.available_from, min_occupancy=min_occupancy,
+            accessible=drawn.accessible or household.needs_accessible,
+        )
+
+
 @dataclass
 class _RngHolder:
     """Lends :meth:`_Generator._dwelling` (which only reads ``self.rng``) another stream."""

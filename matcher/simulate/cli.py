@@ -39,6 +39,16 @@ def _share(text: str) -> float:
     return value
 
 
+def _unit_share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be in [0, 1]")
+    return value
+
+
 def _weeks(text: str) -> int:
     try:
         value = int(text)
@@ -59,6 +69,9 @@ def _common(p: argparse.ArgumentParser, positive: Callable[[str], float]) -> Non
     p.add_argument("--refusal-rate", type=_share, default=0.05, help="chance an offered home is refused (default 0.05)")
     p.add_argument("--supply", type=positive, default=CALIBRATED_SUPPLY,
                    help=f"factor on homes offered a week (default {CALIBRATED_SUPPLY}, the pilot calibration)")
+    p.add_argument("--answer-share", type=_unit_share, default=0.0,
+                   help="share of each municipality's offered homes found for a household coupled to it and "
+                        "waiting, so that it fits them (0..1, default 0: today's stock mix)")
     p.add_argument("--arrivals", type=positive, default=1.0, help="factor on new permits a week (default 1)")
     p.add_argument("--max-km", type=positive, default=50.0, help="regional limit in km (default 50)")
     p.add_argument("--max-minutes", type=positive, help="public-transport limit in minutes (default none)")
@@ -82,7 +95,8 @@ def add_simulate_commands(sub: Any, positive: Callable[[str], float]) -> None:
     w = sub.add_parser("sweep", help="scenarios x seeds x policies on a Dask cluster")
     _common(w, positive)
     w.add_argument("--grid", action="append", default=[], metavar="KEY=V1,V2",
-                   help="a scenario axis (repeatable): max_km, max_minutes, supply, arrivals, refusal_rate, offer_weeks")
+                   help="a scenario axis (repeatable): max_km, max_minutes, supply, answer_share, arrivals, "
+                        "refusal_rate, offer_weeks")
     w.add_argument("--seeds", type=_int_list, default=[0], help="comma-separated seeds (default 0)")
     w.add_argument("--policies", type=_names, default=["greedy", "weekly"], help="comma-separated (default greedy,weekly)")
     w.add_argument("--scheduler", help="address of an existing Dask scheduler (default: a local cluster)")
@@ -103,7 +117,8 @@ def _base(args: argparse.Namespace) -> Any:
         if region not in EXAMPLES:
             raise MatcherError(f"unknown region {region!r}; expected one of {', '.join(EXAMPLES)} (or --instance DIR)")
     return SimConfig(region=region, folder=folder, weeks=args.weeks, refusal_rate=args.refusal_rate,
-                     supply=args.supply, arrivals=args.arrivals, max_km=args.max_km, max_minutes=args.max_minutes,
+                     supply=args.supply, answer_share=args.answer_share, arrivals=args.arrivals, max_km=args.max_km,
+                     max_minutes=args.max_minutes,
                      offer_weeks=args.offer_weeks, solver=args.solver, time_limit=args.time_limit)
 
 

@@ -12,11 +12,12 @@ from matcher.exceptions import MatcherError
 PERIOD_WEEKS = 26
 """A taakstelling period (half a year, ``YYYY-I`` or ``YYYY-II``) in weeks [brief §4.1]."""
 
-CALIBRATED_SUPPLY = 0.17
+CALIBRATED_SUPPLY = 0.32
 """Factor on the examples' homes a week under which ``greedy`` on ``hart-van-brabant`` waits about
 the 103 days the pilot measured from coupling to housing [001:2485] (``docs/simulation.md``)."""
 
-SCENARIO_KEYS: tuple[str, ...] = ("max_km", "max_minutes", "supply", "arrivals", "refusal_rate", "offer_weeks")
+SCENARIO_KEYS: tuple[str, ...] = ("max_km", "max_minutes", "supply", "answer_share", "arrivals", "refusal_rate",
+                                   "offer_weeks")
 """The fields of :class:`SimConfig` a sweep may vary (``--grid KEY=V1,V2``)."""
 
 
@@ -38,7 +39,13 @@ class SimConfig:
     max_minutes: float | None = None
     supply: float = CALIBRATED_SUPPLY
     """Factor on the homes offered each week (1.0: the examples' 800 a week nationally, by quota
-    share; the default is the pilot calibration, 136 a week nationally)."""
+    share; the default is the pilot calibration, 136 a week nationally).  The example's homes on
+    offer on the first Monday are scaled by it too, so the stock is 3 weeks of the weekly rate."""
+    answer_share: float = 0.0
+    """Share (0..1) of each municipality's offered homes that it found for a household coupled to it
+    and still waiting, so that the home fits that household; the rest follow the stock mix
+    (:func:`matcher.simulate.arrivals.answer_coupling`).  0 by default: no source gives the share
+    (``docs/simulation.md``)."""
     arrivals: float = 1.0
     """Factor on the new permits each week (1.0: 1,050 persons a week nationally, by quota share)."""
     refusal_rate: float = 0.05
@@ -62,6 +69,8 @@ class SimConfig:
         for name in ("supply", "arrivals"):
             if getattr(self, name) < 0:
                 raise MatcherError(f"{name} must not be negative, got {getattr(self, name)}")
+        if not 0 <= self.answer_share <= 1:
+            raise MatcherError(f"answer_share must be in [0, 1], got {self.answer_share}")
         if not 0 <= self.refusal_rate < 1:
             raise MatcherError(f"refusal_rate must be in [0, 1), got {self.refusal_rate}")
         if self.offer_weeks < 0:

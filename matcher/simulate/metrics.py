@@ -167,6 +167,8 @@ class WeekMetrics:
     arrived_households: int
     arrived_persons: int
     homes_offered: int
+    homes_answering: int
+    """Of the homes offered, those found for a household coupled to their municipality (``answer_share``)."""
     homes_in_horizon: int
     places_in_horizon: int
     housed_households: int
@@ -213,7 +215,8 @@ class WeekMetrics:
 
 
 def week_metrics(state: SimState, events: WeekEvents, params: Params, week: int, status: str, solve_s: float,
-                 arrived: tuple[int, int], homes_offered: int, homes: tuple[int, int]) -> WeekMetrics:
+                 arrived: tuple[int, int], homes_offered: int, homes: tuple[int, int],
+                 homes_answering: int = 0) -> WeekMetrics:
     """The figures of the week just carried out (``params.as_of`` to ``params.end``)."""
     start, end = params.as_of, params.end
     waiting = list(state.waiting.values())
@@ -232,6 +235,7 @@ def week_metrics(state: SimState, events: WeekEvents, params: Params, week: int,
         arrived_households=arrived[0],
         arrived_persons=arrived[1],
         homes_offered=homes_offered,
+        homes_answering=homes_answering,
         homes_in_horizon=homes[0],
         places_in_horizon=homes[1],
         housed_households=len(events.housed),
@@ -305,6 +309,8 @@ def run_summary(state: SimState, weeks: Sequence[WeekMetrics], end: dt.date) -> 
         "overdue_person_days_end_from_coupling": weeks[-1].overdue_person_days_from_coupling if weeks else 0,
         "person_moves": sum(w.person_moves for w in weeks),
         "refusals": sum(w.refusals for w in weeks),
+        "homes_offered": sum(w.homes_offered for w in weeks),
+        "homes_answering": sum(w.homes_answering for w in weeks),
         "couplings": len(state.couplings),
         "coupled_within_50km_share": _within_km(state.couplings),
         "quota": {str(p): attainment([b for b in state.periods if b.period == p]) for p in periods},

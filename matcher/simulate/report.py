@@ -16,7 +16,8 @@ from matcher.simulate.metrics import NORM_FROM_PERMIT_DAYS, gap_closed
 from matcher.simulate.run import SimResult
 
 RUN_COLUMNS: tuple[str, ...] = (
-    "region", "scenario", "policy", "seed", "weeks", "supply", "arrivals", "refusal_rate", "max_km", "max_minutes",
+    "region", "scenario", "policy", "seed", "weeks", "supply", "answer_share", "arrivals", "refusal_rate", "max_km",
+    "max_minutes",
     "arrived_households", "housed_households", "housed_persons", "housed_in_temporary_persons",
     "waiting_persons_end",
     "overdue_person_days_from_permit", "gap_closed_share", "overdue_person_days_end_from_permit",
@@ -27,7 +28,8 @@ RUN_COLUMNS: tuple[str, ...] = (
     "wait_from_coupling_mean", "wait_from_coupling_median", "wait_from_coupling_p90", "wait_from_coupling_max",
     "wait_from_coupling_new_arrivals_mean", "wait_from_coupling_still_running_mean",
     "housed_within_norm_share_from_coupling",
-    "person_moves", "refusals", "coupled_within_50km_share", "municipalities_met_share", "provinces_met_share",
+    "person_moves", "refusals", "homes_offered", "homes_answering", "coupled_within_50km_share",
+    "municipalities_met_share", "provinces_met_share",
     "realised_over_obligation", "solve_s_total", "solve_s_max", "statuses", "wall_s",
 )
 """One row per run in ``runs.csv`` / ``sweep.csv``."""
@@ -40,7 +42,8 @@ def run_row(result: SimResult, gap: float | None = None) -> dict[str, Any]:
     last = s["quota"][max(s["quota"], key=int)] if s["quota"] else {}
     row: dict[str, Any] = {
         "region": c.source, "scenario": c.scenario, "policy": c.policy, "seed": c.seed, "weeks": c.weeks,
-        "supply": c.supply, "arrivals": c.arrivals, "refusal_rate": c.refusal_rate, "max_km": c.max_km,
+        "supply": c.supply, "answer_share": c.answer_share, "arrivals": c.arrivals, "refusal_rate": c.refusal_rate,
+        "max_km": c.max_km,
         "max_minutes": c.max_minutes,
         "gap_closed_share": gap,
         "statuses": " ".join(f"{k}:{v}" for k, v in s["statuses"].items()),
@@ -295,7 +298,7 @@ def markdown(results: Sequence[SimResult], command: str | None = None, images: S
     if command:
         lines += ["```sh", command, "```", ""]
     lines += [
-        f"Seed {c.seed}; supply ×{c.supply:g}, arrivals ×{c.arrivals:g}, refusal rate {c.refusal_rate:g}, "
+        f"Seed {c.seed}; supply ×{c.supply:g}, homes answering coupling {c.answer_share:g}, arrivals ×{c.arrivals:g}, refusal rate {c.refusal_rate:g}, "
         f"max {c.max_km:g} km" + (f", max {c.max_minutes:g} min" if c.max_minutes else "")
         + f", homes on offer {c.offer_weeks} weeks; weekly time limit {c.time_limit:g} s ({c.solver}); "
         f"code {code_version()}. "

@@ -17,13 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from matcher.exceptions import MatcherError
 from matcher.models import Instance, Params, Proposal
-from matcher.simulate.arrivals import refused, stream, weekly_homes, weekly_permits
+from matcher.simulate.arrivals import answer_coupling, refused, starting_homes, stream, weekly_homes, weekly_permits
 from matcher.simulate.config import PERIOD_WEEKS, SimConfig, start_date
 from matcher.simulate.metrics import TIMING_FIELDS, WeekMetrics, run_summary, week_metrics
 from matcher.simulate.policies import make_policy
@@ -81,6 +81,9 @@ def initial_state(config: SimConfig) -> tuple[SimState, Sampler]:
 
         instance, _ = make_example(config.region, config.seed)
         sampler = Sampler.for_example(config.region)
+        # The example offers 3 weeks of homes at supply 1: scale the stock to the run's weekly rate.
+        instance = replace(instance, dwellings=tuple(starting_homes(sampler, instance.dwellings, config.seed,
+                                                                    config.supply, start_date(config))))
     coupled: dict[str, list[int]] = {m.code: [0, 0] for m in instance.municipalities}
     for h in instance.households:
         if h.coupled_to is not None:
@@ -101,8 +104,10 @@ def initial_state(config: SimConfig) -> tuple[SimState, Sampler]:
     for h in instance.households:
         document_date = h.permit_date if h.document_ready else h.permit_date + dt.timedelta(days=rng.randint(*DOCUMENT_DELAY_DAYS))
         state.arrive(h, document_date, -1)
-    for d in instance.dwellings:
-        state.offer(d, config.offer_weeks)
+    homes, found_for = answer_coupling(sampler, instance.dwellings, config.seed, "start", config.answer_share,
+                                       state.sought())
+    for d in homes:
+        state.offer(d, config.offer_weeks, found_for.get(d.dwelling_id))
     return state, sampler
 
 
@@ -135,8 +140,9 @@ class Simulation:
         for p in permits:
             state.arrive(p.household, p.document_date, week)
         homes = weekly_homes(self.sampler, config.seed, week, as_of, config.supply)
+        homes, found_for = answer_coupling(self.sampler, homes, config.seed, week, config.answer_share, state.sought())
         for d in homes:
-            state.offer(d, config.offer_weeks)
+            state.offer(d, config.offer_weeks, found_for.get(d.dwelling_id))
         instance = state.instance(params, f"{config.source}-w{week:03d}")
         start = time.perf_counter()
         proposal = self.policy.propose(instance, params, week)
@@ -151,7 +157,7 @@ class Simulation:
         metrics = week_metrics(
             state, events, params, week, proposal.status.value, solve_s,
             (len(permits), sum(p.household.size for p in permits)), len(homes),
-            (len(instance.dwellings), sum(d.capacity for d in instance.dwellings)),
+            (len(instance.dwellings), sum(d.capacity for d in instance.dwellings)), len(found_for),
         )
         self.weeks.append(metrics)
         self.last_instance, self.last_proposal = instance, proposal

@@ -140,6 +140,8 @@ class SimState:
     arrival_week: dict[str, int] = field(default_factory=dict)
     offers: dict[str, Offer] = field(default_factory=dict)
     bans: dict[str, set[str]] = field(default_factory=dict)
+    found_for: dict[str, str] = field(default_factory=dict)
+    """Homes a municipality found for a household coupled to it (dwelling id → household id)."""
     housed: list[Housed] = field(default_factory=list)
     couplings: list[Coupling] = field(default_factory=list)
     periods: list[PeriodBooks] = field(default_factory=list)
@@ -159,10 +161,25 @@ class SimState:
         self.arrived_households += 1
         self.arrived_persons += household.size
 
-    def offer(self, dwelling: Dwelling, offer_weeks: int) -> None:
-        """A municipality offers a home; it lapses ``offer_weeks`` weeks after ``available_from``."""
+    def offer(self, dwelling: Dwelling, offer_weeks: int, found_for: str | None = None) -> None:
+        """A municipality offers a home; it lapses ``offer_weeks`` weeks after ``available_from``.
+        ``found_for``: the coupled household the municipality found it for, if any."""
         lapses = dwelling.available_from + dt.timedelta(days=7 * offer_weeks)
         self.offers[dwelling.dwelling_id] = Offer(dwelling, lapses)
+        if found_for is not None:
+            self.found_for[dwelling.dwelling_id] = found_for
+
+    def sought(self) -> dict[str, list[Household]]:
+        """Per municipality, the households coupled to it and still waiting for whom no home it
+        found is on offer, longest coupled first (then by id): whom it looks for a home for."""
+        served = {hid for did, hid in self.found_for.items() if did in self.offers}
+        out: dict[str, list[Household]] = {m.code: [] for m in self.municipalities}
+        for h in self.waiting.values():
+            if h.coupled_to is not None and h.household_id not in served:
+                out.setdefault(h.coupled_to, []).append(h)
+        for households in out.values():
+            households.sort(key=lambda h: (h.coupling_date or dt.date.min, h.household_id))
+        return out
 
     def start_week(self, as_of: dt.date) -> None:
         """Residence documents that arrived are in hand; offers that lapsed are withdrawn."""
@@ -171,6 +188,7 @@ class SimState:
                 self.waiting[hid] = replace(h, document_ready=True)
         for did in [did for did, o in self.offers.items() if o.lapses < as_of]:
             del self.offers[did]
+        self.found_for = {did: hid for did, hid in self.found_for.items() if did in self.offers}
 
     def new_period(self, period: int) -> None:
         """Close the period's books and open the next: a new taakstelling plus the backlog
