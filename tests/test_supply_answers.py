@@ -148,3 +148,10 @@ def test_answer_share_serial_equals_dask() -> None:
     assert [r.numbers() for r in dask] == [r.numbers() for r in serial]
     assert serial[1].summary["homes_answering"] > 0
     assert serial[0].numbers() != serial[1].numbers()
+
+
+def test_hindsight_refuses_answering_homes() -> None:
+    """The hindsight optimum plans over the homes as drawn: with homes that answer coupling it
+    would not be the same run, so it says so instead of replaying a plan that does not fit."""
+    with pytest.raises(MatcherError, match="hindsight optimum needs answer_share 0"):
+        simulate(SimConfig(region=HVB, weeks=2, policy="hindsight", answer_share=0.3))

@@ -178,4 +178,9 @@ def hindsight(config: SimConfig) -> Policy:
     that knows every permit and home in advance, replayed week by week; a bound, not a policy."""
     from matcher.hindsight import HindsightPolicy
 
+    if config.answer_share > 0:
+        # Homes that answer coupling depend on the couplings the programme would choose; it plans
+        # over the homes as drawn, so its plan would not match the homes the replay offers.
+        raise MatcherError(f"the hindsight optimum needs answer_share 0 (got {config.answer_share:g}): it plans "
+                           "over the homes as drawn and does not model homes that answer coupling")
     return HindsightPolicy("hindsight", config)
