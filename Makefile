@@ -9,7 +9,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# Every command (propose, check, example, simulate, sweep, serve, token); no test tools.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+# The same, with the test tools (pytest, schemathesis, playwright, ...) of the `test` extra.
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
@@ -18,7 +24,7 @@ install: $(VENV)/.installed
 demo: install  ## install, then propose on the embedded Twente example
 	$(BIN)/matcher propose --example twente --out out/twente
 
-test: install  ## install, then run the test suite
+test: $(VENV)/.installed-test  ## install with the test tools, then run the test suite
 	$(BIN)/python -m pytest
 
 clean:

@@ -1,8 +1,10 @@
 """``matcher serve`` and ``matcher token``: the command line of the service.
 
-:mod:`matcher.cli` adds these two subcommands with :func:`add_service_commands` and hands
-them to :func:`run_service_command`.  This module imports only the standard library at the top,
-so ``matcher propose`` never loads FastAPI or SQLAlchemy.
+The engine does not import this module: :func:`add_service_commands` is registered in
+``pyproject.toml`` under the entry-point group ``matcher.commands``, which :mod:`matcher.cli`
+reads from the installed metadata; the two subcommands hand their arguments to
+:func:`run_service_command`.  This module imports only the standard library at the top, so
+``matcher propose`` never loads FastAPI or SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ def add_service_commands(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
     s.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
     s.add_argument("--no-access-log", action="store_true", help="do not log every request")
+    s.set_defaults(handler=run_service_command)
 
     t = sub.add_parser("token", help="create, revoke or list the service's bearer tokens")
     actions = t.add_subparsers(dest="token_command", required=True)
@@ -37,17 +40,34 @@ def add_service_commands(sub: argparse._SubParsersAction) -> None:
     revoke = actions.add_parser("revoke", parents=[database], help="revoke a token by id or prefix")
     revoke.add_argument("token", help="token id, or its prefix as `matcher token list` shows it")
     actions.add_parser("list", parents=[database], help="list tokens (never the tokens themselves)")
+    t.set_defaults(handler=run_service_command)
+
+
+DATABASE_PACKAGES = ("sqlalchemy", "alembic")
+"""What ``token`` and ``serve`` need for the database (psycopg too for a PostgreSQL URL)."""
+SERVER_PACKAGES = ("fastapi", "pydantic", "uvicorn", "python_multipart", "openpyxl", "jinja2", "itsdangerous")
+"""What ``serve`` needs on top: the API, the server, uploads, XLSX export, the web pages."""
 
 
 def run_service_command(args: argparse.Namespace) -> int:
-    try:
-        from api.config import Settings
-    except ImportError as exc:  # pragma: no cover - only without the api extra
-        print(f"matcher {args.command}: the service needs the api extra: pip install 'matcher[api]' ({exc})", file=sys.stderr)
-        return EXIT_INVALID
+    from matcher.deps import require
+    from matcher.exceptions import MissingDependencyError
+
+    from api.config import Settings
+
     settings = Settings.from_env()
     if args.database_url:
         settings = settings.with_(database_url=args.database_url)
+    needs = [(name, "the service", None) for name in DATABASE_PACKAGES]
+    if settings.database_url.startswith("postgresql"):
+        needs.append(("psycopg", "a PostgreSQL database", None))
+    if args.command == "serve":
+        needs += [(name, "the service", None) for name in SERVER_PACKAGES]
+    try:
+        require(args.command, needs)
+    except MissingDependencyError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_INVALID
     if args.command == "serve":
         flag = f" --database-url '{args.database_url}'" if args.database_url else ""
         return serve(settings, args.host, args.port, args.workers, access_log=not args.no_access_log, flag=flag)

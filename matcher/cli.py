@@ -11,7 +11,7 @@ import logging
 import sys
 from pathlib import Path
 
-from matcher.exceptions import InstanceError, LocksInfeasibleError, MatcherError, Problem
+from matcher.exceptions import InstanceError, LocksInfeasibleError, MatcherError, MissingDependencyError, Problem
 from matcher.models import LEVELS, Proposal
 from matcher.read import read_instance, read_params
 from matcher.rules import Rules
@@ -80,11 +80,34 @@ def build_parser() -> argparse.ArgumentParser:
     from matcher.simulate.cli import add_simulate_commands  # `simulate` and `sweep` (dask, matplotlib imported lazily)
 
     add_simulate_commands(sub, _positive)
-
-    from api.cli import add_service_commands  # `serve` and `token`: the web service in api/ (imports nothing heavy)
-
-    add_service_commands(sub)
+    add_plugin_commands(sub)
     return parser
+
+
+COMMAND_GROUP = "matcher.commands"
+"""Entry-point group of the subcommands other packages add (the service's ``serve`` and ``token``).
+
+Each entry point names a callable that takes the subparsers of ``matcher`` and adds its commands,
+each setting the default ``handler``: a function of the parsed arguments returning the exit code.
+The engine imports none of them itself: they come from the installed package metadata.
+"""
+
+
+def add_plugin_commands(sub: argparse._SubParsersAction) -> None:
+    """Add the subcommands registered under :data:`COMMAND_GROUP`; one that fails to load is
+    reported in one line on stderr and left out, so the engine's own commands still run."""
+    from importlib.metadata import entry_points
+
+    seen: set[str] = set()
+    for point in sorted(entry_points(group=COMMAND_GROUP), key=lambda p: p.name):
+        if point.name in seen:  # the same package installed twice (an editable and a regular install)
+            continue
+        seen.add(point.name)
+        try:
+            add = point.load()
+            add(sub)
+        except Exception as exc:  # a broken plugin must not take propose and check with it
+            print(f"matcher: the commands of {point.name!r} ({point.value}) could not be loaded: {exc}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,14 +124,16 @@ def main(argv: list[str] | None = None) -> int:
             from matcher.simulate.cli import run_simulate_command
 
             return run_simulate_command(args)
-        if args.command in ("serve", "token"):
-            from api.cli import run_service_command
-
-            return run_service_command(args)
+        handler = getattr(args, "handler", None)
+        if handler is not None:  # a command added through COMMAND_GROUP
+            return int(handler(args))
     except InstanceError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         print(f"matcher: invalid input ({len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''}); nothing was solved", file=sys.stderr)
+        return EXIT_INVALID
+    except MissingDependencyError as exc:
+        print(exc, file=sys.stderr)
         return EXIT_INVALID
     except LocksInfeasibleError as exc:
         print(f"matcher: the locks cannot all hold: {exc}", file=sys.stderr)

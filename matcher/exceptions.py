@@ -48,3 +48,7 @@ class LocksInfeasibleError(MatcherError):
 
 class SolverUnavailableError(MatcherError):
     """The requested solver backend is not installed or unknown."""
+
+
+class MissingDependencyError(MatcherError):
+    """A package a command needs is not installed; the message says which one to install."""

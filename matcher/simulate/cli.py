@@ -133,12 +133,27 @@ def _check_names(policies: list[str], solver: str) -> None:
         raise MatcherError(f"unknown solver {solver!r}; expected one of auto, {', '.join(SOLVERS)}")
 
 
+def _require(args: argparse.Namespace) -> None:
+    """The packages this run will use are importable (one line and exit 2 if not, before any week runs)."""
+    from matcher.deps import require
+
+    needs: list[tuple[str, str, str | None]] = []
+    if args.command == "sweep" and not args.serial:
+        needs.append(("distributed", "running on a Dask cluster", "--serial"))
+    if not args.no_plots:
+        needs.append(("matplotlib", "drawing the plots", "--no-plots"))
+    if not args.quiet:
+        needs.append(("tqdm", "the progress bar", "--quiet"))
+    require(args.command, needs)
+
+
 def run_simulate_command(args: argparse.Namespace) -> int:
     """Run ``simulate`` or ``sweep``; errors are :class:`MatcherError` (exit 2 in :mod:`matcher.cli`)."""
     if args.offer_weeks < 0:
         raise MatcherError(f"--offer-weeks must not be negative, got {args.offer_weeks}")
     command = "matcher " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv[1:] else None
     base = _base(args)
+    _require(args)
     if args.command == "simulate":
         return _simulate(args, base, command)
     return _sweep(args, base, command)

@@ -1,7 +1,6 @@
 """What a planner reads: CSV of every figure, PNG plots and a markdown report.
 
-matplotlib is imported only when plots are drawn (the ``sim`` extra), so the rest of matcher
-does not need it.
+matplotlib is imported only when plots are drawn, so the rest of matcher does not load it.
 """
 
 from __future__ import annotations

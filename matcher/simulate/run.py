@@ -213,7 +213,7 @@ def _progress(config: SimConfig, enabled: bool) -> Any:
         return None
     try:
         from tqdm import tqdm
-    except ImportError:  # the sim extra is not installed: no bar
+    except ImportError:  # tqdm removed from the environment: no bar (the command line says so first)
         return None
     return tqdm(total=config.weeks, desc=f"{config.source} {config.policy} seed {config.seed}", unit="week")
 

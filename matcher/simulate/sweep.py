@@ -3,7 +3,7 @@ an existing one with a scheduler address) or serially, with the same numbers eit
 
 Each task is one :func:`~matcher.simulate.run.simulate` call on a :class:`SimConfig`; a task has
 no shared state and draws from its own seeded streams, so where it runs does not change its
-numbers.  dask and distributed are imported only here (the ``sim`` extra).
+numbers.  dask and distributed are imported only here.
 """
 
 from __future__ import annotations
