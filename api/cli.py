@@ -45,8 +45,9 @@ def add_service_commands(sub: argparse._SubParsersAction) -> None:
 
 DATABASE_PACKAGES = ("sqlalchemy", "alembic")
 """What ``token`` and ``serve`` need for the database (psycopg too for a PostgreSQL URL)."""
-SERVER_PACKAGES = ("fastapi", "pydantic", "uvicorn", "python_multipart", "openpyxl", "jinja2", "itsdangerous")
-"""What ``serve`` needs on top: the API, the server, uploads, XLSX export, the web pages."""
+SERVER_PACKAGES = ("fastapi", "pydantic", "uvicorn", "python_multipart", "openpyxl", "jinja2", "itsdangerous",
+                   "swagger_ui_bundle")
+"""What ``serve`` needs on top: the API, the server, uploads, XLSX export, the web pages, the /docs assets."""
 
 
 def run_service_command(args: argparse.Namespace) -> int:

@@ -20,6 +20,7 @@ PACKAGES = {
     "multipart": "python-multipart",
     "psycopg": "psycopg[binary]",
     "python_multipart": "python-multipart",
+    "swagger_ui_bundle": "swagger-ui-bundle-v2",
     "yaml": "pyyaml",
 }
 """Import name -> the name to ``pip install`` where the two differ."""
