@@ -11,7 +11,6 @@ instance) loads no solver code: :mod:`matcher.check` is independent of the solve
 
 from typing import Any
 
-
 from matcher.exceptions import InstanceError, LocksInfeasibleError, MatcherError, Problem, SolverUnavailableError
 from matcher.models import (
     Action,
