@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from matcher import sheets
 from matcher.exceptions import InstanceError, Problem
 from matcher.models import (
     Action,
@@ -459,7 +460,7 @@ def _write_csv(path: Path, header: list[str], rows: Iterable[Iterable[Any]]) -> 
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(header)
         for row in rows:
-            writer.writerow([_cell(v) for v in row])
+            writer.writerow([sheets.cell(_cell(v)) for v in row])
     tmp.replace(path)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from matcher import sheets
 from matcher.models import LEVEL_NAMES, Action, Proposal, ReasonKind
 from matcher.rules import Rules
 
@@ -157,7 +158,7 @@ def write_proposal(rules: Rules, proposal: Proposal, out: str | Path) -> tuple[P
     def write_csv(fh) -> None:
         writer = csv.DictWriter(fh, fieldnames=PROPOSAL_HEADER, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(sheets.row(r) for r in rows)  # no cell a spreadsheet would run as a formula
 
     csv_path, json_path = out / "proposal.csv", out / "summary.json"
     _atomic_write(csv_path, write_csv)

@@ -17,6 +17,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from api.services.errors import FieldError, Invalid
+from matcher import sheets
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -102,5 +103,5 @@ def write_csv(header: list[str], rows: Iterable[Iterable[object]]) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows(sheets.row(r) for r in rows)  # no cell a spreadsheet would run as a formula
     return out.getvalue().encode("utf-8")

@@ -13,6 +13,7 @@ from api.models import Job, ProposalLine
 from api.services.csvio import write_csv
 from api.services.errors import Conflict
 from api.services.jobs import get_job
+from matcher import sheets
 from matcher.write import PROPOSAL_HEADER
 
 EXPORT_HEADER = ["line_id", *PROPOSAL_HEADER, "reason_kind", "decision", "decision_reason", "decision_date"]
@@ -46,16 +47,15 @@ def export_xlsx(session: Session, job_id: int) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("proposal")
     sheet.append(EXPORT_HEADER)
-    for row in rows:
-        sheet.append(row)
+    for row in rows:  # text stays text: a reason "=HYPERLINK(...)" is not a formula
+        sheet.append([sheets.xlsx_cell(sheet, v) for v in row])
     info = book.create_sheet("summary")
     summary = job.summary or {}
-    info.append(["job", job.id])
-    info.append(["as_of", job.as_of.isoformat()])
-    for key in ("status", "solver", "runtime_s", "bound", "gap"):
-        info.append([key, summary.get(key)])
-    for key, value in (summary.get("levels") or {}).items():
-        info.append([f"level {key}", value])
+    pairs = [["job", job.id], ["as_of", job.as_of.isoformat()],
+             *([key, summary.get(key)] for key in ("status", "solver", "runtime_s", "bound", "gap")),
+             *([f"level {key}", value] for key, value in (summary.get("levels") or {}).items())]
+    for pair in pairs:
+        info.append([sheets.xlsx_cell(info, v if isinstance(v, (str, int, float, type(None))) else str(v)) for v in pair])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from matcher import sheets
 from matcher.simulate.metrics import NORM_FROM_PERMIT_DAYS, gap_closed
 from matcher.simulate.run import SimResult
 
@@ -120,7 +121,7 @@ def _write_csv(path: Path, rows: Sequence[dict[str, Any]]) -> Path:
         if rows:
             writer = csv.DictWriter(f, fieldnames=list(rows[0]))
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows(sheets.row(r) for r in rows)
     return path
 
 

