@@ -44,12 +44,15 @@ class Proposed:
 
 
 def standing_line():
-    """The lines that still propose something: accepted by COA, or pending with the household as
-    the job read it (a decision or upload since then makes a pending line stale: it can no longer
-    be accepted, so it proposes nothing).  For a query that joins :class:`Household` on the line."""
+    """The lines that still propose something: accepted by COA while the household is still
+    placed in the line's municipality (an upload that moved it elsewhere ends that), or pending
+    with the household as the job read it (a decision or upload since then makes a pending line
+    stale: it can no longer be accepted, so it proposes nothing).  For a query that joins
+    :class:`Household` on the line."""
     unchanged = (Household.state == ProposalLine.was_state) & Household.municipality_code.is_not_distinct_from(
         ProposalLine.was_municipality)
-    return (ProposalLine.decision == "accepted") | ((ProposalLine.decision == "pending") & unchanged)
+    still_there = Household.municipality_code == ProposalLine.municipality_code
+    return ((ProposalLine.decision == "accepted") & still_there) | ((ProposalLine.decision == "pending") & unchanged)
 
 
 def _visible_clause(actor: Actor):
