@@ -59,18 +59,43 @@ def _int(raw: str) -> int:
         raise CellError(f"{raw!r} is not a whole number") from None
 
 
-def _positive_int(raw: str) -> int:
-    value = _int(raw)
-    if value < 1:
-        raise CellError(f"{value} is too small; expected a whole number of at least 1")
-    return value
+MAX_PERSONS = 100
+"""The most persons a household, a home or an expected addition may count (the service's bound too)."""
+MAX_QUOTA = 1_000_000
+"""The largest quota figure, in persons, either way (the Netherlands houses some 30,000 a year)."""
+MAX_MINUTES = 1000.0
+"""The longest travel time, in minutes (the service's bound on ``max_minutes``)."""
+MAX_COUNT = 100_000
+"""The largest day or move count of a previous proposal."""
+FIRST_DATE, LAST_DATE = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+"""Dates lie in this range (the service's too)."""
 
 
-def _nonneg_int(raw: str) -> int:
-    value = _int(raw)
-    if value < 0:
-        raise CellError(f"{value} is negative; expected a whole number of at least 0")
-    return value
+def _int_up_to(high: int, low: int = 0) -> Callable[[str], int]:
+    """A whole number from ``low`` to ``high``."""
+
+    def parse(raw: str) -> int:
+        if len(raw.strip().lstrip("+-")) > 12:  # no 23-digit household, and no 4,300-digit parse
+            raise CellError(f"{raw[:20]}{'...' if len(raw) > 20 else ''} is too large; expected a whole number "
+                            f"from {low} to {high}")
+        value = _int(raw)
+        if value < low:
+            if low == 0:
+                raise CellError(f"{value} is negative; expected a whole number of at least 0")
+            raise CellError(f"{value} is too small; expected a whole number of at least {low}")
+        if value > high:
+            raise CellError(f"{value} is too large; expected a whole number of at most {high}")
+        return value
+
+    return parse
+
+
+_positive_int = _int_up_to(MAX_PERSONS, 1)
+"""Persons: 1 to 100."""
+_nonneg_int = _int_up_to(MAX_PERSONS)
+"""Persons: 0 to 100."""
+_count = _int_up_to(MAX_COUNT)
+_quota = _int_up_to(MAX_QUOTA, -MAX_QUOTA)
 
 
 def _float(raw: str) -> float:
@@ -104,13 +129,30 @@ def _nonneg_float(raw: str) -> float:
     return value
 
 
+def _minutes(raw: str) -> float:
+    value = _nonneg_float(raw)
+    if value > MAX_MINUTES:
+        raise CellError(f"{raw} is too large; expected at most {MAX_MINUTES:g} minutes")
+    return value
+
+
+def _km(raw: str) -> float:
+    value = _nonneg_float(raw)
+    if value > 100_000:
+        raise CellError(f"{raw} is too large; expected at most 100000 km")
+    return value
+
+
 def _date(raw: str) -> dt.date:
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
         raise CellError(f"{raw!r} is not a date; expected YYYY-MM-DD")
     try:
-        return dt.date.fromisoformat(raw)
+        value = dt.date.fromisoformat(raw)
     except ValueError:
         raise CellError(f"{raw!r} is not a real date; expected YYYY-MM-DD") from None
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise CellError(f"{raw} is out of range; expected a date from {FIRST_DATE} to {LAST_DATE}")
+    return value
 
 
 def _bool(raw: str) -> bool:
@@ -164,8 +206,8 @@ MUNICIPALITIES = Table("municipalities.csv", (
     Column("province", _text),
     Column("lat", _lat),
     Column("lon", _lon),
-    Column("quota_remaining", _int),
-    Column("amv_quota_remaining", _int, required=False, default=0),
+    Column("quota_remaining", _quota),
+    Column("amv_quota_remaining", _quota, required=False, default=0),
 ))
 LOCATIONS = Table("locations.csv", (
     Column("location_id", _text),
@@ -198,7 +240,7 @@ DWELLINGS = Table("dwellings.csv", (
 TRAVEL_TIMES = Table("travel_times.csv", (
     Column("location_id", _text),
     Column("municipality", _code),
-    Column("minutes", _nonneg_float),
+    Column("minutes", _minutes),
 ), required=False)
 LOCKS = Table("locks.csv", (
     Column("household_id", _text),
@@ -216,9 +258,9 @@ PROPOSAL_COLUMNS = (
     Column("municipality", _code, required=False),
     Column("dwelling_id", _text, required=False),
     Column("persons", _nonneg_int, required=False),
-    Column("km", _nonneg_float, required=False),
-    Column("overdue_days", _nonneg_int, required=False),
-    Column("moves", _nonneg_int, required=False),
+    Column("km", _km, required=False),
+    Column("overdue_days", _count, required=False),
+    Column("moves", _count, required=False),
     Column("reason", _text, required=False),
 )
 PREVIOUS = Table("previous.csv", PROPOSAL_COLUMNS, required=False)

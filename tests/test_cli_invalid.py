@@ -14,7 +14,8 @@ REPO = Path(__file__).parent.parent
 EXIT_INVALID = 2
 
 
-@pytest.mark.parametrize("rule", ["unknown_column", "coupling_before_permit", "params_unknown_key"])
+@pytest.mark.parametrize("rule", ["unknown_column", "coupling_before_permit", "params_unknown_key", "size_too_large",
+                                  "capacity_too_large"])
 def test_propose_refuses_invalid_folder(tmp_path: Path, rule: str):
     """`matcher propose` on a malformed folder exits 2, prints file:row:column on stderr, writes nothing."""
     folder = INVALID / rule

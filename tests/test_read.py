@@ -216,3 +216,23 @@ def test_flags_override_params_toml():
     """Overrides (command-line flags) win over params.toml."""
     params = read_params(TINY, as_of=dt.date(2023, 7, 10), max_km=30.0, max_minutes=None)
     assert (params.as_of, params.max_km, params.max_minutes) == (dt.date(2023, 7, 10), 30.0, None)
+
+
+def test_bounds_are_the_services():
+    """The files take the numbers and dates the service's API takes (persons, minutes, dates)."""
+    pytest.importorskip("pydantic")
+    from pydantic import ValidationError
+
+    from api import schemas
+    from matcher import read
+
+    def home(capacity):
+        return schemas.HomeIn(reference="r", kind="regular", capacity=capacity, available_from="2023-07-01")
+
+    assert home(read.MAX_PERSONS).capacity == read.MAX_PERSONS
+    with pytest.raises(ValidationError):
+        home(read.MAX_PERSONS + 1)
+    assert schemas.ParamsIn(max_minutes=read.MAX_MINUTES).max_minutes == read.MAX_MINUTES
+    with pytest.raises(ValidationError):
+        schemas.ParamsIn(max_minutes=read.MAX_MINUTES + 1)
+    assert (schemas.FIRST_DATE, schemas.LAST_DATE) == (read.FIRST_DATE, read.LAST_DATE)
