@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test install clean
+.PHONY: demo lint test install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-# The same, with the test tools (pytest, schemathesis, playwright, ...) of the `test` extra.
+# The same, with the test tools (pytest, schemathesis, playwright, ruff, ...) of the `test` extra.
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
@@ -24,7 +24,10 @@ install: $(VENV)/.installed
 demo: install  ## install, then propose on the embedded Twente example
 	$(BIN)/matcher propose --example twente --out out/twente
 
-test: $(VENV)/.installed-test  ## install with the test tools, then run the test suite
+lint: $(VENV)/.installed-test  ## ruff over the whole code base (settings in pyproject.toml)
+	$(BIN)/ruff check .
+
+test: lint  ## install with the test tools, lint, then run the test suite
 	$(BIN)/python -m pytest
 
 clean:

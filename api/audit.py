@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from api.models import AuditEvent
 from api.services.errors import Actor
 
-
 TABLE = AuditEvent.__table__
 """For a hot path that writes its event with a Core statement (:func:`row`) instead of :func:`record`."""
 

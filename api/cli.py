@@ -51,10 +51,9 @@ SERVER_PACKAGES = ("fastapi", "pydantic", "uvicorn", "python_multipart", "openpy
 
 
 def run_service_command(args: argparse.Namespace) -> int:
+    from api.config import Settings
     from matcher.deps import require
     from matcher.exceptions import MissingDependencyError
-
-    from api.config import Settings
 
     settings = Settings.from_env()
     if args.database_url:

@@ -142,7 +142,7 @@ def run_one(instance_name: str, instance_dir: Path, households: int, dwellings: 
     cmd = [sys.executable, "-m", "benchmarks.child", str(instance_dir), str(run_dir), "--solver", backend,
            "--time-limit", repr(args.time_limit), "--seed", str(args.seed), "--workers", str(args.workers)]
     margin = args.margin if args.margin is not None else 30.0 + 0.25 * args.time_limit
-    timestamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    timestamp = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     outcome = run_child(cmd, run_dir / "child.log", args.time_limit + margin, args.memory_limit_mb * 1024)
     row: dict = dict.fromkeys(FIELDS, "")
     row.update(instance=instance_name, households=households, dwellings=dwellings, backend=backend,

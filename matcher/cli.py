@@ -20,7 +20,8 @@ EXIT_OK, EXIT_VIOLATIONS, EXIT_INVALID, EXIT_LOCKS = 0, 1, 2, 3
 
 
 def _date(text: str) -> dt.date:
-    from matcher.read import CellError, _date as parse_date
+    from matcher.read import CellError
+    from matcher.read import _date as parse_date
 
     try:
         return parse_date(text)

@@ -93,8 +93,7 @@ def _rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str,
         missing = [c for c in columns if c not in (reader.fieldnames or ())]
         if missing:
             raise MatcherError(f"{path.name}: missing column(s) {', '.join(missing)}")
-        for number, row in enumerate(reader, start=2):
-            yield number, row
+        yield from enumerate(reader, start=2)
 
 
 def _parse(path: Path, number: int, column: str, raw: str, kind: type[int] | type[float]) -> int | float:

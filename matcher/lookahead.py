@@ -56,7 +56,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from matcher.models import Action, Dwelling, Household, Instance, Params, Proposal, Status
+from matcher.models import Dwelling, Household, Instance, Params, Proposal, Status
 from matcher.objective import evaluate
 from matcher.rules import Rules, dwelling_fits
 

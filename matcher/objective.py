@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from matcher.models import Action, Assignment, Dwelling, DwellingKind, Household, Levels, PreviousRow
 from matcher.rules import Rules
 
-
 IDLE_KINDS = frozenset({DwellingKind.REGULAR, DwellingKind.SHARED, DwellingKind.AMV})
 """Kinds whose empty places count as idle capacity.  Temporary dwellings are left out: housing
 someone there already costs a move (level 3)."""

@@ -771,7 +771,7 @@ class Sampler:
         }
 
     @classmethod
-    def for_example(cls, name: str) -> "Sampler":
+    def for_example(cls, name: str) -> Sampler:
         """The sampler of example ``name``: its municipalities, locations and taakstelling."""
         generator = _Generator(name, _region(name), random.Random(0))
         return cls(generator.codes, generator.locations, generator.in_region, generator.quota)

@@ -69,10 +69,10 @@ class _Facts:
         self.instance, self.params = instance, params
         self.end = horizon_end(params)
         self.muni = {m.code: m for m in instance.municipalities}
-        self.loc = {l.location_id: l for l in instance.locations}
+        self.loc = {loc.location_id: loc for loc in instance.locations}
         self.hh = {h.household_id: h for h in instance.households}
         self.dw = {d.dwelling_id: d for d in instance.dwellings}
-        self.minutes = {(l, m): t for l, m, t in instance.travel_minutes}
+        self.minutes = {(loc, m): t for loc, m, t in instance.travel_minutes}
         self.banned_m: dict[str, set[str]] = defaultdict(set)
         self.banned_d: dict[str, set[str]] = defaultdict(set)
         for b in instance.bans:

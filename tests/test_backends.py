@@ -17,7 +17,7 @@ from functools import cache
 import pytest
 
 from matcher.check import check_proposal, lines_of
-from matcher.exceptions import LocksInfeasibleError, SolverUnavailableError
+from matcher.exceptions import SolverUnavailableError
 from matcher.models import Instance, Params, Proposal, Status
 from matcher.rules import Rules
 from matcher.solvers import AUTO, SOLVERS, SolveOptions, get_solver, solve
@@ -111,10 +111,12 @@ def test_cbc_cut_off_in_preprocessing_is_not_locks_infeasible(backend: str) -> N
     for cut_off in CUT_OFFS:
 
         class CbcCutShort(SOLVERS[backend]):
+            seconds = cut_off
+
             def make_backend(self, formulation, options):
                 inner = super().make_backend(formulation, options)
-                optimise = inner.optimise
-                inner.optimise = lambda level, limit, hint: optimise(level, cut_off, hint)
+                optimise, seconds = inner.optimise, self.seconds
+                inner.optimise = lambda level, limit, hint: optimise(level, seconds, hint)
                 return inner
 
         proposal = CbcCutShort().solve(Rules(instance, params), SolveOptions(time_limit=None))

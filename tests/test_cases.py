@@ -11,7 +11,7 @@ import csv
 import subprocess
 import sys
 import tomllib
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -39,7 +39,7 @@ INFEASIBLE_CASES = [c for c in ALL_CASES if _expected(c).get("locks_infeasible")
 REASONS = [(c, hid) for c in CASES for hid in sorted(_expected(c).get("reasons", {}))]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _solved(case: str, solver: str) -> Proposal:
     folder = CASES_DIR / case
     return solve(read_instance(folder), read_params(folder), solver=solver, time_limit=30)

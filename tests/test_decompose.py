@@ -8,7 +8,7 @@ whole programme level by level with one dense row per level, which this module d
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import highspy
 import numpy as np
@@ -27,7 +27,7 @@ from random_instances import random_instance
 SEEDS = range(0, 100, 5)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _case(seed: int):
     return random_instance(seed)
 

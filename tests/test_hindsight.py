@@ -6,7 +6,6 @@ through the simulator with every week checked; reports show the share of the gap
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import tomllib
 from dataclasses import replace
 from pathlib import Path

@@ -13,7 +13,7 @@ For each seed, :func:`random_instances.random_instance` builds a small instance;
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -64,12 +64,12 @@ def _greedy_seeds():
             yield seed
 
 
-@lru_cache(maxsize=None)
+@cache
 def _case(seed: int) -> tuple[Instance, Params]:
     return random_instance(seed)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _solved(seed: int, backend: str) -> Proposal:
     instance, params = _case(seed)
     return solve(instance, params, solver=backend, time_limit=TIME_LIMIT)
@@ -79,7 +79,7 @@ def _cpsat(seed: int) -> Proposal:
     return _solved(seed, "cpsat")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _independent(seed: int) -> im.IndependentResult:
     instance, params = _case(seed)
     return im.solve_levels(instance, params)

@@ -106,7 +106,7 @@ def test_run_with_answering_homes() -> None:
     config = SimConfig(region=HVB, weeks=8, policy="weekly", answer_share=0.6, check=True)
     run = Simulation(config)
     found_total = 0
-    for week in range(8):
+    for _ in range(8):
         before = set(run.state.offers)
         m = run.step()
         found_total += m.homes_answering

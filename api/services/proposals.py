@@ -37,7 +37,6 @@ from api.services.households import standing_line
 from api.services.jobs import get_job
 from api.services.municipalities import current_period, hold_quota, period_for, quota_states
 
-
 # --- the lines of a job -----------------------------------------------------------------------
 
 def line_counts(session: Session, job_ids: list[int]) -> dict[int, dict[str, int]]:

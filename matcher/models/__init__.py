@@ -13,7 +13,17 @@ from matcher.models.instance import (
     PreviousRow,
 )
 from matcher.models.params import Params, Weights
-from matcher.models.proposal import LEVEL_NAMES, LEVELS, MAXIMISE, Assignment, Level, Levels, Proposal, ReasonKind, Status
+from matcher.models.proposal import (
+    LEVEL_NAMES,
+    LEVELS,
+    MAXIMISE,
+    Assignment,
+    Level,
+    Levels,
+    Proposal,
+    ReasonKind,
+    Status,
+)
 
 __all__ = [
     "LEVELS",

@@ -83,12 +83,12 @@ class Params:
         clock = coupling_date if coupling_date is not None else permit_date + dt.timedelta(days=self.coupling_days)
         return max(0, (on - clock).days - self.norm_days)
 
-    def with_overrides(self, **overrides: Any) -> "Params":
+    def with_overrides(self, **overrides: Any) -> Params:
         """A copy with the given fields replaced; ``None`` values are ignored."""
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
 
     @classmethod
-    def from_toml(cls, path: str | Path, **overrides: Any) -> "Params":
+    def from_toml(cls, path: str | Path, **overrides: Any) -> Params:
         """Read ``params.toml``; ``overrides`` (command-line flags) win over the file.
 
         Raises :class:`InstanceError` naming the key that is wrong.
@@ -118,7 +118,7 @@ class Params:
         source: str = "params",
         locate: Callable[[str], int | None] | None = None,
         **overrides: Any,
-    ) -> "Params":
+    ) -> Params:
         """Build parameters from a mapping (a parsed TOML file or a JSON body).
 
         ``locate`` maps a key to the line it stands on in ``source``, so problems name the line.

@@ -68,7 +68,7 @@ class Solution(Proposal):
     rules: Rules = field(kw_only=True, repr=False, compare=False)
 
     @classmethod
-    def of(cls, proposal: Proposal, rules: Rules) -> "Solution":
+    def of(cls, proposal: Proposal, rules: Rules) -> Solution:
         return cls(**{f.name: getattr(proposal, f.name) for f in fields(Proposal)}, rules=rules)
 
     def __reduce__(self) -> tuple[Any, ...]:

@@ -25,8 +25,8 @@ from matcher.models import LEVEL_NAMES, MAXIMISE, Action, Assignment, DwellingKi
 from matcher.objective import Option, evaluate, idle_baseline, option_levels
 from matcher.rules import Rules
 from matcher.solvers.base import SolveOptions, level_budget
-from matcher.solvers.lexicographic import LexicographicSolver
 from matcher.solvers.greedy import greedy_assignments
+from matcher.solvers.lexicographic import LexicographicSolver
 from matcher.solvers.slots import Slot, dwelling_slots
 
 log = logging.getLogger(__name__)

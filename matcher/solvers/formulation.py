@@ -26,7 +26,6 @@ from matcher.rules import Rules, dwelling_fits
 from matcher.solvers.slots import Slot, dwelling_slots
 
 
-
 @dataclass
 class Var:
     """An integer variable ``0 <= v <= upper`` (a yes/no variable when ``upper`` is 1)."""

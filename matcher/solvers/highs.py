@@ -15,8 +15,8 @@ import time
 import highspy
 import numpy as np
 
-from matcher.solvers.base import SolveOptions
 from matcher.models import MAXIMISE
+from matcher.solvers.base import SolveOptions
 from matcher.solvers.formulation import Constraint, Formulation
 from matcher.solvers.lexicographic import LevelResult, LexicographicSolver, Outcome
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pulp
 
-from matcher.solvers.base import SolveOptions
 from matcher.models import MAXIMISE
+from matcher.solvers.base import SolveOptions
 from matcher.solvers.formulation import Constraint, Formulation
 from matcher.solvers.lexicographic import LevelResult, LexicographicSolver, Outcome
 

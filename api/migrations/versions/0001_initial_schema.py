@@ -2,7 +2,7 @@
 households, proposal jobs and their lines, bans, and the audit log.
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-22 05:34:06.590468
 """
 
