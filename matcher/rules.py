@@ -1,7 +1,11 @@
-"""The definitions of spec §3 and the per-pair hard rules of spec §4, as the solvers use them.
+"""The definitions of spec §3 and the hard rules of spec §4, as the solvers use them.
 
-Everything here looks at one household and one place at a time; the rules that couple
-households together (capacity, quota) live in the solvers.  The independent checker in
+Everything here looks at one household and one place at a time.  The rules that tie households
+together are defined here once as what one household takes (:func:`room`, :func:`room_taken`
+for capacity, :func:`quota_taken` for the quota) and what a lock allows and needs
+(:func:`lock_allows`, :func:`lock_needs_place`); the integer programme
+(:mod:`matcher.solvers.formulation`) sums them into rows, the greedy pass
+(:mod:`matcher.solvers.greedy`) subtracts them as it goes.  The independent checker in
 :mod:`matcher.check` does not import this module.
 """
 
@@ -9,10 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cached_property
 
-from matcher.models import Dwelling, DwellingKind, Household, Instance, Params, PreviousRow
+from matcher.models import Dwelling, DwellingKind, Household, Instance, Lock, Params, PreviousRow
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -41,6 +46,43 @@ def dwelling_fits(h: Household, d: Dwelling) -> bool:
     if d.kind is DwellingKind.TEMPORARY:
         return not h.amv and h.size <= d.capacity
     raise ValueError(f"unknown dwelling kind {d.kind}")
+
+
+def room(d: Dwelling) -> int:
+    """Rule 1: what a dwelling holds, in the units of :func:`room_taken`: one household for a
+    regular dwelling, ``capacity`` persons for the other kinds."""
+    return 1 if d.kind is DwellingKind.REGULAR else d.capacity
+
+
+def room_taken(h: Household, d: Dwelling) -> int:
+    """Rule 1: how much of :func:`room` housing ``h`` in ``d`` takes (the whole of a regular
+    dwelling, ``h.size`` persons of any other)."""
+    return 1 if d.kind is DwellingKind.REGULAR else h.size
+
+
+def quota_taken(h: Household, code: str | None) -> tuple[int, int]:
+    """Rule 6: (persons, AMV persons) of ``code``'s quota that giving ``h`` a place there takes:
+    nothing in its own municipality, its size (and, for an AMV household, its size of the AMV
+    quota) as a new coupling."""
+    if code is None or code == h.coupled_to:
+        return 0, 0
+    return h.size, (h.size if h.amv else 0)
+
+
+def lock_allows(lock: Lock, municipality: str | None, dwelling_ids: Collection[str] = ()) -> bool:
+    """Rule 7: whether a place keeps ``lock``: coupled or housed in ``municipality``, and housed in
+    one of ``dwelling_ids`` (a dwelling, or a slot of identical ones; empty for a coupling)."""
+    if lock.dwelling_id is not None and lock.dwelling_id not in dwelling_ids:
+        return False
+    if lock.municipality is not None and municipality != lock.municipality:
+        return False
+    return True
+
+
+def lock_needs_place(h: Household, lock: Lock) -> bool:
+    """Rule 7: whether ``lock`` forbids ``h`` to wait.  Every lock does, except one to the
+    municipality ``h`` is already coupled to: waiting there keeps it."""
+    return not (lock.dwelling_id is None and lock.municipality == h.coupled_to)
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,21 @@ def _assert_honest(proposal: Proposal) -> None:
     assert (proposal.status is Status.OPTIMAL) == all(proposal.proven), (proposal.status, proposal.proven)
 
 
+def test_every_exact_backend_runs_the_one_driver(backend_info) -> None:
+    """Every exact backend is the level-by-level driver with a formulation and a backend: none
+    has a solve loop of its own."""
+    from matcher.solvers.lexicographic import LexicographicSolver
+
+    for name in backend_info.exact:
+        reason = backend_info.skip_reason(name)
+        if reason:
+            continue
+        cls = SOLVERS[name]
+        assert issubclass(cls, LexicographicSolver), name
+        assert cls.solve is LexicographicSolver.solve, name
+        assert cls.name == name
+
+
 def test_exact_backend_list_is_complete(backend_info) -> None:
     """Every exact backend in SOLVERS is run by the parametrised tests, and every listed one is exact."""
     exact = {name for name, cls in SOLVERS.items() if getattr(cls, "exact", False)}

@@ -64,11 +64,11 @@ def test_reduced_solve_equals_plain_solve_on_examples(name: str, fixing_always) 
             proposal.levels.quality) == expected
 
 
-def _plain_levels(instance, params) -> tuple[int, int, int, int]:
-    """The lexicographic optimum on the whole programme, one dense row per level, no reductions,
-    the plain HiGHS MIP on every level."""
+def _plain_levels(instance, params, per_household: bool = False) -> tuple[int, int, int, int]:
+    """The lexicographic optimum on the whole programme (the class one, or the per-household one),
+    one dense row per level, no reductions, the plain HiGHS MIP on every level."""
     rules = Rules(instance, params)
-    f = build(rules)
+    f = build(rules, per_household=per_household)
     backend = highs_module.HighspyBackend(f, SolveOptions(time_limit=None))
     h = backend.highs
     out = []
@@ -83,6 +83,28 @@ def _plain_levels(instance, params) -> tuple[int, int, int, int]:
         backend.add(dense_row(f, level, value, MAXIMISE[level]))
         hint = result.values
     return tuple(out)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_per_household_programme_has_the_class_optimum(seed: int) -> None:
+    """The per-household programme (cpsat's) has the same four optimal levels as the class
+    programme, both solved plainly."""
+    instance, params = _case(seed)
+    assert _plain_levels(instance, params, per_household=True) == _plain_levels(instance, params)
+
+
+@pytest.mark.parametrize("name", ["twente", "hart-van-brabant"])
+def test_per_household_programme_is_one_class_per_household(name: str) -> None:
+    """Per household: every household a class of its own, every variable yes/no, and the
+    reductions still apply to it."""
+    instance, params = make_example(name)
+    rules = Rules(instance, params)
+    f = build(rules, per_household=True)
+    assert [c.first.household_id for c in f.classes] == sorted(h.household_id for h in instance.households)
+    assert all(len(c.members) == 1 for c in f.classes)
+    assert {v.upper for v in f.vars} == {1}
+    assert len(build(rules).classes) < len(f.classes)
+    assert reduce(f).image
 
 
 def test_reduction_drops_direct_housing_of_uncoupled_only() -> None:

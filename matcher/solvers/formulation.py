@@ -10,7 +10,15 @@ to real households, so the aggregation is exact; :meth:`Formulation.assignments`
 concrete households and dwellings deterministically.
 
 Households named by a lock, a ban or a line of ``previous.csv`` are kept as classes of one.
-Every solver backend (CP-SAT, HiGHS, CBC) solves this same programme level by level.
+With ``per_household`` every household is a class of one: the *per-household* programme, whose
+variables are all yes/no (one per household and place), which CP-SAT propagates better than
+counts.  Every exact backend (CP-SAT, HiGHS, CBC) solves one of the two through the one
+level-by-level driver, :class:`~matcher.solvers.lexicographic.LexicographicSolver`.
+
+The hard rules are not written here but taken from :mod:`matcher.rules`: what a household takes
+of a dwelling (:func:`~matcher.rules.room_taken`) and of the quota
+(:func:`~matcher.rules.quota_taken`), and what a lock allows and needs
+(:func:`~matcher.rules.lock_allows`, :func:`~matcher.rules.lock_needs_place`).
 """
 
 from __future__ import annotations
@@ -22,7 +30,7 @@ from dataclasses import dataclass, field
 from matcher.exceptions import LocksInfeasibleError
 from matcher.models import Action, Assignment, DwellingKind, Household
 from matcher.objective import IDLE_KINDS, Option, idle_baseline, option_levels, quality_terms
-from matcher.rules import Rules, dwelling_fits
+from matcher.rules import Rules, dwelling_fits, lock_allows, lock_needs_place, quota_taken, room, room_taken
 from matcher.solvers.slots import Slot, dwelling_slots
 
 
@@ -166,17 +174,19 @@ def class_key(rules: Rules, h: Household, named: set[str]) -> tuple:
             h.expected_extra, h.tie_municipality)
 
 
-def build(rules: Rules, split: Callable[[Household], Hashable] | None = None) -> Formulation:
+def build(rules: Rules, split: Callable[[Household], Hashable] | None = None,
+          per_household: bool = False) -> Formulation:
     """The aggregated integer programme for ``rules``.
 
     ``split`` tells apart households that the levels do not but another objective does (the
-    look-ahead policy splits classes by permit date): its value joins the class key."""
+    look-ahead policy splits classes by permit date): its value joins the class key.
+    ``per_household`` makes every household a class of one (the per-household programme)."""
     instance = rules.instance
     f = Formulation(rules)
     named = {x.household_id for x in (*instance.locks, *instance.bans, *instance.previous)}
     groups: dict[tuple, HouseholdClass] = {}
     for h in instance.households:
-        key = class_key(rules, h, named)
+        key = ("household", h.household_id) if per_household else class_key(rules, h, named)
         if split is not None:
             key = (*key, split(h))
         if key not in groups:
@@ -223,10 +233,10 @@ def build(rules: Rules, split: Callable[[Household], Hashable] | None = None) ->
                     d = slot.first
                     if not dwelling_fits(h, d) or d.dwelling_id in banned_dwellings:
                         continue
-                    cap = len(slot.dwellings) if d.kind is DwellingKind.REGULAR else d.capacity // h.size
+                    cap = room(d) * len(slot.dwellings) // room_taken(h, d)
                     var = f.new_var(f"house[{ci},{d.dwelling_id}]", min(n, cap))
                     f.house_vars.append((ci, var, slot))
-                    by_slot[d.dwelling_id].append((var, h.size))
+                    by_slot[d.dwelling_id].append((var, room_taken(h, d)))
                     slot_by_id[d.dwelling_id] = slot
                     housed_terms.append((var, 1))
                     options.append((var, Option(Action.HOUSE, code, d)))
@@ -258,10 +268,11 @@ def build(rules: Rules, split: Callable[[Household], Hashable] | None = None) ->
             quality -= wait_q
             if quality:
                 f.objectives[3].append((var, quality))
-            if option.municipality != h.coupled_to:
-                newly[option.municipality].append((var, h.size))
-                if h.amv:
-                    newly_amv[option.municipality].append((var, h.size))
+            persons, amv_persons = quota_taken(h, option.municipality)
+            if persons:
+                newly[option.municipality].append((var, persons))
+            if amv_persons:
+                newly_amv[option.municipality].append((var, amv_persons))
         # Buckets: how many of each date group are housed, and placed (housed or coupled).
         bucket_housed: list[tuple[int, int]] = []
         bucket_placed: list[tuple[int, int]] = []
@@ -290,14 +301,11 @@ def build(rules: Rules, split: Callable[[Household], Hashable] | None = None) ->
             f.add(bucket_placed + [(v, -1) for v, _ in placed_terms], lower=0, upper=0)
         _lock_rules(f, c, locks, options, bucket_placed)
 
-    # Rule 1: a slot of regular dwellings houses one household per dwelling; other dwellings
-    # hold persons up to their capacity.
+    # Rule 1: what the households housed in a slot take of it stays within what its dwellings
+    # hold (one household per regular dwelling, persons up to capacity in the other kinds).
     for slot_id, terms in by_slot.items():
         slot = slot_by_id[slot_id]
-        if slot.first.kind is DwellingKind.REGULAR:
-            f.add([(v, 1) for v, _ in terms], upper=len(slot.dwellings))
-        else:
-            f.add(terms, upper=slot.first.capacity)
+        f.add(terms, upper=room(slot.first) * len(slot.dwellings))
     # Rule 6: persons (and AMV persons) newly coupled stay within the quota left.
     for code, terms in newly.items():
         f.add(terms, upper=rules.quota[code])
@@ -313,17 +321,10 @@ def _lock_rules(f: Formulation, c: HouseholdClass, locks, options, bucket_placed
         return
     must_place = False
     allowed = {var for var, _ in options}
+    homes = {var: [d.dwelling_id for d in slot.dwellings] for _, var, slot in f.house_vars if var in allowed}
     for lock in locks[h.household_id]:
-        keep = set()
-        for var, option in options:
-            if lock.dwelling_id is not None and (option.dwelling is None or not _slot_has(f, var, lock.dwelling_id)):
-                continue
-            if lock.municipality is not None and option.municipality != lock.municipality:
-                continue
-            keep.add(var)
-        allowed &= keep
-        if not (lock.dwelling_id is None and lock.municipality == h.coupled_to):
-            must_place = True
+        allowed &= {var for var, option in options if lock_allows(lock, option.municipality, homes.get(var, ()))}
+        must_place = must_place or lock_needs_place(h, lock)
     for var, _ in options:
         if var not in allowed:
             f.add([(var, 1)], upper=0)
@@ -332,9 +333,3 @@ def _lock_rules(f: Formulation, c: HouseholdClass, locks, options, bucket_placed
             raise LocksInfeasibleError(f"household {h.household_id}: its lock names a place it may not have under the hard rules")
         f.add([(var, 1) for var in sorted(allowed)], lower=1, upper=1)
 
-
-def _slot_has(f: Formulation, var: int, dwelling_id: str) -> bool:
-    for _, v, slot in f.house_vars:
-        if v == var:
-            return any(d.dwelling_id == dwelling_id for d in slot.dwellings)
-    return False

@@ -5,6 +5,10 @@ household gets the first offered home in its municipality that fits; a household
 goes to the nearest municipality in range with quota left, and gets a home there if one fits,
 otherwise only the coupling.  Locks are honoured first and bans always.  The result is valid but
 makes no claim of optimality, so its status is ``feasible``.
+
+The construction is its own, the hard rules are not: what a household takes of a dwelling and of
+the quota, and what a lock allows and needs, come from :mod:`matcher.rules` as for the exact
+backends.
 """
 
 from __future__ import annotations
@@ -13,9 +17,9 @@ import time
 from dataclasses import dataclass, field
 
 from matcher.exceptions import LocksInfeasibleError
-from matcher.models import Action, Assignment, Dwelling, DwellingKind, Household, Proposal, Status
+from matcher.models import Action, Assignment, Dwelling, Household, Lock, Proposal, Status
 from matcher.objective import evaluate
-from matcher.rules import Rules
+from matcher.rules import Rules, lock_allows, lock_needs_place, quota_taken, room, room_taken
 from matcher.solvers.base import SolveOptions
 
 
@@ -27,27 +31,23 @@ class _State:
     quota: dict[str, int]
     amv_quota: dict[str, int]
     room: dict[str, int] = field(default_factory=dict)
-    """Persons still fitting in each dwelling (a regular dwelling is full after one household)."""
+    """What each dwelling still holds (:func:`matcher.rules.room`)."""
 
     def fits_now(self, h: Household, d: Dwelling) -> bool:
-        if self.room[d.dwelling_id] < h.size:
-            return False
-        if d.kind is DwellingKind.REGULAR and self.room[d.dwelling_id] < d.capacity:
+        if self.room[d.dwelling_id] < room_taken(h, d):
             return False
         return self.coupling_allowed(h, d.municipality)
 
     def coupling_allowed(self, h: Household, code: str) -> bool:
-        if h.coupled_to == code:
-            return True
-        return self.quota[code] >= h.size and (not h.amv or self.amv_quota[code] >= h.size)
+        persons, amv_persons = quota_taken(h, code)
+        return self.quota[code] >= persons and self.amv_quota[code] >= amv_persons
 
     def take(self, h: Household, code: str, d: Dwelling | None) -> None:
-        if h.coupled_to != code:
-            self.quota[code] -= h.size
-            if h.amv:
-                self.amv_quota[code] -= h.size
+        persons, amv_persons = quota_taken(h, code)
+        self.quota[code] -= persons
+        self.amv_quota[code] -= amv_persons
         if d is not None:
-            self.room[d.dwelling_id] -= h.size if d.kind is not DwellingKind.REGULAR else d.capacity
+            self.room[d.dwelling_id] -= room_taken(h, d)
 
 
 class GreedySolver:
@@ -74,7 +74,7 @@ def greedy_assignments(rules: Rules) -> dict[str, Assignment]:
     """The greedy proposal as assignments by household id (every household present)."""
     instance = rules.instance
     state = _State(rules, dict(rules.quota), dict(rules.amv_quota),
-                   {d.dwelling_id: d.capacity for d in instance.dwellings})
+                   {d.dwelling_id: room(d) for d in instance.dwellings})
     homes = {code: sorted((d for d in ds if rules.available(d)), key=lambda d: (d.available_from, d.dwelling_id))
              for code, ds in rules.dwellings_by_municipality.items()}
     out: dict[str, Assignment] = {}
@@ -82,7 +82,7 @@ def greedy_assignments(rules: Rules) -> dict[str, Assignment]:
     # Dwelling locks first, so that a municipality lock never takes a home another lock needs.
     for lock in sorted(instance.locks, key=lambda lock: lock.dwelling_id is None):
         h = instance.household_by_id[lock.household_id]
-        assignment = _place_locked(rules, state, homes, h, lock.municipality, lock.dwelling_id)
+        assignment = _place_locked(rules, state, homes, h, lock)
         if assignment is None:
             raise LocksInfeasibleError(f"greedy: lock of household {h.household_id} cannot hold")
         if assignment.household_id in out and out[assignment.household_id] != assignment:
@@ -120,24 +120,26 @@ def _place(rules: Rules, state: _State, homes: dict[str, list[Dwelling]], h: Hou
 
 
 def _place_locked(rules: Rules, state: _State, homes: dict[str, list[Dwelling]], h: Household,
-                  code: str | None, dwelling_id: str | None) -> Assignment | None:
-    if dwelling_id is not None:
-        d = rules.instance.dwelling_by_id[dwelling_id]
-        if (code is None or code == d.municipality) and rules.may_house(h, d) and state.fits_now(h, d):
-            state.take(h, d.municipality, d)
-            return Assignment(h.household_id, Action.HOUSE, d.municipality, d.dwelling_id)
+                  lock: Lock) -> Assignment | None:
+    """The first place in greedy order that keeps ``lock`` (``None`` if there is none)."""
+    if not lock_needs_place(h, lock):
+        # Its own municipality: whatever greedy gives it there keeps the lock, waiting included.
+        return _place(rules, state, homes, h)
+    if lock.dwelling_id is not None:
+        d = rules.instance.dwelling_by_id[lock.dwelling_id]
+        code, dwellings = d.municipality, [d]
+    elif lock.municipality is not None:
+        code = lock.municipality
+        if h.coupled_to != code and (code not in rules.candidate_municipalities(h) or not state.coupling_allowed(h, code)):
+            return None
+        dwellings = homes[code]
+    else:  # no lock names neither (models.Lock)
         return None
-    if code is None:
-        return None
-    if h.coupled_to == code:
-        return _place(rules, state, {**homes, code: homes[code]}, h)
-    if code not in rules.candidate_municipalities(h) or not state.coupling_allowed(h, code):
-        return None
-    for d in homes[code]:
-        if rules.may_house(h, d) and state.fits_now(h, d):
+    for d in dwellings:
+        if lock_allows(lock, code, (d.dwelling_id,)) and rules.may_house(h, d) and state.fits_now(h, d):
             state.take(h, code, d)
             return Assignment(h.household_id, Action.HOUSE, code, d.dwelling_id)
-    if h.is_coupled:
-        return None
-    state.take(h, code, None)
-    return Assignment(h.household_id, Action.COUPLE, code)
+    if not h.is_coupled and lock_allows(lock, code):
+        state.take(h, code, None)
+        return Assignment(h.household_id, Action.COUPLE, code)
+    return None

@@ -1,9 +1,12 @@
-"""Solve the aggregated programme level by level on any backend.
+"""The one level-by-level driver of every exact backend.
 
-A backend loads a :class:`~matcher.solvers.formulation.Formulation`, optimises one level at a
-time, and fixes each level's value before the next.  This module keeps the bookkeeping every
-backend shares: the time budget, the greedy warm start, which levels were proven, the bound
-and gap of level 4, and turning the solution into a :class:`~matcher.models.Proposal`.
+A solver names a *formulation* (:meth:`LexicographicSolver.formulate`: the class programme, or
+the per-household one) and a *backend* (:meth:`LexicographicSolver.make_backend`: a solver
+library loaded with a programme, which optimises one level at a time and takes added rows).
+This module keeps everything else, once for all of them: the time budget, the greedy warm
+start, the exact reductions of :mod:`matcher.solvers.decompose`, fixing each level before the
+next, which levels were proven, the bound of level 4, and turning the solution into a
+:class:`~matcher.models.Proposal`.
 """
 
 from __future__ import annotations
@@ -67,10 +70,17 @@ class LexicographicSolver:
     Levels 1–3 are solved on the reduced programme of :mod:`matcher.solvers.decompose` and fixed
     component by component; level 4 on the whole programme with those rows.  A level the backend
     cannot finish in time keeps the best solution so far, is fixed as "at least as good", and the
-    solve goes on with the next level."""
+    solve goes on with the next level.
 
-    name = "lexicographic"
+    A subclass gives its registered ``name`` and :meth:`make_backend`, and may choose another
+    programme with :meth:`formulate`."""
+
+    name: str
     exact = True
+
+    def formulate(self, rules: Rules) -> Formulation:
+        """The programme this solver's backend is given: the class programme by default."""
+        return build(rules)
 
     def make_backend(self, formulation: Formulation, options: SolveOptions) -> Backend:
         raise NotImplementedError
@@ -78,7 +88,7 @@ class LexicographicSolver:
     def solve(self, rules: Rules, options: SolveOptions) -> Proposal:
         start = time.perf_counter()
         deadline = None if options.time_limit is None else start + options.time_limit
-        formulation = build(rules)
+        formulation = self.formulate(rules)
         reduction = reduce(formulation)
         build_s = time.perf_counter() - start
         try:
