@@ -24,11 +24,12 @@ install: $(VENV)/.installed
 demo: install  ## install, then propose on the embedded Twente example
 	$(BIN)/matcher propose --example twente --out out/twente
 
-lint: $(VENV)/.installed-test  ## ruff over the whole code base (settings in pyproject.toml)
+lint: $(VENV)/.installed-test  ## ruff and mypy over the whole code base (settings in pyproject.toml)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 test: lint  ## install with the test tools, lint, then run the test suite
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) out .pytest_cache
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -91,15 +91,15 @@ async def get_actor(session: SessionDep,
     """Who is asking: an :class:`Unverified` token until :class:`ApiRoute` checks it."""
     if credentials is None:
         raise _unauthorized("missing bearer token: send Authorization: Bearer <token> (make one with `matcher token create`)")
-    return Unverified(session, credentials.credentials)  # type: ignore[return-value] - an Actor once ApiRoute ran
+    return Unverified(session, credentials.credentials)  # type: ignore[return-value]  # an Actor once ApiRoute ran
 
 
 async def require_coa(actor: Annotated[Actor, Depends(get_actor)]) -> Actor:
-    return replace(actor, needs="coa")  # type: ignore[type-var] - still Unverified here
+    return replace(actor, needs="coa")  # type: ignore[call-arg]  # still Unverified here
 
 
 async def require_municipality(actor: Annotated[Actor, Depends(get_actor)]) -> Actor:
-    return replace(actor, needs="municipality")  # type: ignore[type-var] - still Unverified here
+    return replace(actor, needs="municipality")  # type: ignore[call-arg]  # still Unverified here
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
 from benchmarks.instances import INSTANCES, SCALE
@@ -138,7 +139,7 @@ def _sort_key(instance: str, backend: str) -> tuple:
     return (rank, instance, _backend_rank(backend), backend)
 
 
-def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
     out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     out += ["| " + " | ".join(str(c).replace("|", "\\|") for c in row) + " |" for row in rows]
     return out

@@ -125,11 +125,11 @@ def candidates(config: Any) -> tuple[list[Candidate], dict[str, Any]]:
         (h, 0, state.document_dates[h.household_id], False) for h in state.waiting.values()]
     homes: list[tuple[Dwelling, int, dt.date]] = [(o.dwelling, 0, o.lapses) for o in state.offers.values()]
     for w in range(weeks):
-        as_of = start + dt.timedelta(days=7 * w)
+        week_start = start + dt.timedelta(days=7 * w)
         households += [(p.household, w, p.document_date, True)
-                       for p in weekly_permits(sampler, config.seed, w, as_of, config.arrivals)]
+                       for p in weekly_permits(sampler, config.seed, w, week_start, config.arrivals)]
         homes += [(d, w, d.available_from + dt.timedelta(days=7 * config.offer_weeks))
-                  for d in weekly_homes(sampler, config.seed, w, as_of, config.supply)]
+                  for d in weekly_homes(sampler, config.seed, w, week_start, config.supply)]
     point = {m.code: m for m in state.municipalities}
     location = {loc.location_id: loc for loc in state.locations}
     minutes = {(loc, code): v for loc, code, v in state.travel_minutes}

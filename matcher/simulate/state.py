@@ -30,7 +30,7 @@ from matcher.rules import great_circle_km
 class RefusalRule(Protocol):
     """Whether a household refuses the home it is offered in week ``week``."""
 
-    def __call__(self, week: int, household_id: str, dwelling_id: str) -> bool: ...
+    def __call__(self, week: int, household_id: str, dwelling_id: str, /) -> bool: ...
 
 
 @dataclass

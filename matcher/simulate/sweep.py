@@ -180,7 +180,7 @@ def _mean_table(rows: Sequence[dict[str, Any]]) -> dict[tuple[str, str], dict[st
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for row in rows:
         groups.setdefault((row["scenario"], row["policy"]), []).append(row)
-    out = {}
+    out: dict[tuple[str, str], dict[str, float | None]] = {}
     for key, members in groups.items():
         out[key] = {}
         for name in _MEANS:
