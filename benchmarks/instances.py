@@ -11,11 +11,9 @@ seed.  The ``scale-*`` cases and ``stress`` are the ``nl`` generator with other 
   every municipality far below zero quota and the coupling part of the problem would vanish).
 
 Everything else (municipalities, locations, size mix, waits, dwelling kinds, travel times) is
-``synth``'s own code and constants.  ``synth`` has no public hook for the counts, so
-:func:`scaled_nl` sets them on ``synth``'s private ``_Generator`` before it builds; with the counts
-at ``nl``'s own values it reproduces ``make_example("nl", seed)`` exactly (tested in
-``tests/test_bench_smoke.py``).  A public ``make_example(name, seed, households=None,
-dwellings=None, quota_factor=None)`` in ``matcher.synth`` would remove the private access.
+``synth``'s own code and constants: :func:`scaled_nl` is :func:`matcher.synth.make_example` with its
+``households``, ``dwellings`` and ``quota_factor`` keywords; with the counts at ``nl``'s own values
+it is exactly ``make_example("nl", seed)`` (tested in ``tests/test_bench_smoke.py``).
 
 Note: ``synth`` gives every municipality with a taakstelling at least one regular home (338 of them
 for ``nl``), so ``scale-1k`` gets more homes than its ratio asks (the runner records the real count).
@@ -23,7 +21,6 @@ for ``nl``), so ``scale-1k`` gets more homes than its ratio asks (the runner rec
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 from matcher import synth
@@ -58,15 +55,8 @@ def nl_ratio_dwellings(households: int) -> int:
 def scaled_nl(households: int, dwellings: int, seed: int = 0, name: str = "nl") -> tuple[Instance, Params]:
     """The ``nl`` example generated with ``households`` households and ``dwellings`` homes, the
     taakstelling scaled by ``households / NL_HOUSEHOLDS`` (see the module docstring)."""
-    factor = households / synth.NL_HOUSEHOLDS
-    generator = synth._Generator("nl", synth._region("nl"), random.Random(seed))  # noqa: SLF001 (no public hook)
-    generator.name = name
-    if factor != 1:
-        generator.quota = {code: synth.Quota(round(q.persons * factor), round(q.amv * factor))
-                           for code, q in generator.quota.items()}
-    generator.n_households = households
-    generator.n_dwellings = dwellings
-    return generator.build(), Params(as_of=synth.AS_OF, max_km=synth.MAX_KM)
+    return synth.make_example("nl", seed, households=households, dwellings=dwellings,
+                              quota_factor=households / synth.NL_HOUSEHOLDS, label=name)
 
 
 def build(name: str, seed: int = 0) -> tuple[Instance, Params]:

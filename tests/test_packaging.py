@@ -167,3 +167,68 @@ def test_a_missing_package_is_one_line_and_exit_2(tmp_path, blocked, argv, packa
     assert lines[0].startswith(f"matcher {argv[0]}: ") and f"pip install '{package}" in lines[0]
     assert (avoid is None) or f"(or run with {avoid})" in lines[0]
     assert not out.exists() and not (tmp_path / "m.db").exists()
+
+
+REPO = ROOT.parent
+SYNTH = "matcher.synth"
+
+
+def _synth_private_uses(source: str, filename: str) -> list[str]:
+    """Every use in ``source`` of a private name of ``matcher.synth`` (a name with a leading
+    underscore, dunders aside): imported from it, a private module of it, or an attribute of the
+    package, of one of its modules or of a name imported from it."""
+    def private(name: str) -> bool:
+        return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+    found: list[str] = []
+    bound: set[str] = set()  # local names for matcher.synth, its modules and what was imported from them
+    for node in ast.walk(ast.parse(source, filename=filename)):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if _is(alias.name, (SYNTH,)):
+                    if any(private(part) for part in alias.name.split(".")):
+                        found.append(f"{filename}:{node.lineno}: imports {alias.name}")
+                    bound.add(alias.asname or alias.name)
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            from_synth = _is(node.module, (SYNTH,))
+            for alias in node.names:
+                if from_synth or (node.module == "matcher" and alias.name == "synth"):
+                    if from_synth and (any(private(p) for p in node.module.split(".")) or private(alias.name)):
+                        found.append(f"{filename}:{node.lineno}: imports {alias.name} from {node.module}")
+                    bound.add(alias.asname or alias.name)
+    for node in ast.walk(ast.parse(source, filename=filename)):
+        if isinstance(node, ast.Attribute) and private(node.attr):
+            base = node.value
+            while isinstance(base, ast.Attribute) and not private(base.attr):
+                base = base.value
+            dotted = ast.unparse(node.value)
+            if (isinstance(base, ast.Name) and (base.id in bound or dotted in bound)) or _is(dotted, (SYNTH,)):
+                found.append(f"{filename}:{node.lineno}: uses {ast.unparse(node)}")
+    return found
+
+
+def test_private_uses_of_synth_are_found():
+    """The check below sees a private name however it is reached (so it can fail)."""
+    source = ("import random\nfrom matcher import synth\nfrom matcher.synth import Sampler, _helper\n"
+              "import matcher.synth.examples as ex\n"
+              "g = synth._Generator('nl', synth._region('nl'), random.Random(0))\n"
+              "Sampler._draw\nex.Generator._dwellings\nmatcher.synth.regions._cache\n"
+              "synth.make_example('nl')\nsynth.__name__\nrandom._inst\n")
+    found = _synth_private_uses(source, "example.py")
+    assert sorted(line.split(": ", 1)[1] for line in found) == sorted([
+        "imports _helper from matcher.synth",
+        "uses synth._Generator", "uses synth._region", "uses Sampler._draw", "uses ex.Generator._dwellings",
+        "uses matcher.synth.regions._cache",
+    ])
+
+
+def test_nothing_outside_synth_uses_its_private_names():
+    """No module of the project outside matcher/synth (engine, service, benchmarks, tests) reaches
+    into a private name of the synthetic-data package: they use its public API."""
+    inside = ROOT / "synth"
+    files = [path for folder in ("matcher", "api", "benchmarks", "tests")
+             for path in sorted((REPO / folder).rglob("*.py")) if inside not in path.parents]
+    assert len(files) > 40
+    offending = [use for path in files
+                 for use in _synth_private_uses(path.read_text(encoding="utf-8"), str(path.relative_to(REPO)))]
+    assert offending == []
