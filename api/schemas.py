@@ -9,6 +9,8 @@ never a 500 from the database.
 from __future__ import annotations
 
 import datetime as dt
+import types
+import typing
 from enum import Enum
 from typing import Annotated, Any, Literal
 
@@ -18,8 +20,11 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 # --- field types ------------------------------------------------------------------------------
 
@@ -51,11 +56,31 @@ Count = Annotated[int, Field(ge=0, le=100)]
 QuotaFigure = Annotated[int, Field(ge=-100_000, le=100_000)]
 
 
+def _is_number(annotation: Any) -> bool:
+    """Whether a field's type is a number (``int``, ``float``, optional or constrained)."""
+    if annotation is int or annotation is float:
+        return True
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return any(_is_number(a) for a in typing.get_args(annotation) if a is not type(None))
+    if typing.get_origin(annotation) is Annotated:
+        return _is_number(typing.get_args(annotation)[0])
+    return False
+
+
 class Strict(BaseModel):
-    """Request bodies refuse unknown fields (a typo must not silently drop a value) and
-    non-finite numbers (``NaN``, ``Infinity``: a 422 naming the field)."""
+    """Request bodies refuse unknown fields (a typo must not silently drop a value),
+    non-finite numbers (``NaN``, ``Infinity``) and ``true``/``false`` for a number (``capacity:
+    true`` is not 1): each a 422 naming the field."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_for_a_number(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, bool) and info.field_name is not None \
+                and _is_number(cls.model_fields[info.field_name].annotation):
+            raise PydanticCustomError("int_type", "must be a number, not true or false")
+        return value
 
 
 def utc(value: dt.datetime | None) -> dt.datetime | None:
@@ -325,14 +350,15 @@ class HouseholdState(str, Enum):
 
 
 class HouseholdIn(Strict):
-    """A pseudonymous household (never a name).  ``state`` moves forward only:
-    waiting -> coupled -> housed; ``coupled`` needs ``municipality`` and ``coupling_date``,
-    ``housed`` needs ``municipality`` and ``housed_date``."""
+    """A pseudonymous household (never a name).  ``adults`` and ``children`` are given together
+    or not at all, and add up to ``size``.  ``state`` moves forward only: waiting -> coupled ->
+    housed; ``coupled`` needs ``municipality`` and ``coupling_date``, ``housed`` needs
+    ``municipality`` and ``housed_date``."""
 
     household_id: HouseholdKey
     size: Persons
     adults: Count | None = None
-    children: Count | None = None
+    children: Count | None = Field(default=None, validate_default=True)  # checked against size and adults
     location_id: Key
     permit_date: Day
     amv: bool = False
@@ -345,10 +371,30 @@ class HouseholdIn(Strict):
     coupling_date: Day | None = None
     housed_date: Day | None = None
 
+    @field_validator("adults", "children")
+    @classmethod
+    def _composition(cls, value: int | None, info: ValidationInfo) -> int | None:
+        """Each of ``adults`` and ``children`` at most ``size``; at ``children``: both or neither,
+        adding up to ``size``.  Skipped when ``size`` or ``adults`` is itself malformed (that
+        error is reported)."""
+        size = info.data.get("size")
+        if size is None or value is None and info.field_name == "adults":
+            return value
+        if value is not None and value > size:
+            raise ValueError(f"{info.field_name} ({value}) cannot exceed size {size}")
+        if info.field_name == "adults" or "adults" not in info.data:
+            return value
+        adults, children = info.data["adults"], value
+        if adults is not None and children is None:
+            raise ValueError(f"give children too: adults and children add up to size {size} (children {size - adults})")
+        if adults is None and children is not None:
+            raise ValueError(f"give adults too: adults and children add up to size {size} (adults {size - children})")
+        if adults is not None and adults + children != size:
+            raise ValueError(f"adults + children ({adults} + {children}) must equal size {size}")
+        return children
+
     @model_validator(mode="after")
     def _check(self) -> HouseholdIn:
-        if self.adults is not None and self.children is not None and self.adults + self.children != self.size:
-            raise ValueError(f"adults + children ({self.adults} + {self.children}) must equal size {self.size}")
         if self.state is HouseholdState.waiting:
             extra = [n for n in ("municipality", "coupling_date", "housed_date") if getattr(self, n) is not None]
             if extra:

@@ -1,0 +1,92 @@
+"""Validation and idempotency at the edges (each test here failed before its fix), against
+SQLite and PostgreSQL; nothing refused changes the database:
+
+* a household's ``adults`` and ``children`` come together and add up to ``size``, in a JSON
+  batch and in a CSV upload, the error naming the field (and the CSV row and column);
+* ``true``/``false`` is no number: ``capacity: true`` is a 422, not a home for one person.
+"""
+
+from __future__ import annotations
+
+import pytest
+from api_testing import API, home, household, ok, snapshot
+
+
+def csv_file(name: str, text: str) -> dict:
+    return {"file": (name, text.encode("utf-8"), "text/csv")}
+
+
+COMPOSITIONS = [
+    # (size, adults, children, the field named)
+    (3, 1, 1, "children"),     # 2 persons of 3
+    (2, 2, 2, "children"),     # 4 persons of 2
+    (2, 5, None, "adults"),    # more adults than persons
+    (4, 2, None, "children"),  # children missing
+    (4, None, 2, "children"),  # adults missing
+    (2, 0, 3, "children"),     # more children than persons
+]
+
+
+@pytest.mark.parametrize(("size", "adults", "children", "field"), COMPOSITIONS)
+def test_adults_and_children_add_up_to_size_in_a_batch(client, auth, size, adults, children, field):
+    before = snapshot(client.app.state.engine)
+    composition = {k: v for k, v in (("adults", adults), ("children", children)) if v is not None}
+    batch = [household("h-ok", 3, adults=1, children=2), household("h-bad", size, **composition)]
+    answer = client.post(f"{API}/households/batch", headers=auth.coa, json={"households": batch})
+    assert answer.status_code == 422, answer.text
+    assert [tuple(e["loc"]) for e in answer.json()["detail"]] == [("body", "households", 1, field)]
+    assert str(size) in answer.json()["detail"][0]["msg"]
+    assert snapshot(client.app.state.engine) == before
+
+
+@pytest.mark.parametrize(("size", "adults", "children", "field"), COMPOSITIONS)
+def test_adults_and_children_add_up_to_size_in_a_csv(client, auth, size, adults, children, field):
+    before = snapshot(client.app.state.engine)
+    text = ("household_id,size,adults,children,location_id,permit_date\n"
+            "c1,3,1,2,azc-enschede,2023-02-01\n"
+            "c2,1,,,azc-enschede,2023-02-01\n"
+            f"c3,{size},{'' if adults is None else adults},{'' if children is None else children},azc-enschede,2023-02-01\n")
+    answer = client.post(f"{API}/households/upload", headers=auth.coa, files=csv_file("households.csv", text))
+    assert answer.status_code == 422, answer.text
+    assert [tuple(e["loc"]) for e in answer.json()["detail"]] == [("file", 4, field)]
+    assert snapshot(client.app.state.engine) == before
+
+
+def test_a_composition_that_adds_up_is_kept(client, auth):
+    """Both or neither: a single adult, an AMV child alone, a family; stored as sent."""
+    ok(client.post(f"{API}/households/batch", headers=auth.coa, json={"households": [
+        household("h1", 1, adults=1, children=0), household("h2", 1, amv=True, adults=0, children=1),
+        household("h3", 5, adults=2, children=3), household("h4", 2)]}))
+    got = {h["household_id"]: (h["adults"], h["children"])
+           for h in ok(client.get(f"{API}/households", headers=auth.coa))["items"]}
+    assert got == {"h1": (1, 0), "h2": (0, 1), "h3": (2, 3), "h4": (None, None)}
+
+
+def test_true_and_false_are_no_numbers(client, auth):
+    """``capacity: true`` used to make a home for one person; every number field of a body
+    refuses a boolean with a 422 naming the field."""
+    created = ok(client.post(f"{API}/homes", headers=auth.enschede, json=home("E-1")), 201)
+    before = snapshot(client.app.state.engine)
+    cases = [
+        ("POST", "/homes", auth.enschede, home("E-2", capacity=True), "capacity"),
+        ("POST", "/homes", auth.enschede, home("E-2", min_occupancy=True), "min_occupancy"),
+        ("PATCH", f"/homes/{created['id']}", auth.enschede, {"capacity": False}, "capacity"),
+        ("POST", "/households/batch", auth.coa, {"households": [household("h1", True)]}, "size"),
+        ("POST", "/households/batch", auth.coa, {"households": [household("h1", 2, expected_extra=True)]},
+         "expected_extra"),
+        ("PATCH", "/municipalities/GM0153/quota", auth.coa, {"taakstelling": True}, "taakstelling"),
+        ("POST", "/proposals", auth.coa, {"as_of": "2023-07-03", "time_limit": True}, "time_limit"),
+        ("POST", "/proposals", auth.coa, {"as_of": "2023-07-03", "params": {"max_km": True}}, "max_km"),
+        ("POST", "/proposals", auth.coa, {"as_of": "2023-07-03", "params": {"weights": {"km": True}}}, "km"),
+        ("POST", "/redistributions", auth.coa, {"reference": "r1", "from_municipality": "GM0153",
+                                                 "to_municipality": "GM0164", "persons": True, "reason": "x"}, "persons"),
+    ]
+    for method, path, headers, body, field in cases:
+        answer = client.request(method, API + path, json=body, headers=headers)
+        assert answer.status_code == 422, (path, body, answer.status_code, answer.text[:500])
+        named = [e["loc"] for e in answer.json()["detail"]]
+        assert any(loc[-1] == field for loc in named), (path, body, named)
+    assert snapshot(client.app.state.engine) == before
+    # A boolean field still takes a boolean; a number field still takes a number.
+    assert ok(client.post(f"{API}/homes", headers=auth.enschede, json=home("E-2", capacity=2, accessible=True)),
+              201)["capacity"] == 2
