@@ -49,7 +49,8 @@ def list_homes(actor: ActorDep, session: SessionDep, municipality: Annotated[Cod
              responses={200: {"model": HomeOut, "description": "This reference already names this same home"}, **CONFLICT})
 def create_home(actor: MunicipalityDep, session: SessionDep, body: HomeIn, response: Response) -> HomeOut:
     """Idempotent by ``reference``: a retry returns the same home (200); the same reference with
-    other values is a 409."""
+    other values is a 409, and so is the reference of a withdrawn home (offer it under a new
+    reference; an upload row refuses it likewise)."""
     home, created = service.create_home(session, actor, body)
     if not created:
         response.status_code = status.HTTP_200_OK
@@ -62,7 +63,8 @@ def create_home(actor: MunicipalityDep, session: SessionDep, body: HomeIn, respo
 def upload_homes(actor: MunicipalityDep, session: SessionDep, settings: SettingsDep, file: UploadFile) -> HomeUploadOut:
     """Columns ``reference, kind, capacity, available_from`` and optional ``min_occupancy,
     accessible, status`` (open or withdrawn).  Upserts by ``reference``: all rows, or on any
-    bad row none, and the 422 lists every bad row."""
+    bad row none, and the 422 lists every bad row.  A withdrawn home's reference with status
+    ``open`` (the default) is a bad row: offer it under a new reference."""
     result = service.upload_homes(session, actor, read_upload(file, settings.max_upload_bytes))
     return HomeUploadOut(created=result.created, updated=result.updated, unchanged=result.unchanged,
                          withdrawn=result.withdrawn, items=_out(session, result.homes))

@@ -7,6 +7,11 @@ for it (404).  The municipality's ``reference`` makes every submission idempoten
   conflict (409) if something does (change it with ``update_home``);
 - ``upload_homes`` creates new references and updates open homes whose values changed
   (an optional ``status`` column withdraws them), all rows or none.
+
+A withdrawn home stays withdrawn: its reference names it for good, and offering that reference
+again is refused on both paths (``create_home``: 409; an upload row with status ``open``, the
+default: 422 at that row's ``status``), so that neither silently answers with a home that is not
+on offer.  Sending the withdrawal again (a row with status ``withdrawn``) changes nothing.
 """
 
 from __future__ import annotations
@@ -123,6 +128,9 @@ def create_home(session: Session, actor: Actor, data: HomeIn) -> tuple[Home | Ro
             audit.record(session, actor, "home.create", "home", home.id, reference=home.reference, **values)
     if home is None:
         existing = _find(session, code, data.reference)
+        if existing.status == "withdrawn":
+            raise Conflict(f"reference {data.reference!r} is home {existing.id}, withdrawn; a withdrawn home is not "
+                           "offered again: offer it under a new reference")
         if _values(existing) == values:
             return existing, False
         raise Conflict(f"reference {data.reference!r} is home {existing.id} with other values; "

@@ -90,3 +90,32 @@ def test_true_and_false_are_no_numbers(client, auth):
     # A boolean field still takes a boolean; a number field still takes a number.
     assert ok(client.post(f"{API}/homes", headers=auth.enschede, json=home("E-2", capacity=2, accessible=True)),
               201)["capacity"] == 2
+
+
+def test_a_withdrawn_homes_reference_is_not_offered_again_by_json_or_csv(client, auth):
+    """One rule on both paths: the reference of a withdrawn home, offered again, is refused
+    (POST: 409 naming the home; CSV: 422 at the row's status) and the home stays withdrawn; it
+    used to come back from POST as if offered (200, status withdrawn).  Sending the withdrawal
+    again changes nothing; a new reference is a new home."""
+    by_json = ok(client.post(f"{API}/homes", headers=auth.enschede, json=home("E-1")), 201)
+    ok(client.post(f"{API}/homes/{by_json['id']}/withdraw", headers=auth.enschede))
+    upload = "reference,kind,capacity,available_from,status\nE-2,regular,4,2023-07-01,open\n"
+    (by_csv,) = ok(client.post(f"{API}/homes/upload", headers=auth.enschede, files=csv_file("homes.csv", upload)))["items"]
+    ok(client.post(f"{API}/homes/{by_csv['id']}/withdraw", headers=auth.enschede))
+    before = snapshot(client.app.state.engine)
+    for withdrawn in (by_json, by_csv):
+        again = client.post(f"{API}/homes", headers=auth.enschede, json=home(withdrawn["reference"]))
+        assert again.status_code == 409, again.text
+        assert f"home {withdrawn['id']}" in again.json()["detail"] and "withdrawn" in again.json()["detail"]
+        for status in ("", "open"):
+            text = f"reference,kind,capacity,available_from,status\nE-9,regular,2,2023-07-01,open\n" \
+                   f"{withdrawn['reference']},regular,4,2023-07-01,{status}\n"
+            answer = client.post(f"{API}/homes/upload", headers=auth.enschede, files=csv_file("homes.csv", text))
+            assert answer.status_code == 422, answer.text
+            assert [tuple(e["loc"]) for e in answer.json()["detail"]] == [("file", 3, "status")]
+            assert "withdrawn" in answer.json()["detail"][0]["msg"]
+    assert snapshot(client.app.state.engine) == before
+    resend = "reference,kind,capacity,available_from,status\nE-1,regular,4,2023-07-01,withdrawn\n"
+    assert ok(client.post(f"{API}/homes/upload", headers=auth.enschede, files=csv_file("homes.csv", resend)))["unchanged"] == 1
+    assert snapshot(client.app.state.engine) == before
+    assert ok(client.post(f"{API}/homes", headers=auth.enschede, json=home("E-1b")), 201)["status"] == "open"
