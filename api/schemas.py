@@ -506,7 +506,8 @@ class JobIn(Strict):
     time_limit: Annotated[float, Field(gt=0, le=3600)] | None = None
     """Seconds for the solve; default the server's (60)."""
     reference: Key | None = None
-    """Makes the request idempotent: the same reference returns the same job."""
+    """Makes the request idempotent: the same reference returns the same job (other parameters:
+    409), unless that job failed: then it queues a new one (a retry)."""
 
 
 class JobStatus(str, Enum):

@@ -37,15 +37,29 @@ from api.services.errors import WORKER, Actor, Conflict, FieldError, Invalid, No
 
 def create_job(session: Session, actor: Actor, data: JobIn, settings: Settings) -> tuple[Job, bool]:
     """Queue a proposal job; with a ``reference`` already used for the same request, return
-    that job instead (``created`` false)."""
+    that job instead (``created`` false), and with other parameters raise :class:`Conflict`.
+
+    A failed job does not hold its reference: asking again with it queues a new job (with the
+    same or other parameters), and the failed job lets go of the reference (its ``reference``
+    becomes null; the audit event ``proposal.retry`` on it keeps the reference and the new job's
+    id).  Two retries at the same moment make one new job: the second finds the reference
+    already let go of, and starts over."""
     params = data.params.model_dump(exclude_none=True)
     solver = (data.solver.value if data.solver else settings.solver)
     time_limit = data.time_limit if data.time_limit is not None else settings.default_time_limit
     if time_limit > settings.max_time_limit:
         raise Invalid([FieldError(("body", "time_limit"), f"at most {settings.max_time_limit:g} seconds on this server")])
     engine_params(data.as_of, params)
+    retry_of = None
     if data.reference is not None:
         existing = session.scalar(select(Job).where(Job.reference == data.reference))
+        if existing is not None and existing.status == "failed":
+            released = session.execute(update(Job).where(Job.id == existing.id, Job.status == "failed",
+                                                         Job.reference == data.reference).values(reference=None))
+            if released.rowcount != 1:  # another request let go of it first: it may have made the new job
+                session.rollback()
+                return create_job(session, actor, data, settings)
+            retry_of, existing = existing.id, None
         if existing is not None:
             if (existing.as_of, existing.params, existing.solver, existing.time_limit) == (data.as_of, params, solver, time_limit):
                 return existing, False
@@ -58,6 +72,8 @@ def create_job(session: Session, actor: Actor, data: JobIn, settings: Settings) 
     except IntegrityError:  # the same reference at the same moment
         session.rollback()
         return create_job(session, actor, data, settings)
+    if retry_of is not None:
+        audit.record(session, actor, "proposal.retry", "job", retry_of, reference=data.reference, retried_as=job.id)
     audit.record(session, actor, "proposal.create", "job", job.id, as_of=data.as_of, params=params, solver=solver,
                  time_limit=time_limit, reference=data.reference)
     session.commit()

@@ -119,3 +119,69 @@ def test_a_withdrawn_homes_reference_is_not_offered_again_by_json_or_csv(client,
     assert ok(client.post(f"{API}/homes/upload", headers=auth.enschede, files=csv_file("homes.csv", resend)))["unchanged"] == 1
     assert snapshot(client.app.state.engine) == before
     assert ok(client.post(f"{API}/homes", headers=auth.enschede, json=home("E-1b")), 201)["status"] == "open"
+
+
+def _fail(service, job_id: int) -> None:
+    from api.services import jobs
+
+    with service.sessions() as session:
+        assert jobs.claim_next(session, "host:1:a") == job_id
+    with service.sessions() as session:
+        assert jobs.fail_job(session, job_id, "host:1:a", "the solver process died (exit code -9)")
+
+
+def test_a_failed_jobs_reference_can_be_retried(client, auth, service):
+    """A failed job used to hold its reference for ever (every retry answered the failed job).
+    Now the same reference after a failure queues a new job; the failed one keeps its reason and
+    lets go of the reference (audited); retrying that new job is idempotent again."""
+    body = {"as_of": "2023-07-03", "solver": "greedy", "reference": "week-27"}
+    first = ok(client.post(f"{API}/proposals", headers=auth.coa, json=body), 202)
+    _fail(service, first["id"])
+    retry = ok(client.post(f"{API}/proposals", headers=auth.coa, json=body), 202)
+    assert retry["id"] != first["id"] and (retry["status"], retry["reference"]) == ("queued", "week-27")
+    failed = ok(client.get(f"{API}/proposals/{first['id']}", headers=auth.coa))
+    assert (failed["status"], failed["reference"]) == ("failed", None)
+    assert failed["error"] == "the solver process died (exit code -9)"
+    (event,) = ok(client.get(f"{API}/audit", headers=auth.coa, params={"action": "proposal.retry"}))["items"]
+    assert (event["object_id"], event["detail"]) == (str(first["id"]), {"reference": "week-27", "retried_as": retry["id"]})
+    again = client.post(f"{API}/proposals", headers=auth.coa, json=body)
+    assert again.status_code == 200 and again.json()["id"] == retry["id"]
+    assert client.post(f"{API}/proposals", headers=auth.coa, json={**body, "solver": "highspy"}).status_code == 409
+    # Failed again: a retry with other parameters is a new job too.
+    _fail(service, retry["id"])
+    third = ok(client.post(f"{API}/proposals", headers=auth.coa, json={**body, "solver": "highspy"}), 202)
+    assert ok(client.get(f"{API}/proposals", headers=auth.coa))["total"] == 3
+    assert [j["reference"] for j in ok(client.get(f"{API}/proposals", headers=auth.coa))["items"]] == ["week-27", None, None]
+    assert third["solver"] == "highspy"
+
+
+def test_retries_of_a_failed_reference_at_the_same_moment_make_one_job(client, auth, service):
+    """Eight requests retry the failed reference at once: one new job, the others get it."""
+    import threading
+
+    from api.schemas import JobIn
+    from api.services import jobs
+    from api.services.errors import Actor
+
+    body = {"as_of": "2023-07-03", "solver": "greedy", "reference": "week-27"}
+    first = ok(client.post(f"{API}/proposals", headers=auth.coa, json=body), 202)
+    _fail(service, first["id"])
+    actor = Actor(auth.coa_id, "planner", "coa", None)
+    results: list[tuple[int, bool]] = []
+    barrier = threading.Barrier(8)
+
+    def submit() -> None:
+        with service.sessions() as session:
+            barrier.wait()
+            job, created = jobs.create_job(session, actor, JobIn(**body), service.settings)
+            results.append((job.id, created))
+
+    threads = [threading.Thread(target=submit) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert len(results) == 8 and len({job_id for job_id, _ in results}) == 1
+    assert sum(created for _, created in results) == 1 and results[0][0] != first["id"]
+    assert ok(client.get(f"{API}/proposals", headers=auth.coa))["total"] == 2
+    assert ok(client.get(f"{API}/audit", headers=auth.coa, params={"action": "proposal.retry"}))["total"] == 1
