@@ -23,6 +23,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from api.config import Settings
 from api.db import describe, make_engine, session_factory
@@ -89,6 +90,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if exc.status_code == 400:  # FastAPI's "error parsing the body" (not UTF-8, broken multipart): malformed
             return JSONResponse({"detail": [{"loc": ["body"], "msg": f"cannot be read: {exc.detail}", "type": "body_unreadable"}]},
                                 status_code=422)
+        if exc.status_code == 405:  # Starlette names the methods of one route only; the path may have several
+            exc = StarletteHTTPException(405, exc.detail, headers={**(exc.headers or {}),
+                                                                   "Allow": ", ".join(allowed_methods(app, request.scope))})
         return await http_exception_handler(request, exc)
 
     @app.exception_handler(RequestValidationError)
@@ -129,6 +133,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.openapi = openapi
     log.info("matcher service on %s", describe(engine))
     return app
+
+
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def allowed_methods(app: FastAPI, scope: dict[str, Any]) -> list[str]:
+    """The methods some route answers at the request's path (for the ``Allow`` of a 405:
+    ``OPTIONS /api/v1/homes`` answers ``Allow: GET, POST``, not just the first route's ``GET``).
+    Asked of the app's router as the request would be, one method at a time."""
+    allowed = []
+    for method in METHODS:
+        probe = {"type": "http", "method": method, "path": scope["path"], "root_path": scope.get("root_path", ""),
+                 "headers": [], "query_string": b""}
+        if any(route.matches(probe)[0] is Match.FULL for route in app.router.routes):
+            allowed.append(method)
+    return allowed
 
 
 def json_safe(value: Any) -> Any:

@@ -45,8 +45,20 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=500, pattern=r"
 Label = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")]
 Key = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")]
 """A client-chosen key (a home's reference, a household id): letters, digits and ``. _ : / -``."""
+RESERVED_HOUSEHOLD_IDS = frozenset({"batch", "upload"})
+"""Words that name routes beside ``/households/{household_id}``, so never a household."""
+
+
+def _not_reserved(value: str) -> str:
+    if value in RESERVED_HOUSEHOLD_IDS:
+        raise ValueError(f"{value!r} names a route (/api/v1/households/{value}); choose another household id")
+    return value
+
+
 HouseholdKey = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 """A household's pseudonymous id: letters, digits and ``. _ -`` (it appears in URLs)."""
+NewHouseholdKey = Annotated[HouseholdKey, AfterValidator(_not_reserved)]
+"""A household id as it is submitted: not ``batch`` nor ``upload``."""
 Code = Annotated[str, StringConstraints(pattern=r"^GM[0-9]{4}$")]
 """A CBS municipality code: GM and four digits."""
 PeriodName = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-(I|II)$")]
@@ -355,7 +367,7 @@ class HouseholdIn(Strict):
     housed; ``coupled`` needs ``municipality`` and ``coupling_date``, ``housed`` needs
     ``municipality`` and ``housed_date``."""
 
-    household_id: HouseholdKey
+    household_id: NewHouseholdKey
     size: Persons
     adults: Count | None = None
     children: Count | None = Field(default=None, validate_default=True)  # checked against size and adults

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Path, Query
+from starlette.convertors import StringConvertor, register_url_convertor
 
 from api.schemas import MAX_INT, ErrorOut
 
@@ -18,6 +19,18 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 CONFLICT: dict[int | str, dict[str, Any]] = {409: {"model": ErrorOut, "description": "Not possible in the object's present state"}}
 
+
+
+class NumberConvertor(StringConvertor):
+    """``{name:number}`` in a route's path: a segment of digits, signed or not (the route's
+    parameter then says which are ids: ``-1`` is a 422), never a word, so that ``/homes/upload``
+    is no home id."""
+
+    regex = "-?[0-9]+"
+
+
+register_url_convertor("number", NumberConvertor())
+
 IdPath = Path(ge=1, le=MAX_INT)
 CodePath = Path(pattern=r"^GM[0-9]{4}$", description="CBS code, GM and four digits")
 Limit = Query(ge=1, le=1000)
@@ -25,7 +38,15 @@ Offset = Query(ge=0, le=MAX_INT)
 
 
 def build_router() -> APIRouter:
-    from api.routes import audit, homes, households, locks, me, municipalities, proposals
+    from api.routes import (
+        audit,
+        homes,
+        households,
+        locks,
+        me,
+        municipalities,
+        proposals,
+    )
 
     router = APIRouter(prefix=API_PREFIX, responses=ERRORS)
     for module in (me, municipalities, homes, households, proposals, locks, audit):

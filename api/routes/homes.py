@@ -22,6 +22,8 @@ from api.services import homes as service
 from api.services.errors import FieldError, Invalid
 
 router = APIRouter(tags=["homes"], route_class=ApiRoute)
+"""``{home_id:number}``: only a number names a home, so ``GET /homes/upload`` is the 405 of the upload
+route (``Allow: POST``), not a 422 about a home id ``upload``."""
 
 
 def _out(session, homes) -> list[HomeOut]:
@@ -70,17 +72,17 @@ def upload_homes(actor: MunicipalityDep, session: SessionDep, settings: Settings
                          withdrawn=result.withdrawn, items=_out(session, result.homes))
 
 
-@router.get("/homes/{home_id}", response_model=HomeOut, summary="One home")
+@router.get("/homes/{home_id:number}", response_model=HomeOut, summary="One home")
 def get_home(actor: ActorDep, session: SessionDep, home_id: Annotated[int, IdPath]) -> HomeOut:
     return _out(session, [service.get_home(session, actor, home_id)])[0]
 
 
-@router.patch("/homes/{home_id}", response_model=HomeOut, summary="Change an open home (municipality)", responses=CONFLICT)
+@router.patch("/homes/{home_id:number}", response_model=HomeOut, summary="Change an open home (municipality)", responses=CONFLICT)
 def update_home(actor: MunicipalityDep, session: SessionDep, home_id: Annotated[int, IdPath], body: HomePatch) -> HomeOut:
     return _out(session, [service.update_home(session, actor, home_id, body)])[0]
 
 
-@router.post("/homes/{home_id}/withdraw", response_model=HomeOut, summary="Withdraw an offer (municipality)", responses=CONFLICT)
+@router.post("/homes/{home_id:number}/withdraw", response_model=HomeOut, summary="Withdraw an offer (municipality)", responses=CONFLICT)
 def withdraw_home(actor: MunicipalityDep, session: SessionDep, home_id: Annotated[int, IdPath]) -> HomeOut:
     """Withdrawing again changes nothing; an allocated home cannot be withdrawn (409)."""
     return _out(session, [service.withdraw_home(session, actor, home_id)])[0]

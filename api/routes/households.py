@@ -5,15 +5,34 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query, UploadFile
+from starlette.convertors import StringConvertor, register_url_convertor
 
 from api import mapping
 from api.deps import ActorDep, ApiRoute, CoaDep, SessionDep, SettingsDep
 from api.routes import Limit, Offset
 from api.routes.homes import read_upload
-from api.schemas import Code, HouseholdList, HouseholdOut, HouseholdState, UploadOut
+from api.schemas import (
+    RESERVED_HOUSEHOLD_IDS,
+    Code,
+    HouseholdList,
+    HouseholdOut,
+    HouseholdState,
+    UploadOut,
+)
 from api.services import households as service
 
 router = APIRouter(tags=["households"], route_class=ApiRoute)
+
+
+class HouseholdIdConvertor(StringConvertor):
+    """A household id in a path: any segment but ``batch`` and ``upload`` (no household is
+    called that), so ``GET /households/batch`` is the 405 of the batch route (``Allow: POST``),
+    not a 404 for a household ``batch``."""
+
+    regex = f"(?!(?:{'|'.join(sorted(RESERVED_HOUSEHOLD_IDS))})$)[^/]+"
+
+
+register_url_convertor("household_id", HouseholdIdConvertor())
 
 BATCH_BODY = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/HouseholdBatchIn"}}}, "required": True}
 """The batch body is validated row by row in the service (so one answer lists every bad row,
@@ -50,7 +69,7 @@ def upload_households(actor: CoaDep, session: SessionDep, settings: SettingsDep,
     return UploadOut(created=result.created, updated=result.updated, unchanged=result.unchanged)
 
 
-@router.get("/households/{household_id}", response_model=HouseholdOut, summary="One household")
+@router.get("/households/{household_id:household_id}", response_model=HouseholdOut, summary="One household")
 def get_household(actor: ActorDep, session: SessionDep,
                   household_id: Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]) -> HouseholdOut:
     return _out(session, actor, [service.get_household(session, actor, household_id)])[0]

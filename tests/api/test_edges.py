@@ -185,3 +185,49 @@ def test_retries_of_a_failed_reference_at_the_same_moment_make_one_job(client, a
     assert sum(created for _, created in results) == 1 and results[0][0] != first["id"]
     assert ok(client.get(f"{API}/proposals", headers=auth.coa))["total"] == 2
     assert ok(client.get(f"{API}/audit", headers=auth.coa, params={"action": "proposal.retry"}))["total"] == 1
+
+
+# --- methods ----------------------------------------------------------------------------------
+
+PARAMETERS = {"home_id": "1", "job_id": "1", "line_id": "1", "lock_id": "1", "period_id": "1", "code": "GM0153",
+              "household_id": "h1"}
+
+
+def test_every_undocumented_method_is_a_405_listing_the_documented_ones(client, auth):
+    """For every path of the schema, every method it does not document (OPTIONS too) is a 405
+    whose ``Allow`` lists exactly the documented methods.  Starlette used to name the methods of
+    the first route on the path only (``OPTIONS /api/v1/homes``: ``Allow: GET``), and ``GET
+    /api/v1/homes/upload`` was a 422 about a home id "upload"."""
+    paths = ok(client.get("/openapi.json"))["paths"]
+    checked = 0
+    for path, operations in paths.items():
+        if not path.startswith(API):
+            continue
+        documented = {method.upper() for method in operations}
+        url = path.format(**PARAMETERS)
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"):
+            if method in documented:
+                continue
+            for headers in (auth.coa, auth.enschede):
+                answer = client.request(method, url, headers=headers)
+                assert answer.status_code == 405, (method, url, answer.status_code, answer.text[:300])
+                allow = {m.strip() for m in answer.headers.get("allow", "").split(",") if m.strip()}
+                assert allow == documented, (method, url, answer.headers.get("allow"), documented)
+                checked += 1
+    assert checked > 100
+
+
+def test_the_upload_and_batch_paths_are_no_ids(client, auth):
+    """``GET /homes/upload`` and ``GET /households/batch`` are 405s naming POST; a household
+    cannot be called ``batch`` or ``upload`` (it could never be read); a home id is digits."""
+    for url in (f"{API}/homes/upload", f"{API}/households/batch", f"{API}/households/upload"):
+        answer = client.get(url, headers=auth.coa)
+        assert (answer.status_code, answer.headers.get("allow")) == (405, "POST"), (url, answer.text)
+    for reserved in ("batch", "upload"):
+        answer = client.post(f"{API}/households/batch", headers=auth.coa, json={"households": [household(reserved)]})
+        assert answer.status_code == 422 and answer.json()["detail"][0]["loc"] == ["body", "households", 0, "household_id"]
+    upsert_ok = ok(client.post(f"{API}/households/batch", headers=auth.coa, json={"households": [household("batch-1")]}))
+    assert upsert_ok["created"] == 1
+    assert ok(client.get(f"{API}/households/batch-1", headers=auth.coa))["household_id"] == "batch-1"
+    assert client.get(f"{API}/homes/abc", headers=auth.enschede).status_code == 404
+    assert client.get(f"{API}/homes/0", headers=auth.enschede).status_code == 422
