@@ -8,7 +8,8 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from matcher.exceptions import SolverUnavailableError
-from matcher.models import Instance, Params, Proposal
+from matcher.models import Instance, Params, Proposal, Status
+from matcher.objective import evaluate
 from matcher.rules import Rules
 from matcher.solvers.base import SolveOptions, Solver
 
@@ -84,12 +85,25 @@ def solve(instance: Instance, params: Params, solver: str = "auto", time_limit: 
     Raises :class:`~matcher.exceptions.LocksInfeasibleError` when the locks cannot all hold.
     """
     rules = Rules(instance, params)
-    proposal = get_solver(solver).solve(rules, SolveOptions(time_limit=time_limit, seed=seed, workers=workers))
+    backend = get_solver(solver)
+    if instance.households:
+        proposal = backend.solve(rules, SolveOptions(time_limit=time_limit, seed=seed, workers=workers))
+    else:
+        proposal = nothing_to_decide(rules, backend.name)
     if explain:
         from matcher.explain import explain_proposal
 
         proposal = explain_proposal(rules, proposal)
     return Solution.of(proposal, rules)
+
+
+def nothing_to_decide(rules: Rules, solver: str) -> Proposal:
+    """The proposal for an instance without households: the empty one, the only proposal there
+    is, so optimal on every level (a backend asked to prove that may report its solver's
+    "empty model" as unproven, or as a bare heuristic)."""
+    levels = evaluate(rules, {})
+    return Proposal(assignments=(), status=Status.OPTIMAL, solver=solver, levels=levels, proven=(True, True, True, True),
+                    bound=float(levels.quality), message=f"{solver}: no households, nothing to decide; every level optimal")
 
 
 __all__ = ["AUTO", "SOLVERS", "Solution", "SolveOptions", "Solver", "get_solver", "solve"]

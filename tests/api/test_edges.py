@@ -231,3 +231,20 @@ def test_the_upload_and_batch_paths_are_no_ids(client, auth):
     assert ok(client.get(f"{API}/households/batch-1", headers=auth.coa))["household_id"] == "batch-1"
     assert client.get(f"{API}/homes/abc", headers=auth.enschede).status_code == 404
     assert client.get(f"{API}/homes/0", headers=auth.enschede).status_code == 422
+
+
+# --- honest status on the edges ---------------------------------------------------------------
+
+@pytest.mark.parametrize("solver", ["highspy", "greedy"])
+def test_a_proposal_with_nobody_waiting_is_optimal(client, auth, run_jobs, solver):
+    """Homes offered but no household waiting or coupled (here: the only one is housed): the job
+    is done with status optimal and every level proven, not feasible with level 4 unproven."""
+    ok(client.post(f"{API}/homes", headers=auth.enschede, json=home("E-1")), 201)
+    ok(client.post(f"{API}/households/batch", headers=auth.coa, json={"households": [
+        household("h1", 2, state="housed", municipality="GM0153", coupling_date="2023-05-01", housed_date="2023-06-01")]}))
+    job = ok(client.post(f"{API}/proposals", headers=auth.coa, json={"as_of": "2023-07-03", "solver": solver}), 202)
+    run_jobs()
+    done = ok(client.get(f"{API}/proposals/{job['id']}", headers=auth.coa))
+    assert done["status"] == "done", done
+    assert done["summary"]["status"] == "optimal" and all(done["summary"]["proven"].values()), done["summary"]
+    assert done["lines"]["total"] == 0
