@@ -22,6 +22,7 @@ from api.services import households as household_service
 from api.services import municipalities as municipality_service
 from api.services.errors import Actor, Conflict, FieldError, Invalid, NotFound
 from api.web.pages import UI, Page, PageForbidden, PageRoute, SignedInDep, check_csrf
+from api.web.planner import PAGE_SIZE, Offset
 
 router = APIRouter(prefix="/municipality/{code}", route_class=PageRoute, dependencies=[Depends(check_csrf)])
 
@@ -64,11 +65,13 @@ def municipality_overview(page: SignedInDep, code: CodeDep) -> Response:
 
 def _homes_page(page: Page, code: str, status: int = 200, form: dict[str, Any] | None = None,
                 form_errors: dict[str, list[str]] | None = None, upload_errors: list[FieldError] | None = None,
-                notice: str | None = None) -> Response:
+                notice: str | None = None, offset: int = 0) -> Response:
+    """The homes, :data:`PAGE_SIZE` at a time from ``offset`` (a pager when there are more)."""
     municipality, _ = _visible(page, code)
-    homes, total = home_service.list_homes(page.session, page.actor, code, limit=1000)
+    homes, total = home_service.list_homes(page.session, page.actor, code, limit=PAGE_SIZE, offset=offset)
     taken = home_service.occupied(page.session, [h.id for h in homes])
     return page.render("municipality/homes.html", status, m=municipality, homes=homes, total=total, taken=taken,
+                       offset=offset, page_size=PAGE_SIZE,
                        kinds=[k.value for k in HomeKind], form=form or {"kind": "regular", "capacity": "", "min_occupancy": "1"},
                        form_errors=form_errors or {}, upload_errors=upload_errors or [], notice=notice,
                        own=page.actor.municipality == code)
@@ -76,14 +79,15 @@ def _homes_page(page: Page, code: str, status: int = 200, form: dict[str, Any] |
 
 @router.get("/homes", summary="A municipality's homes")
 def homes_page(page: SignedInDep, code: CodeDep, done: Annotated[str | None, Query(max_length=20)] = None,
-               created: Count = None, updated: Count = None, withdrawn: Count = None, unchanged: Count = None) -> Response:
+               created: Count = None, updated: Count = None, withdrawn: Count = None, unchanged: Count = None,
+               offset: Offset = 0) -> Response:
     notice = None
     if done == "uploaded":
         notice = page.t("done_uploaded", created=created or 0, updated=updated or 0, withdrawn=withdrawn or 0,
                         unchanged=unchanged or 0)
     elif done in ("added", "changed", "withdrawn", "unchanged"):
         notice = page.t(f"done_home_{done}")
-    return _homes_page(page, code, notice=notice)
+    return _homes_page(page, code, notice=notice, offset=offset)
 
 
 def _home_values(reference: str, kind: str, capacity: str, min_occupancy: str, accessible: str | None,
@@ -200,10 +204,11 @@ def withdraw_home(page: SignedInDep, code: CodeDep, home_id: Annotated[int, IdPa
 
 @router.get("/households", summary="Households coupled, housed or proposed to the municipality")
 def households_page(page: SignedInDep, code: CodeDep,
-                    state: Annotated[str | None, Query(pattern="^(waiting|coupled|housed)?$")] = None) -> Response:
+                    state: Annotated[str | None, Query(pattern="^(waiting|coupled|housed)?$")] = None,
+                    offset: Offset = 0) -> Response:
     municipality, _ = _visible(page, code)
     viewer = _viewer(page, code)
-    rows, total = household_service.list_households(page.session, viewer, state or None, limit=1000)
+    rows, total = household_service.list_households(page.session, viewer, state or None, limit=PAGE_SIZE, offset=offset)
     proposed = household_service.proposed_lines(page.session, viewer, [h.household_id for h in rows])
     return page.render("municipality/households.html", m=municipality, rows=rows, total=total, proposed=proposed,
-                       state=state or "")
+                       state=state or "", offset=offset, page_size=PAGE_SIZE)
