@@ -127,6 +127,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             components = schema.setdefault("components", {}).setdefault("schemas", {})
             components.update(extra.pop("$defs", {}))
             components["HouseholdBatchIn"] = extra
+            # The server's own limit, not only the schema's absolute one.
+            for option in components["JobIn"]["properties"]["time_limit"].get("anyOf", []):
+                if "maximum" in option:
+                    option["maximum"] = min(option["maximum"], settings.max_time_limit)
             app.openapi_schema = schema
         return app.openapi_schema
 

@@ -38,7 +38,10 @@ def _sane_date(value: dt.date) -> dt.date:
     return value
 
 
-Day = Annotated[dt.date, AfterValidator(_sane_date)]
+DATE_PATTERN = r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$"
+"""The years 2000-2100 as a pattern, so that the OpenAPI schema says which dates are taken."""
+Day = Annotated[dt.date, AfterValidator(_sane_date),
+                Field(json_schema_extra={"pattern": DATE_PATTERN, "description": "A date from 2000-01-01 to 2100-12-31."})]
 """A date (YYYY-MM-DD) between 2000-01-01 and 2100-12-31."""
 Text = Annotated[str, StringConstraints(min_length=1, max_length=500, pattern=r"^[^\x00-\x1f\x7f]+$")]
 """Free text on one line: no control characters, at most 500 characters."""
@@ -93,6 +96,41 @@ class Strict(BaseModel):
                 and _is_number(cls.model_fields[info.field_name].annotation):
             raise PydanticCustomError("int_type", "must be a number, not true or false")
         return value
+
+
+def rules(*conditions: dict[str, Any], **keywords: Any) -> dict[str, Any]:
+    """A model's cross-field rules as JSON Schema (``allOf`` of ``if``/``then`` conditions and
+    other keywords), for ``json_schema_extra``: the OpenAPI schema then tells clients, and
+    Schemathesis, what the validators below check.  Rules JSON Schema cannot say (one date not
+    before another, a sum) are in the model's description."""
+    return {**({"allOf": list(conditions)} if conditions else {}), **keywords}
+
+
+def when(condition: dict[str, Any], then: dict[str, Any]) -> dict[str, Any]:
+    """``if`` the properties match ``condition`` (each a JSON Schema) ``then`` ``then``."""
+    return {"if": {"properties": condition, "required": list(condition)}, "then": then}
+
+
+def present(*names: str) -> dict[str, Any]:
+    """These properties are given and not null."""
+    return {"required": list(names), "properties": {n: {"not": {"type": "null"}} for n in names}}
+
+
+def absent(*names: str) -> dict[str, Any]:
+    """These properties are left out or null."""
+    return {"properties": {n: {"type": "null"} for n in names}}
+
+
+def not_nullable(schema: dict[str, Any]) -> None:
+    """``json_schema_extra`` of a patch: an omitted field stays, but null is no value for any."""
+    for prop in schema.get("properties", {}).values():
+        options = [o for o in prop.pop("anyOf", []) if o.get("type") != "null"]
+        if len(options) == 1:
+            prop.update(options[0])
+        elif options:
+            prop["anyOf"] = options
+        prop.pop("default", None)
+    schema["minProperties"] = 1
 
 
 def utc(value: dt.datetime | None) -> dt.datetime | None:
@@ -163,7 +201,10 @@ class MunicipalityList(BaseModel):
 
 
 class QuotaPatch(Strict):
-    """Change a municipality's figures in the current period; omitted fields stay."""
+    """Change a municipality's figures in the current period; omitted fields stay (at least one
+    is given)."""
+
+    model_config = ConfigDict(json_schema_extra=rules(minProperties=1))
 
     taakstelling: Annotated[int, Field(ge=0, le=100_000)] | None = None
     amv_taakstelling: Annotated[int, Field(ge=0, le=100_000)] | None = None
@@ -186,7 +227,8 @@ class PeriodQuotaIn(Strict):
 class PeriodIn(Strict):
     """Open a new half-year period.  Municipalities not listed in ``quotas`` keep the
     taakstelling of the current period; with ``carry_backlog`` each municipality's backlog
-    becomes what it still owed (taakstelling + redistributed + backlog - realised)."""
+    becomes what it still owed (taakstelling + redistributed + backlog - realised).
+    ``ends_on`` is not before ``starts_on``."""
 
     name: PeriodName
     starts_on: Day
@@ -215,7 +257,8 @@ class PeriodOut(BaseModel):
 
 class RedistributionIn(Strict):
     """Persons of ``from_municipality``'s taakstelling carried out by ``to_municipality`` in
-    the current period.  ``reference`` makes the submission idempotent."""
+    the current period.  ``reference`` makes the submission idempotent.  The two municipalities
+    differ, and ``amv_persons`` (part of ``persons``) is at most ``persons``."""
 
     reference: Key
     from_municipality: Code
@@ -280,9 +323,16 @@ def _check_occupancy(kind: HomeKind | None, capacity: int | None, min_occupancy:
         raise ValueError("min_occupancy applies to regular homes only; leave it 1")
 
 
+NOT_REGULAR = {"kind": {"enum": ["shared", "amv", "temporary"]}}
+ONLY_REGULAR_HOMES_TAKE_A_MINIMUM = when(NOT_REGULAR, {"properties": {"min_occupancy": {"const": 1}}})
+
+
 class HomeIn(Strict):
     """A home offered by the municipality.  ``reference`` is the municipality's own key for it:
-    submitting the same reference again never creates a second home."""
+    submitting the same reference again never creates a second home.  ``min_occupancy`` is at
+    most ``capacity``, and 1 for a home that is not ``regular``."""
+
+    model_config = ConfigDict(json_schema_extra=rules(ONLY_REGULAR_HOMES_TAKE_A_MINIMUM))
 
     reference: Key
     kind: HomeKind
@@ -299,7 +349,15 @@ class HomeIn(Strict):
 
 
 class HomePatch(Strict):
-    """Change an open home; omitted fields stay."""
+    """Change an open home; omitted fields stay (at least one is given, none null).  As for a
+    new home: ``min_occupancy`` at most ``capacity`` (as changed), and 1 unless ``regular``."""
+
+    @staticmethod
+    def _schema(schema: dict[str, Any]) -> None:
+        not_nullable(schema)
+        schema.update(rules(ONLY_REGULAR_HOMES_TAKE_A_MINIMUM))
+
+    model_config = ConfigDict(json_schema_extra=_schema)
 
     kind: HomeKind | None = None
     capacity: Persons | None = None
@@ -364,8 +422,19 @@ class HouseholdState(str, Enum):
 class HouseholdIn(Strict):
     """A pseudonymous household (never a name).  ``adults`` and ``children`` are given together
     or not at all, and add up to ``size``.  ``state`` moves forward only: waiting -> coupled ->
-    housed; ``coupled`` needs ``municipality`` and ``coupling_date``, ``housed`` needs
-    ``municipality`` and ``housed_date``."""
+    housed; ``waiting`` has no ``municipality``, ``coupling_date`` nor ``housed_date``;
+    ``coupled`` needs ``municipality`` and ``coupling_date`` (no ``housed_date``), ``housed``
+    needs ``municipality`` and ``housed_date``.  ``coupling_date`` is not before
+    ``permit_date``, ``housed_date`` not before ``coupling_date``."""
+
+    model_config = ConfigDict(json_schema_extra=rules(
+        when({"adults": {"type": "integer"}}, present("children")),
+        when({"children": {"type": "integer"}}, present("adults")),
+        {"if": {"properties": {"state": {"const": "waiting"}}},
+         "then": absent("municipality", "coupling_date", "housed_date")},
+        when({"state": {"const": "coupled"}}, {"allOf": [present("municipality", "coupling_date"), absent("housed_date")]}),
+        when({"state": {"const": "housed"}}, present("municipality", "housed_date")),
+    ))
 
     household_id: NewHouseholdKey
     size: Persons
@@ -509,7 +578,8 @@ class ParamsIn(Strict):
 
 
 class JobIn(Strict):
-    """Ask the engine for a proposal on the households, homes and quota in the database."""
+    """Ask the engine for a proposal on the households, homes and quota in the database.
+    ``time_limit`` is at most the server's ``MATCHER_MAX_TIME_LIMIT`` (the schema's maximum)."""
 
     as_of: Day
     params: ParamsIn = ParamsIn()
@@ -640,6 +710,12 @@ class DecisionIn(Strict):
     over_quota: bool = False
     """Accept even though the municipality's quota left is now too small for the household (a
     409 otherwise); needs a reason, and the audit log records the override."""
+
+    model_config = ConfigDict(json_schema_extra=rules(
+        when({"decision": {"const": "refuse"}}, present("reason")),
+        when({"decision": {"const": "accept"}}, absent("ban")),
+        when({"over_quota": {"const": True}}, {"allOf": [present("reason"), {"properties": {"decision": {"const": "accept"}}}]}),
+    ))
 
     @model_validator(mode="after")
     def _check(self) -> DecisionIn:
