@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,18 @@ from matcher.exceptions import MatcherError
 from matcher.models import DwellingKind, Instance, Params
 from matcher.read import read_instance, read_params
 from matcher.rules import great_circle_km
-from matcher.synth import AS_OF, EXAMPLES, make_example, measure, region_codes, taakstelling, write_example
+from matcher.synth import (
+    AS_OF,
+    EXAMPLES,
+    Area,
+    Generator,
+    Quota,
+    make_example,
+    measure,
+    region_codes,
+    taakstelling,
+    write_example,
+)
 
 
 @pytest.fixture(scope="module")
@@ -183,3 +195,25 @@ def test_nl_is_fast() -> None:
     start = time.perf_counter()
     make_example("nl", 5)
     assert time.perf_counter() - start < 5
+
+
+def test_other_counts_and_a_scaled_taakstelling() -> None:
+    """make_example's keywords: the households and homes asked for (every municipality with a
+    taakstelling still gets a regular home), the label as the instance's name, and the quota each
+    municipality starts from multiplied by quota_factor."""
+    instance, params = make_example("twente", 3, households=50, dwellings=20, label="twente-small")
+    assert instance.name == "twente-small" and params.as_of == AS_OF
+    assert len(instance.households) == 50
+    kinds = [d.kind for d in instance.dwellings]
+    assert len(kinds) == 20 and kinds.count(DwellingKind.REGULAR) == 17
+    tiny, _ = make_example("twente", 3, households=50, dwellings=5)
+    assert {d.municipality for d in tiny.dwellings if d.kind is DwellingKind.REGULAR} == set(region_codes("twente"))
+    quota = taakstelling("hart-van-brabant")
+    doubled = Area.for_example("hart-van-brabant", 2.0).quota
+    assert doubled == {code: Quota(2 * q.persons, 2 * q.amv) for code, q in quota.items()}
+    assert Generator("hart-van-brabant", random.Random(0), quota_factor=2.0).quota == doubled
+    # More quota to couple against: the same draws leave more of it remaining.
+    base, _ = make_example("hart-van-brabant", 0)
+    more, _ = make_example("hart-van-brabant", 0, quota_factor=2.0, households=len(base.households),
+                           dwellings=len(base.dwellings))
+    assert sum(m.quota_remaining for m in more.municipalities) > sum(m.quota_remaining for m in base.municipalities)
