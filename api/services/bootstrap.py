@@ -22,14 +22,14 @@ def seed(session: Session) -> bool:
     known = set(session.scalars(select(Municipality.code)))
     embedded = load_municipalities()
     new = [m for m in embedded if m.code not in known]
-    for m in new:  # carriers first is not needed: the foreign key is checked at commit
-        session.add(Municipality(code=m.code, name=m.name, province=m.province, inhabitants=m.inhabitants,
-                                 lat=m.lat, lon=m.lon, quota_executed_by=None))
+    rows = {m.code: Municipality(code=m.code, name=m.name, province=m.province, inhabitants=m.inhabitants,
+                                 lat=m.lat, lon=m.lon, quota_executed_by=None) for m in new}
+    session.add_all(rows.values())  # carriers first is not needed: the foreign key is checked at commit
     if new:
         session.flush()
         for m in new:
             if m.quota_executed_by:
-                session.get(Municipality, m.code).quota_executed_by = m.quota_executed_by
+                rows[m.code].quota_executed_by = m.quota_executed_by
         added = True
     known_locations = set(session.scalars(select(Location.location_id)))
     for loc in load_reception_locations():

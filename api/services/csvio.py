@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
-from typing import TypeVar
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -74,7 +74,7 @@ def read_rows(content: bytes, columns: Iterable[str], required: Iterable[str]) -
     return rows
 
 
-def validate_rows(rows: list[tuple[tuple, dict]], model: type[M], errors: list[FieldError]) -> list[tuple[tuple, M]]:
+def validate_rows(rows: Sequence[tuple[tuple, object]], model: type[M], errors: list[FieldError]) -> list[tuple[tuple, M]]:
     """Each row validated by ``model``; problems are appended to ``errors`` (every row is tried).
 
     ``rows`` pairs each row's cells with where it came from (``("file", 7)`` or
@@ -94,7 +94,7 @@ def validate_rows(rows: list[tuple[tuple, dict]], model: type[M], errors: list[F
     return valid
 
 
-def _message(error: dict) -> str:
+def _message(error: Mapping[str, Any]) -> str:
     message = error["msg"]
     return message.removeprefix("Value error, ")
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
@@ -77,11 +78,11 @@ def quota_states(session: Session, period: Period, codes: list[str] | None = Non
     base: dict[str, Quota] = {q.municipality_code: q for q in session.scalars(
         restrict(select(Quota).where(Quota.period_id == period.id), Quota.municipality_code))}
     moved: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for r in session.scalars(select(Redistribution).where(Redistribution.period_id == period.id)):
-        moved[r.from_code][0] -= r.persons
-        moved[r.from_code][1] -= r.amv_persons
-        moved[r.to_code][0] += r.persons
-        moved[r.to_code][1] += r.amv_persons
+    for move in session.scalars(select(Redistribution).where(Redistribution.period_id == period.id)):
+        moved[move.from_code][0] -= move.persons
+        moved[move.from_code][1] -= move.amv_persons
+        moved[move.to_code][0] += move.persons
+        moved[move.to_code][1] += move.amv_persons
     amv_size = func.sum(case((Household.amv.is_(True), Household.size), else_=0))
 
     def sums(*conditions) -> dict[str, tuple[int, int]]:
@@ -103,7 +104,7 @@ def quota_states(session: Session, period: Period, codes: list[str] | None = Non
     return states
 
 
-def hold_quota(session: Session, codes: object) -> dict[str, Municipality]:
+def hold_quota(session: Session, codes: Iterable[str | None]) -> dict[str, Municipality]:
     """Hold the rows of the municipalities ``codes`` until the transaction ends, in code order,
     and return those that exist, by code.  Everything that changes a municipality's quota left
     (accepting a line, uploading couplings and housings, changing the quota, redistributing)
@@ -189,7 +190,7 @@ def get_period(session: Session, period_id: int) -> Period:
 
 
 def open_period(session: Session, actor: Actor, name: str, starts_on: dt.date, ends_on: dt.date,
-                carry_backlog: bool = True, quotas: list[tuple[str, int, int]] = ()) -> tuple[Period, bool]:
+                carry_backlog: bool = True, quotas: Sequence[tuple[str, int, int]] = ()) -> tuple[Period, bool]:
     """Open a new half-year period; it becomes the current one.  Opening a period of the same
     name with the same dates again returns it (``created`` false)."""
     existing = session.scalar(select(Period).where(Period.name == name))

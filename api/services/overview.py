@@ -171,7 +171,7 @@ def line_choices(session: Session, job_id: int) -> tuple[list[str], list[str]]:
         ProposalLine.job_id == job_id, ProposalLine.municipality_code.is_not(None)).distinct())
     kinds = session.scalars(select(ProposalLine.reason_kind).where(
         ProposalLine.job_id == job_id, ProposalLine.reason_kind.is_not(None)).distinct())
-    return sorted(codes), sorted(kinds)
+    return sorted(c for c in codes if c is not None), sorted(k for k in kinds if k is not None)
 
 
 def municipality_names(session: Session, codes: list[str]) -> dict[str, str]:

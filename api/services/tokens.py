@@ -48,7 +48,8 @@ def create_token(session: Session, role: str, municipality: str | None = None, l
     if errors:
         raise Invalid(errors)
     secret = PREFIX + secrets.token_urlsafe(32)
-    token = Token(label=(label or (municipality if role == "municipality" else "coa"))[:100],
+    # a municipality token has its code (checked above), a coa token none
+    token = Token(label=(label or municipality or "coa")[:100],
                   token_hash=hash_token(secret), prefix=secret[:10], role=role, municipality_code=municipality)
     session.add(token)
     session.flush()

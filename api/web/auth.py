@@ -40,7 +40,7 @@ def sign_in(page: PageDep, token: Annotated[str, Form(max_length=300)] = "",
     """A known token starts a new session (a new CSRF secret too); a wrong one shows the form again."""
     actor = tokens.authenticate(page.session, token.strip())
     page.session.rollback()
-    if actor is None:
+    if actor is None or actor.token_id is None:  # a token always has its id; the check tells mypy
         return page.render("sign_in.html", 401, next=local_path(next_, ""), error=page.t("sign_in_failed"))
     page.web = WebSession.signed_in(page.session, actor.token_id, page.signer.settings.max_age)
     page.session.commit()

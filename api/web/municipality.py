@@ -33,19 +33,19 @@ HOME_FIELDS = ("reference", "kind", "capacity", "min_occupancy", "accessible", "
 
 def _visible(page: Page, code: str):
     """The municipality and its quota state, if this session may see it (else 404)."""
-    return municipality_service.get_municipality(page.session, page.actor, code)
+    return municipality_service.get_municipality(page.session, page.signed_in_actor, code)
 
 
 def _own(page: Page, code: str) -> None:
     """Only the municipality itself changes its homes: another one is a 404, a planner a 403."""
     _visible(page, code)
-    if page.actor.municipality != code:
+    if page.signed_in_actor.municipality != code:
         raise PageForbidden(page.t("only_municipality"))
 
 
 def _viewer(page: Page, code: str) -> Actor:
     """Whose eyes the lists use: the municipality's own (a planner sees what it sees)."""
-    actor = page.actor
+    actor = page.signed_in_actor
     return actor if actor.municipality == code else Actor(actor.token_id, actor.label, "municipality", code)
 
 
@@ -53,7 +53,7 @@ def _viewer(page: Page, code: str) -> Actor:
 def municipality_overview(page: SignedInDep, code: CodeDep) -> Response:
     municipality, state = _visible(page, code)
     viewer = _viewer(page, code)
-    homes = {s.value: home_service.list_homes(page.session, page.actor, code, s.value, limit=1)[1] for s in HomeStatus}
+    homes = {s.value: home_service.list_homes(page.session, page.signed_in_actor, code, s.value, limit=1)[1] for s in HomeStatus}
     households = {state_: household_service.list_households(page.session, viewer, state_, limit=1)[1]
                   for state_ in ("waiting", "coupled", "housed")}
     p = state.persons
@@ -68,13 +68,13 @@ def _homes_page(page: Page, code: str, status: int = 200, form: dict[str, Any] |
                 notice: str | None = None, offset: int = 0) -> Response:
     """The homes, :data:`PAGE_SIZE` at a time from ``offset`` (a pager when there are more)."""
     municipality, _ = _visible(page, code)
-    homes, total = home_service.list_homes(page.session, page.actor, code, limit=PAGE_SIZE, offset=offset)
+    homes, total = home_service.list_homes(page.session, page.signed_in_actor, code, limit=PAGE_SIZE, offset=offset)
     taken = home_service.occupied(page.session, [h.id for h in homes])
     return page.render("municipality/homes.html", status, m=municipality, homes=homes, total=total, taken=taken,
                        offset=offset, page_size=PAGE_SIZE,
                        kinds=[k.value for k in HomeKind], form=form or {"kind": "regular", "capacity": "", "min_occupancy": "1"},
                        form_errors=form_errors or {}, upload_errors=upload_errors or [], notice=notice,
-                       own=page.actor.municipality == code)
+                       own=page.signed_in_actor.municipality == code)
 
 
 @router.get("/homes", summary="A municipality's homes")
@@ -105,9 +105,9 @@ def _field_errors(exc: ValidationError | Invalid) -> dict[str, list[str]]:
             name = next((str(p) for p in e["loc"] if isinstance(p, str)), "")
             out.setdefault(name if name in HOME_FIELDS else "", []).append(e["msg"].removeprefix("Value error, "))
     else:
-        for e in exc.errors:
-            name = str(e.loc[-1]) if e.loc else ""
-            out.setdefault(name if name in HOME_FIELDS else "", []).append(e.msg)
+        for error in exc.errors:
+            name = str(error.loc[-1]) if error.loc else ""
+            out.setdefault(name if name in HOME_FIELDS else "", []).append(error.msg)
     return out
 
 
@@ -121,7 +121,7 @@ def add_home(page: SignedInDep, code: CodeDep, reference: Text = "", kind: Text 
     _own(page, code)
     values = _home_values(reference, kind, capacity, min_occupancy, accessible, available_from)
     try:
-        home, created = home_service.create_home(page.session, page.actor, HomeIn.model_validate(values))
+        home, created = home_service.create_home(page.session, page.signed_in_actor, HomeIn.model_validate(values))
     except (ValidationError, Invalid) as exc:
         page.session.rollback()
         return _homes_page(page, code, 422, values, _field_errors(exc))
@@ -137,7 +137,7 @@ def upload_homes(page: SignedInDep, code: CodeDep, file: UploadFile) -> Response
     _own(page, code)
     try:
         content = read_upload(file, page.request.app.state.settings.max_upload_bytes)
-        result = home_service.upload_homes(page.session, page.actor, content)
+        result = home_service.upload_homes(page.session, page.signed_in_actor, content)
     except Invalid as exc:
         page.session.rollback()
         return _homes_page(page, code, 422, upload_errors=exc.errors)
@@ -149,7 +149,7 @@ def upload_homes(page: SignedInDep, code: CodeDep, file: UploadFile) -> Response
 
 
 def _home(page: Page, code: str, home_id: int):
-    home = home_service.get_home(page.session, page.actor, home_id)
+    home = home_service.get_home(page.session, page.signed_in_actor, home_id)
     if home.municipality_code != code:
         raise NotFound(f"no home {home_id}")
     return home
@@ -160,7 +160,7 @@ def _edit_page(page: Page, code: str, home, status: int = 200, form: dict[str, A
     municipality, _ = _visible(page, code)
     values = form or {name: getattr(home, name) for name in HOME_FIELDS}
     return page.render("municipality/home_edit.html", status, m=municipality, home=home, form=values,
-                       form_errors=form_errors or {}, kinds=[k.value for k in HomeKind], own=page.actor.municipality == code)
+                       form_errors=form_errors or {}, kinds=[k.value for k in HomeKind], own=page.signed_in_actor.municipality == code)
 
 
 @router.get("/homes/{home_id}", summary="One home, to change or withdraw")
@@ -182,7 +182,7 @@ def change_home(page: SignedInDep, code: CodeDep, home_id: Annotated[int, IdPath
                    if getattr(wanted, name) != (HomeKind(home.kind) if name == "kind" else getattr(home, name))}
         if not changes:
             return page.redirect(f"{UI}/municipality/{code}/homes", done="unchanged")
-        home_service.update_home(page.session, page.actor, home_id, HomePatch.model_validate(changes))
+        home_service.update_home(page.session, page.signed_in_actor, home_id, HomePatch.model_validate(changes))
     except (ValidationError, Invalid) as exc:
         page.session.rollback()
         return _edit_page(page, code, _home(page, code, home_id), 422, values, _field_errors(exc))
@@ -196,7 +196,7 @@ def change_home(page: SignedInDep, code: CodeDep, home_id: Annotated[int, IdPath
 def withdraw_home(page: SignedInDep, code: CodeDep, home_id: Annotated[int, IdPath]) -> Response:
     _own(page, code)
     _home(page, code, home_id)
-    home_service.withdraw_home(page.session, page.actor, home_id)  # an allocated home: 409 page
+    home_service.withdraw_home(page.session, page.signed_in_actor, home_id)  # an allocated home: 409 page
     return page.redirect(f"{UI}/municipality/{code}/homes", done="withdrawn")
 
 

@@ -70,6 +70,14 @@ class Page:
     """The browser session was made for this request; the response must set the cookie."""
 
     @property
+    def signed_in_actor(self) -> Actor:
+        """Who is signed in, on a page behind :data:`SignedInDep` or :data:`CoaPageDep` (which made sure
+        someone is); :class:`SignInRequired` anywhere else without one."""
+        if self.actor is None:
+            raise SignInRequired()
+        return self.actor
+
+    @property
     def signer(self) -> Signer:
         return self.request.app.state.web_signer
 
@@ -138,7 +146,7 @@ def signed_in(page: PageDep) -> Page:
 
 
 def coa_page(page: Annotated[Page, Depends(signed_in)]) -> Page:
-    if not page.actor.is_coa:
+    if not page.signed_in_actor.is_coa:
         raise PageForbidden(page.t("only_coa"))
     return page
 

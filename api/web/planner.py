@@ -90,7 +90,7 @@ def start_proposal(page: CoaPageDep, as_of: Annotated[str, Form(max_length=20)] 
     try:
         body = JobIn.model_validate({"as_of": as_of, "solver": solver or None,
                                      **({"time_limit": time_limit} if time_limit.strip() else {})})
-        job, created = job_service.create_job(page.session, page.actor, body, page.request.app.state.settings)
+        job, created = job_service.create_job(page.session, page.signed_in_actor, body, page.request.app.state.settings)
     except ValidationError as exc:
         return _jobs_page(page, 422, [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()], form)
     except Invalid as exc:
@@ -148,7 +148,7 @@ def decide(page: CoaPageDep, job_id: Annotated[int, IdPath], line_id: Annotated[
     """One line: accept, or refuse with a reason (a ban on the home or the municipality)."""
     try:
         body = DecisionIn.model_validate({"decision": decision, "reason": reason.strip() or None, "ban": ban or None})
-        service.decide(page.session, page.actor, job_id, line_id, body)
+        service.decide(page.session, page.signed_in_actor, job_id, line_id, body)
     except ValidationError as exc:
         return _review_page(page, job_id, overview.LineFilter(), status=422,
                             errors=[page.t("line_error", line=line_id, message=e["msg"].removeprefix("Value error, "))
@@ -168,7 +168,7 @@ def lock_line(page: CoaPageDep, job_id: Annotated[int, IdPath], line_id: Annotat
     line that is locked already changes nothing."""
     try:
         note = LockIn.model_validate({"note": reason.strip() or None})
-        locks.lock_line(page.session, page.actor, job_id, line_id, note)
+        locks.lock_line(page.session, page.signed_in_actor, job_id, line_id, note)
     except ValidationError as exc:
         return _review_page(page, job_id, overview.LineFilter(), status=422,
                             errors=[page.t("line_error", line=line_id, message=e["msg"]) for e in exc.errors()])
@@ -182,7 +182,7 @@ def lock_line(page: CoaPageDep, job_id: Annotated[int, IdPath], line_id: Annotat
 @router.post("/locks/{lock_id}/remove", summary="Remove a lock")
 def remove_lock(page: CoaPageDep, lock_id: Annotated[int, IdPath]) -> Response:
     """End a lock; later proposals are free to place the household elsewhere."""
-    locks.remove_lock(page.session, page.actor, lock_id)
+    locks.remove_lock(page.session, page.signed_in_actor, lock_id)
     return page.redirect(f"{UI}/planner/proposals", done="unlocked")
 
 
@@ -201,7 +201,7 @@ def accept_all(page: CoaPageDep, job_id: Annotated[int, IdPath], municipality: A
     errors = []
     for line_id in [line.id for line in lines]:
         try:
-            service.decide(page.session, page.actor, job_id, line_id, DecisionIn(decision="accept"))
+            service.decide(page.session, page.signed_in_actor, job_id, line_id, DecisionIn(decision="accept"))
         except (Invalid, Conflict) as exc:
             page.session.rollback()
             errors.append(page.t("line_error", line=line_id, message=str(exc)))

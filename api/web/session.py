@@ -83,7 +83,9 @@ class WebSession:
 
     def csrf_ok(self, sent: str | None) -> bool:
         """Whether a form's CSRF field is this session's secret (in constant time)."""
-        return bool(sent) and hmac.compare_digest(sent.encode("utf-8"), self.csrf.encode("utf-8"))
+        if not sent:
+            return False
+        return hmac.compare_digest(sent.encode("utf-8"), self.csrf.encode("utf-8"))
 
 
 class Signer:
