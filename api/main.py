@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -142,7 +142,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
-def allowed_methods(app: FastAPI, scope: dict[str, Any]) -> list[str]:
+def allowed_methods(app: FastAPI, scope: Mapping[str, Any]) -> list[str]:
     """The methods some route answers at the request's path (for the ``Allow`` of a 405:
     ``OPTIONS /api/v1/homes`` answers ``Allow: GET, POST``, not just the first route's ``GET``).
     Asked of the app's router as the request would be, one method at a time."""
