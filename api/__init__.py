@@ -7,6 +7,7 @@ Layers, as in the tree: :mod:`api.routes` (thin FastAPI routers: parse, authoris
 :mod:`api.engine` (the one boundary with the engine: database -> instance, solve and check,
 lines -> database), :mod:`api.audit` (who did what).  The engine (:mod:`matcher`) stays free of HTTP.
 
-Importing this package imports nothing heavy: ``matcher serve`` and ``matcher token`` reach it
-through :mod:`api.cli`, which loads FastAPI and SQLAlchemy only when a command runs.
+Importing this package imports nothing heavy.  :mod:`api.cli` adds ``matcher serve`` and
+``matcher token`` through the ``matcher.commands`` entry-point group (the engine never imports
+this package) and loads FastAPI and SQLAlchemy only when one of them runs.
 """

@@ -212,7 +212,8 @@ class QuotaPatch(Strict):
     amv_backlog: QuotaFigure | None = None
 
     @model_validator(mode="after")
-    def _something(self) -> QuotaPatch:
+    def _names_a_figure(self) -> QuotaPatch:
+        """A patch must change at least one figure."""
         if not self.model_fields_set:
             raise ValueError("give at least one of taakstelling, amv_taakstelling, backlog, amv_backlog")
         return self

@@ -229,9 +229,6 @@ class Rules:
             codes.insert(0, h.coupled_to)
         return codes
 
-    def is_new_coupling(self, h: Household, code: str) -> bool:
-        return h.coupled_to != code
-
     def moves(self, h: Household, d: Dwelling | None, code: str | None) -> int:
         """Level 3 person-moves of giving ``h`` this place."""
         moves = 0

@@ -7,7 +7,7 @@ import difflib
 import re
 import tomllib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -82,10 +82,6 @@ class Params:
         simulator and the service use (the independent checker keeps its own)."""
         clock = coupling_date if coupling_date is not None else permit_date + dt.timedelta(days=self.coupling_days)
         return max(0, (on - clock).days - self.norm_days)
-
-    def with_overrides(self, **overrides: Any) -> Params:
-        """A copy with the given fields replaced; ``None`` values are ignored."""
-        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
 
     @classmethod
     def from_toml(cls, path: str | Path, **overrides: Any) -> Params:
