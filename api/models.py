@@ -283,7 +283,7 @@ class Ban(Base):
 
 
 class Lock(Base):
-    """COA's instruction that every later proposal places this household here (spec §1,
+    """COA's instruction that every later proposal places this household here (docs/contract.md §1,
     ``locks.csv``): in ``municipality_code`` and, for a locked house line, in ``home_id``.
 
     Made from a pending line (``job_id``, ``line_id``); one active lock per household (the

@@ -303,7 +303,7 @@ class LocationOut(BaseModel):
 # --- homes ------------------------------------------------------------------------------------
 
 class HomeKind(str, Enum):
-    """What kind of home is offered (spec §1, ``dwellings.csv``)."""
+    """What kind of home is offered (docs/contract.md §1, ``dwellings.csv``)."""
 
     regular = "regular"
     shared = "shared"
@@ -566,7 +566,7 @@ class WeightsIn(Strict):
 
 
 class ParamsIn(Strict):
-    """Run parameters (spec §2); omitted ones keep the spec's default."""
+    """Run parameters (docs/contract.md §2); omitted ones keep the contract's default."""
 
     horizon_days: Annotated[int, Field(ge=0, le=365)] | None = None
     norm_days: Annotated[int, Field(ge=0, le=3650)] | None = None
@@ -763,7 +763,7 @@ class LockState(str, Enum):
 
 
 class LockOut(BaseModel):
-    """A lock (spec §1, ``locks.csv``): the household in ``municipality`` and, when
+    """A lock (docs/contract.md §1, ``locks.csv``): the household in ``municipality`` and, when
     ``home_id`` is set, in that home.  ``active`` until it ends (``end_reason``): ``removed``
     by COA, ``accepted`` (a line of the household was accepted), ``refused`` (a refusal banned
     the locked place), ``changed`` (the household's state changed otherwise), ``withdrawn``

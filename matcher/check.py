@@ -1,10 +1,10 @@
-"""The independent checker: does a ``proposal.csv`` keep every hard rule of spec §4, and what
-are its four levels (spec §5)?
+"""The independent checker: does a ``proposal.csv`` keep every hard rule of ``docs/contract.md``
+§4, and what are its four levels (§5)?
 
 This module shares no code path with the solvers beyond reading the instance files: it imports
 the instance reader, the domain types and the exceptions, and re-derives everything else
 (great-circle distance, overdue days, region, fit, quota, moves, the quality sum) straight from
-the spec.  A solver bug therefore cannot hide behind the same bug in the checker.
+the contract.  A solver bug therefore cannot hide behind the same bug in the checker.
 
 Every broken rule becomes one plain line that starts with what it concerns (a household id, a
 dwelling id or a municipality code), for example::
@@ -204,7 +204,7 @@ def read_proposal_csv(path: str | Path) -> list[ProposalLine]:
     return lines
 
 
-# --- the definitions of spec §3, re-derived ------------------------------------------------------
+# --- the definitions of docs/contract.md §3, re-derived ---------------------------------------
 
 def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Haversine distance in km between two WGS84 points on a sphere of radius 6371.0088 km."""
@@ -473,10 +473,10 @@ class _Checker:
             if ban.municipality is not None and r.action != WAIT and r.municipality == ban.municipality:
                 self.report(hid, "rule 7 (ban)", f"is banned from municipality {ban.municipality} but {_describe(r)}")
 
-    # -- the levels of spec §5
+    # -- the levels of docs/contract.md §5
 
     def levels(self, resolved: dict[str, _Resolved]) -> dict[str, int]:
-        """The four levels of spec §5; a household without a usable row counts as waiting.
+        """The four levels of docs/contract.md §5; a household without a usable row counts as waiting.
 
         Level 4 sums, with ``params.weights``: per new coupling the persons times the rounded
         km, and the persons when it is not the household's tie municipality; per household left
@@ -583,7 +583,7 @@ def lines_of(proposal: Proposal) -> list[ProposalLine]:
 
 
 def check_proposal(instance: Instance, params: Params, rows: Sequence[ProposalLine]) -> CheckReport:
-    """Check a proposal against every hard rule of spec §4 and recompute its levels (spec §5).
+    """Check a proposal against every hard rule of docs/contract.md §4 and recompute its levels (§5).
 
     ``rows`` are the proposal's lines as written (see :func:`read_proposal_csv`).  The report
     lists one line per broken rule, in this order: rows that cannot be used, then per household

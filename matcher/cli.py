@@ -1,4 +1,4 @@
-"""The command line (spec §7).
+"""The command line (docs/contract.md §7).
 
 Exit codes: 0 done, 1 the check found violations, 2 invalid input, 3 the locks cannot all hold.
 """
@@ -48,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("propose", help="solve an instance folder (or an embedded example) and write the proposal")
     source = p.add_mutually_exclusive_group(required=True)
-    source.add_argument("folder", nargs="?", type=Path, help="instance folder (spec §1)")
+    source.add_argument("folder", nargs="?", type=Path, help="instance folder (docs/contract.md §1)")
     source.add_argument("--example", help="an embedded synthetic example: twente, hart-van-brabant or nl")
     p.add_argument("--out", type=Path, required=True, help="folder for proposal.csv and summary.json")
     p.add_argument("--as-of", type=_date, help="run date (overrides params.toml)")

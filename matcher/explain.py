@@ -1,4 +1,4 @@
-"""One plain sentence per household saying why it got its action (spec §6).
+"""One plain sentence per household saying why it got its action (docs/contract.md §6).
 
 A waiting household's sentence names the binding cause, checked in this order: residence
 document missing, no municipality in range, banned, quota used up in range, no dwelling that

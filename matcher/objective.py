@@ -1,4 +1,4 @@
-"""The four lexicographic levels of spec §5, as contributions of one household's action.
+"""The four lexicographic levels of docs/contract.md §5, as contributions of one household's action.
 
 Each solver builds its objective from :func:`option_levels`; :func:`evaluate` sums them for a
 finished proposal.  The independent checker recomputes the same numbers on its own.

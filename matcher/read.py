@@ -1,4 +1,4 @@
-"""Read and write the instance folder of spec §1.
+"""Read and write the instance folder of docs/contract.md §1.
 
 Every cell is checked before a domain object is built; every problem is reported as
 ``file:row:column: what is wrong, what is expected`` and all of them are collected, so one run

@@ -1,4 +1,4 @@
-"""The definitions of spec §3 and the hard rules of spec §4, as the solvers use them.
+"""The definitions of docs/contract.md §3 and the hard rules of §4, as the solvers use them.
 
 Everything here looks at one household and one place at a time.  The rules that tie households
 together are defined here once as what one household takes (:func:`room`, :func:`room_taken`
@@ -127,7 +127,7 @@ class Rules:
         return out
 
     def overdue(self, h: Household) -> int:
-        """Days past the norm at the end of the horizon (spec §3, :meth:`Params.overdue_days`)."""
+        """Days past the norm at the end of the horizon (docs/contract.md §3, :meth:`Params.overdue_days`)."""
         return self.params.overdue_days(h.permit_date, h.coupling_date, self.end)
 
     def permit_age(self, h: Household) -> int:

@@ -1,4 +1,4 @@
-"""The outputs of spec §6: ``proposal.csv``, ``summary.json``, and the figures behind both."""
+"""The outputs of docs/contract.md §6: ``proposal.csv``, ``summary.json``, and the figures behind both."""
 
 from __future__ import annotations
 

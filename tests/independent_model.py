@@ -1,8 +1,8 @@
-"""A second, independent formulation of spec §4-§5 (levels 1-3), written from the spec alone.
+"""A second, independent formulation of docs/contract.md §4-§5 (levels 1-3), from the contract alone.
 
 Nothing here imports :mod:`matcher.rules`, :mod:`matcher.objective` or :mod:`matcher.solvers`:
 distances, overdue days, eligibility, the hard rules and the levels are re-derived from
-``shared/spec.md``.  Only the domain types of :mod:`matcher.models` are shared.
+the contract, ``docs/contract.md``.  Only the domain types of :mod:`matcher.models` are shared.
 
 The model is a plain MIP for PuLP's bundled CBC: one binary per household x individual dwelling
 (``house``) and one per household x municipality (``couple``), no aggregation of identical
@@ -34,7 +34,7 @@ class IndependentModelError(RuntimeError):
     """The independent model could not be solved to proven optimality (or is infeasible)."""
 
 
-# --- definitions of spec §3 -------------------------------------------------------------------
+# --- definitions of docs/contract.md §3 -------------------------------------------------------
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance on a sphere of radius 6371.0088 km."""
@@ -49,7 +49,7 @@ def horizon_end(params: Params) -> dt.date:
 
 
 def overdue_days(h: Household, params: Params) -> int:
-    """Days past ``norm_days`` at the end of the horizon (spec §3)."""
+    """Days past ``norm_days`` at the end of the horizon (docs/contract.md §3)."""
     clock = h.coupling_date if h.coupled_to is not None else h.permit_date + dt.timedelta(days=params.coupling_days)
     return max(0, (horizon_end(params) - clock).days - params.norm_days)
 
@@ -328,7 +328,7 @@ def _rows(assignments: Iterable) -> list[tuple[str, str, str | None, str | None]
 
 
 def violations(instance: Instance, params: Params, assignments: Iterable) -> list[str]:
-    """Every broken hard rule (spec §4) of a proposal, one plain line each; empty when valid.
+    """Every broken hard rule (docs/contract.md §4) of a proposal, one plain line each; empty when valid.
 
     ``assignments``: objects with ``household_id, action, municipality, dwelling_id`` or
     4-tuples in that order.
@@ -451,7 +451,7 @@ def violations(instance: Instance, params: Params, assignments: Iterable) -> lis
 
 
 def levels(instance: Instance, params: Params, assignments: Iterable) -> tuple[int, int, int]:
-    """Levels 1-3 (overdue relief, placement, moves) of a proposal, per spec §5."""
+    """Levels 1-3 (overdue relief, placement, moves) of a proposal, per docs/contract.md §5."""
     f = _Facts(instance, params)
     l1 = l2 = l3 = 0
     for hid, action, code, did in _rows(assignments):

@@ -1,7 +1,7 @@
 """Small random instances for cross-checking solvers (deterministic per seed).
 
 :func:`random_instance` builds at most 40 households, 20 dwellings, 8 municipalities and 1-3
-reception locations, touching every feature of spec §1-§2: all dwelling kinds (regular with
+reception locations, touching every feature of docs/contract.md §1-§2: all dwelling kinds (regular with
 ``min_occupancy``, shared, amv, temporary), accessible homes, AMV households, missing documents,
 coupled and uncoupled households, ties, expected family members, dwellings available inside and
 outside the horizon, municipalities 10-80 km from the locations (so ``max_km`` 50 matters),

@@ -1,7 +1,7 @@
 """Tests of the independent checker :mod:`matcher.check`.
 
 One tiny hand-checked instance (below) with a valid proposal whose levels were worked out by
-hand; every other test breaks one rule of spec §4 and looks for its violation line.
+hand; every other test breaks one rule of docs/contract.md §4 and looks for its violation line.
 
 Hand computation (as_of 2023-07-03, horizon 7, so end = 2023-07-10; norm 84, coupling 14).
 Location L1 at (52.0, 6.0); one degree of latitude is 6371.0088 * pi / 180 = 111.195 km, so

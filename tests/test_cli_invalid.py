@@ -1,4 +1,4 @@
-"""The command line on malformed input (spec §7): exit code 2, the located problem on stderr,
+"""The command line on malformed input (docs/contract.md §7): exit code 2, the located problem on stderr,
 and no proposal written."""
 
 from __future__ import annotations

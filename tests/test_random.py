@@ -2,7 +2,7 @@
 
 For each seed, :func:`random_instances.random_instance` builds a small instance; then
 - every exact backend must prove levels 1-3, and they must equal the optima of
-  :mod:`independent_model` (a separate PuLP/CBC formulation written from the spec, one binary
+  :mod:`independent_model` (a separate PuLP/CBC formulation written from the contract, one binary
   per household x dwelling);
 - every exact backend's and greedy's ``proposal.csv`` must pass :mod:`matcher.check` (and the
   independent model's own validity check), with the checker's levels equal to the solver's;

@@ -1,4 +1,4 @@
-"""Reading and writing instance folders (spec §1, §2): the tiny valid instance, its edge cases,
+"""Reading and writing instance folders (docs/contract.md §1, §2): the tiny valid instance, its edge cases,
 and one malformed folder per validation rule under ``tests/data/invalid/<rule>/``.
 
 Each invalid folder is a copy of ``tests/data/valid/tiny`` broken in exactly one way, with the
@@ -178,7 +178,7 @@ def test_booleans_parse(tiny: Path, cell: str, value: bool):
 
 
 def test_empty_optional_cells_and_columns_take_defaults(tiny: Path):
-    """Optional columns may be left out or left empty; they then take the spec's defaults."""
+    """Optional columns may be left out or left empty; they then take the contract's defaults."""
     (tiny / "households.csv").write_text(
         "permit_date,household_id,location_id,size,document_ready\n"
         "2023-02-01,h01,azc-almelo,4,\n"

@@ -1,4 +1,4 @@
-"""A finished proposal with its decisions, for a spreadsheet: ``proposal.csv`` (spec §6, the
+"""A finished proposal with its decisions, for a spreadsheet: ``proposal.csv`` (docs/contract.md §6, the
 ``dwelling_id`` being the home id) with the line id in front and the reason kind and decision
 behind, as CSV or as an XLSX workbook with a second sheet for the summary."""
 

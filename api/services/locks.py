@@ -1,5 +1,5 @@
 """Locks: COA fixes a pending line so that every later proposal places its household there
-(spec §1 ``locks.csv``, §4 rule 7).
+(docs/contract.md §1 ``locks.csv``, §4 rule 7).
 
 - :func:`lock_line` locks a pending line of a finished job: the household to the line's
   municipality and, for a ``house`` line, to its home (a ``couple`` line locks the municipality

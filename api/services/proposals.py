@@ -6,7 +6,7 @@ for the engine and storing its lines: :mod:`api.engine`; exports: :mod:`api.serv
   refuses it (a ban for later runs).  Deciding the same way again changes nothing; a line whose
   household or home has changed since the job read it cannot be accepted (409).  An accept ends
   the household's lock; a refusal that bans the locked place ends it too.
-- An accept that couples persons anew to a municipality (spec §4 rule 6: housing a household
+- An accept that couples persons anew to a municipality (docs/contract.md §4 rule 6: housing a household
   already coupled there uses no quota) must fit the quota it has left *now*, plus the
   ``quota_slack`` the job was run with: other accepts may have used the quota since the engine
   read it.  If it does not fit, the accept is a 409 naming the municipality and what is left,

@@ -1,4 +1,4 @@
-"""Immutable domain types of an instance (spec §1): municipalities, reception locations,
+"""Immutable domain types of an instance (docs/contract.md §1): municipalities, reception locations,
 households, dwellings, locks, bans and last week's proposal.
 
 They are checked when built; the readers in :mod:`matcher.read` turn bad cells into located
@@ -31,7 +31,7 @@ class DwellingKind(str, Enum):
 
 
 class Action(str, Enum):
-    """The one thing a proposal does with a household (spec §4)."""
+    """The one thing a proposal does with a household (docs/contract.md §4)."""
 
     HOUSE = "house"
     """Housed in a dwelling (which also couples the household to the dwelling's municipality)."""

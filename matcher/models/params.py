@@ -1,4 +1,4 @@
-"""Run parameters (spec §2) and the weights of the quality level (spec §5, level 4)."""
+"""Run parameters (docs/contract.md §2) and the weights of the quality level (§5, level 4)."""
 
 from __future__ import annotations
 
@@ -33,8 +33,8 @@ class Weights:
     idle: int = 5
     """Per idle place in the ``regular``, ``shared`` and ``amv`` dwellings available within the
     horizon: capacity minus persons housed, so an empty home counts all its places and a
-    too-large one the rest.  (The spec names regular dwellings; shared rooms and AMV units left
-    empty are idle just the same.  Temporary places are not counted: they cost a move.)"""
+    too-large one the rest.  (The first contract named regular dwellings only; shared rooms and AMV
+    units left empty are idle just the same.  Temporary places are not counted: they cost a move.)"""
     extra_misfit: int = 20
     """Per expected family member (nareiziger) who will not fit the ``regular`` dwelling."""
     change: int = 50
@@ -49,7 +49,7 @@ class Weights:
 
 @dataclass(frozen=True)
 class Params:
-    """Parameters of one run.  ``as_of`` is required; everything else has the spec's default."""
+    """Parameters of one run.  ``as_of`` is required; everything else has the contract's default."""
 
     as_of: dt.date
     horizon_days: int = 7
@@ -76,7 +76,7 @@ class Params:
         return self.as_of + dt.timedelta(days=self.horizon_days)
 
     def overdue_days(self, permit_date: dt.date, coupling_date: dt.date | None, on: dt.date) -> int:
-        """Days past ``norm_days`` on ``on`` (spec §3 ``overdue``, where ``on`` is the end of the
+        """Days past ``norm_days`` on ``on`` (docs/contract.md §3 ``overdue``, where ``on`` is the end of the
         horizon): the clock starts at the coupling date, or for a household not yet coupled
         ``coupling_days`` after the permit.  The one definition the solvers, the outputs, the
         simulator and the service use (the independent checker keeps its own)."""

@@ -68,7 +68,7 @@ LEVELS: tuple[Level, Level, Level, Level] = (
     Level("moves", False, "moves"),
     Level("quality", False, "quality"),
 )
-"""The four levels in the order they are optimised (spec §5): the one definition of their
+"""The four levels in the order they are optimised (docs/contract.md §5): the one definition of their
 names, senses and order that the objective, the solvers, the outputs and the checker use."""
 LEVEL_NAMES: tuple[str, str, str, str] = (LEVELS[0].name, LEVELS[1].name, LEVELS[2].name, LEVELS[3].name)
 MAXIMISE: tuple[bool, bool, bool, bool] = (LEVELS[0].maximise, LEVELS[1].maximise, LEVELS[2].maximise, LEVELS[3].maximise)
@@ -76,7 +76,7 @@ MAXIMISE: tuple[bool, bool, bool, bool] = (LEVELS[0].maximise, LEVELS[1].maximis
 
 @dataclass(frozen=True)
 class Levels:
-    """The lexicographic objective (spec §5): compare level by level (:data:`LEVELS`)."""
+    """The lexicographic objective (docs/contract.md §5): compare level by level (:data:`LEVELS`)."""
 
     overdue_relief: int
     """Level 1 (max): sum over housed households of size x days overdue."""

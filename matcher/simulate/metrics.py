@@ -39,7 +39,7 @@ def wait_stats(waits: Sequence[int]) -> dict[str, float | None]:
 
 
 def overdue_days(h: Household, end: dt.date, params: Params) -> int:
-    """Days past the norm at ``end`` (spec §3, :meth:`Params.overdue_days`): from the coupling, or
+    """Days past the norm at ``end`` (docs/contract.md §3, :meth:`Params.overdue_days`): from the coupling, or
     from permit + ``coupling_days``."""
     return params.overdue_days(h.permit_date, h.coupling_date, end)
 
@@ -191,7 +191,7 @@ class WeekMetrics:
     coupling_late_person_days: int
     """Person-days this week of households not coupled past their permit + 14 days."""
     overdue_person_days_from_coupling: int
-    """Stock at the end of the week (spec §3): persons × days past the 84-day norm from the coupling,
+    """Stock at the end of the week (docs/contract.md §3): persons × days past the 84-day norm from the coupling,
     or from permit + 14 for the uncoupled, of everyone still waiting."""
     overdue_accrued_from_coupling: int
     """The same, added this week by those still waiting (at most 7 a person)."""

@@ -1,7 +1,7 @@
 """Policies: who decides each week's proposal.
 
 A policy is any object with a ``name`` and a ``propose(instance, params, week)`` method that returns
-a :class:`~matcher.models.Proposal` valid under spec §4.  Built in:
+a :class:`~matcher.models.Proposal` valid under docs/contract.md §4.  Built in:
 
 - ``greedy``: today's practice, first come first served (:mod:`matcher.solvers.greedy`);
 - ``weekly``: the exact engine every week (``solver`` and ``time_limit`` of the config);

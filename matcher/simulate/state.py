@@ -40,7 +40,7 @@ class Books:
     ``obligation`` is the period's taakstelling plus the backlog carried in (minus an advance);
     ``realised`` counts the persons housed this period (temporary homes included, they count at
     once [004:151]).  The quota left for new couplings is
-    ``obligation - realised - coupled and still waiting`` (spec §1).
+    ``obligation - realised - coupled and still waiting`` (docs/contract.md §1).
     """
 
     taakstelling: int
@@ -225,7 +225,7 @@ class SimState:
         return persons, amv
 
     def quota_remaining(self) -> dict[str, tuple[int, int]]:
-        """Per municipality: persons and AMV persons it may still be newly coupled (spec §1)."""
+        """Per municipality: persons and AMV persons it may still be newly coupled (docs/contract.md §1)."""
         persons, amv = self.coupled_open()
         out = {}
         for code, b in self.books.items():

@@ -1,5 +1,5 @@
 """Locks: COA's instruction that every later proposal places a household in a municipality
-and, for a house line, in a home (spec §1, ``locks.csv``); at most one active lock per household.
+and, for a house line, in a home (docs/contract.md §1, ``locks.csv``); at most one active lock per household.
 
 Revision ID: 0002
 Revises: 0001
