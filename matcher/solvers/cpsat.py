@@ -1,4 +1,4 @@
-"""OR-Tools CP-SAT as a backend of the level-by-level driver (spec §5).
+"""OR-Tools CP-SAT as a backend of the level-by-level driver (docs/contract.md §5).
 
 Two solvers share the backend and the driver
 (:class:`~matcher.solvers.lexicographic.LexicographicSolver`); they differ only in the programme:
