@@ -175,6 +175,10 @@ class WeekMetrics:
     housed_persons: int
     coupled_households: int
     coupled_persons: int
+    """Persons newly coupled this week, directly or by housing an uncoupled household: quota spent."""
+    quota_left_persons: int
+    """Quota left for new couplings at the end of the week, summed over the municipalities (each
+    one's obligation − realised − coupled and waiting, at least 0; spec §1)."""
     refusals: int
     person_moves: int
     waiting_households: int
@@ -242,6 +246,7 @@ def week_metrics(state: SimState, events: WeekEvents, params: Params, week: int,
         housed_persons=sum(r.size for r in events.housed),
         coupled_households=len(events.couplings),
         coupled_persons=sum(c.size for c in events.couplings),
+        quota_left_persons=sum(max(0, persons) for persons, _ in state.quota_remaining().values()),
         refusals=events.refusals,
         person_moves=events.moves,
         waiting_households=len(waiting),

@@ -132,9 +132,15 @@ def write_sweep(results: Sequence[SimResult], folder: Any, command: str | None =
     gaps = gap_shares(results)
     rows = [run_row(r, g) for r, g in zip(results, gaps)]
     paths = [_write_csv(folder / "sweep.csv", rows)]
-    weeks = [{"scenario": r.config.scenario, "policy": r.config.policy, "seed": r.config.seed, **w.as_row()}
+    weeks = [{"region": r.config.source, "scenario": r.config.scenario, "policy": r.config.policy, "seed": r.config.seed, **w.as_row()}
              for r in results for w in r.weeks]
     paths.append(_write_csv(folder / "sweep_weeks.csv", weeks))
+    housed = [{"region": r.config.source, "scenario": r.config.scenario, "policy": r.config.policy, "seed": r.config.seed,
+               "household_id": h.household_id, "size": h.size, "kind": h.kind, "week": h.week,
+               "arrival_week": h.arrival_week, "wait_from_permit_days": h.wait_from_permit_days,
+               "wait_from_coupling_days": h.wait_days}
+              for r in results for h in r.housed]
+    paths.append(_write_csv(folder / "sweep_housed.csv", housed))
     table = _mean_table(rows)
     images = []
     if plots:
