@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args)
         if args.command == "example":
             return _example(args)
-        if args.command in ("simulate", "sweep"):
+        if args.command in ("simulate", "sweep", "sweep-report"):
             from matcher.simulate.cli import run_simulate_command
 
             return run_simulate_command(args)

@@ -69,7 +69,7 @@ def test_reports_show_the_share_of_the_gap(tmp_path: Path) -> None:
     sweep = tmp_path / "sweep"
     assert main(["sweep", *args, "--policies", "greedy,hindsight", "--serial", "--out", str(sweep)]) == 0
     text = (sweep / "report.md").read_text(encoding="utf-8")
-    assert "| hindsight | 56 | 100.0% (100.0%) |" in text
+    assert "| base | hindsight | 1 | 56 | 100.0% (100.0%) |" in text
     alone = tmp_path / "alone"
     assert main(["simulate", *args, "--policy", "weekly", "--out", str(alone)]) == 0
     assert "No share of the greedy→hindsight gap" in (alone / "report.md").read_text(encoding="utf-8")

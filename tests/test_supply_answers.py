@@ -155,3 +155,20 @@ def test_hindsight_refuses_answering_homes() -> None:
     would not be the same run, so it says so instead of replaying a plan that does not fit."""
     with pytest.raises(MatcherError, match="hindsight optimum needs answer_share 0"):
         simulate(SimConfig(region=HVB, weeks=2, policy="hindsight", answer_share=0.3))
+
+
+def test_sweep_leaves_the_hindsight_out_where_homes_answer() -> None:
+    """A sweep over answer_share runs the hindsight only where the share is 0 (it refuses more) and
+    says where it left it out; a sweep of nothing but such runs is an error."""
+    from matcher.simulate.sweep import hindsight_left_out
+
+    base = SimConfig(region=HVB, weeks=2)
+    scenarios = parse_grid(["answer_share=0,0.3,0.6"])
+    configs = grid_configs(base, scenarios, [0, 1], ["greedy", "hindsight"])
+    assert [(c.answer_share, c.seed, c.policy) for c in configs] == [
+        (0.0, 0, "greedy"), (0.0, 0, "hindsight"), (0.0, 1, "greedy"), (0.0, 1, "hindsight"),
+        (0.3, 0, "greedy"), (0.3, 1, "greedy"), (0.6, 0, "greedy"), (0.6, 1, "greedy")]
+    assert hindsight_left_out(base, scenarios, ["greedy", "hindsight"]) == ["answer_share=0.3", "answer_share=0.6"]
+    assert hindsight_left_out(base, scenarios, ["greedy"]) == []
+    with pytest.raises(MatcherError, match="hindsight optimum needs answer_share 0"):
+        grid_configs(base, parse_grid(["answer_share=0.3"]), [0], ["hindsight"])

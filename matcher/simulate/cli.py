@@ -103,6 +103,12 @@ def add_simulate_commands(sub: Any, positive: Callable[[str], float]) -> None:
     w.add_argument("--workers", type=int, default=2, help="workers of the local cluster (default 2)")
     w.add_argument("--serial", action="store_true", help="run in this process, without Dask")
 
+    r = sub.add_parser("sweep-report", help="the report and plots of earlier sweeps, merged, without running them again")
+    r.add_argument("folders", type=Path, nargs="+", help="--out folders of `matcher sweep` (sweep.csv, ...)")
+    r.add_argument("--out", type=Path, required=True, help="folder for the merged CSV, the plots and report.md")
+    r.add_argument("--title", help="the report's first line (default: regions, weeks and seeds)")
+    r.add_argument("--no-plots", action="store_true", help="write no PNG plots")
+
 
 def _base(args: argparse.Namespace) -> Any:
     from matcher.simulate.config import SimConfig
@@ -149,6 +155,8 @@ def _require(args: argparse.Namespace) -> None:
 
 def run_simulate_command(args: argparse.Namespace) -> int:
     """Run ``simulate`` or ``sweep``; errors are :class:`MatcherError` (exit 2 in :mod:`matcher.cli`)."""
+    if args.command == "sweep-report":
+        return _sweep_report(args)
     if args.offer_weeks < 0:
         raise MatcherError(f"--offer-weeks must not be negative, got {args.offer_weeks}")
     command = "matcher " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv[1:] else None
@@ -183,19 +191,42 @@ def _simulate(args: argparse.Namespace, base: Any, command: str | None) -> int:
 
 
 def _sweep(args: argparse.Namespace, base: Any, command: str | None) -> int:
-    from matcher.simulate.sweep import grid_configs, parse_grid, run_dask, run_serial, write_sweep
+    from matcher.simulate.sweep import grid_configs, hindsight_left_out, parse_grid, run_dask, run_serial, write_sweep
 
     _check_names(args.policies, args.solver)
     if args.workers < 1:
         raise MatcherError(f"--workers must be at least 1, got {args.workers}")
-    configs = grid_configs(base, parse_grid(args.grid), args.seeds, args.policies)
+    scenarios = parse_grid(args.grid)
+    configs = grid_configs(base, scenarios, args.seeds, args.policies)
+    left_out = hindsight_left_out(base, scenarios, args.policies)
+    if left_out:
+        print(f"hindsight left out where answer_share > 0 ({', '.join(left_out)}): it plans over the homes as drawn, "
+              "so those scenarios have no share of the gap", file=sys.stderr)
     started = time.perf_counter()
     if args.serial:
         results = run_serial(configs, progress=not args.quiet)
     else:
         results = run_dask(configs, scheduler=args.scheduler, workers=args.workers, progress=not args.quiet)
     elapsed = time.perf_counter() - started
-    paths = write_sweep(results, args.out, command, plots=not args.no_plots)
+    paths = write_sweep(results, args.out, command, plots=not args.no_plots, skipped_hindsight=bool(left_out))
     where = "serially" if args.serial else f"on Dask ({args.scheduler or f'local cluster, {args.workers} workers'})"
     print(f"{len(results)} runs {where} in {elapsed:.1f} s; wrote {len(paths)} files to {args.out}")
+    return EXIT_OK
+
+
+def _sweep_report(args: argparse.Namespace) -> int:
+    from matcher.simulate.sweep_report import merge, read_sweep, write_csvs, write_report
+
+    if not args.no_plots:
+        from matcher.deps import require
+
+        require(args.command, [("matplotlib", "drawing the plots", "--no-plots")])
+    data = merge([(str(folder), read_sweep(folder)) for folder in args.folders])
+    command = "matcher " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv[1:] else None
+    if command:
+        data.commands.append(command)
+    title = f"# {args.title}" if args.title and not args.title.startswith("#") else args.title
+    paths = write_csvs(data, args.out) + write_report(data, args.out, plots=not args.no_plots, title=title)
+    print(f"{len(data.runs)} runs from {len(args.folders)} sweep{'s' if len(args.folders) != 1 else ''}; "
+          f"wrote {len(paths)} files to {args.out}")
     return EXIT_OK

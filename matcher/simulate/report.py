@@ -171,12 +171,13 @@ def plot_waits(results: Sequence[SimResult], path: Path) -> Path:
     for res in results:
         waits = [r.wait_from_permit_days for r in res.housed]
         mean = sum(waits) / len(waits) if waits else 0
-        ax.hist(waits, bins=bins, histtype="step", linewidth=1.8, label=f"{label(res, results)} (mean {mean:.0f} d)")
+        ax.hist(waits, bins=bins, histtype="step", linewidth=1.8, label=f"{label(res, results)} (gem. / mean {mean:.0f} d)")
     ax.axvline(NORM_FROM_PERMIT_DAYS, color="grey", linestyle="--", linewidth=1)
     ax.text(NORM_FROM_PERMIT_DAYS + 2, ax.get_ylim()[1] * 0.95, "norm 14 weken / 14-week norm", color="grey", va="top")
-    ax.set_xlabel("dagen van vergunning tot huisvesting / days from permit to housing (bins of 2 weeks)")
-    ax.set_ylabel("huishoudens / households housed")
-    ax.set_title(f"Wait from the permit to housing, {results[0].config.source}, {results[0].config.weeks} weeks")
+    ax.set_xlabel("dagen van vergunning tot huisvesting / days from permit to housing (per 2 weken / bins of 2 weeks)")
+    ax.set_ylabel("huishoudens gehuisvest / households housed")
+    ax.set_title(f"Wachttijd vanaf vergunning / wait from the permit to housing, {results[0].config.source}, "
+                 f"{results[0].config.weeks} weken / weeks")
     ax.legend()
     return _save(fig, plt, path)
 
@@ -187,16 +188,16 @@ def plot_backlog(results: Sequence[SimResult], path: Path) -> Path:
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 6), sharex=True)
     for res in results:
         weeks = [w.week for w in res.weeks]
-        line, = top.plot(weeks, [w.waiting_coupled_persons for w in res.weeks], label=f"{label(res, results)}: coupled")
+        line, = top.plot(weeks, [w.waiting_coupled_persons for w in res.weeks], label=f"{label(res, results)}: gekoppeld / coupled")
         top.plot(weeks, [w.waiting_uncoupled_persons for w in res.weeks], linestyle=":", color=line.get_color(),
-                 label=f"{label(res, results)}: not yet coupled")
+                 label=f"{label(res, results)}: nog niet gekoppeld / not yet coupled")
         bottom.plot(weeks, [w.overdue_person_days_from_permit for w in res.weeks], color=line.get_color(),
                     label=label(res, results))
-    top.set_ylabel("persons waiting")
+    top.set_ylabel("wachtende personen\npersons waiting")
     top.legend(fontsize="small")
-    bottom.set_ylabel("overdue person-days\n(past permit + 98 days)")
+    bottom.set_ylabel("achterstand (persoonsdagen, stand)\noverdue person-days, stock\n(past permit + 98 days)")
     bottom.set_xlabel("week")
-    top.set_title(f"Weekly backlog, {results[0].config.source}")
+    top.set_title(f"Achterstand per week / weekly backlog, {results[0].config.source}")
     return _save(fig, plt, path)
 
 
@@ -225,8 +226,9 @@ def plot_quota(results: Sequence[SimResult], path: Path) -> Path:
     ax.axhline(1.0, color="grey", linestyle="--", linewidth=1)
     ax.set_xticks([j + 0.4 - width / 2 for j in range(len(keys))])
     ax.set_xticklabels(keys, rotation=60, ha="right", fontsize="small")
-    ax.set_ylabel("realised / obligation")
-    ax.set_title(f"Quota attainment per {'province' if by_province else 'municipality'}, period {last}")
+    ax.set_ylabel("gerealiseerd / opgave\nrealised / obligation")
+    ax.set_title(f"Taakstelling gehaald per {'provincie' if by_province else 'gemeente'} / quota attainment per "
+                 f"{'province' if by_province else 'municipality'}, periode / period {last}")
     ax.legend(fontsize="small")
     return _save(fig, plt, path)
 
@@ -240,8 +242,15 @@ def _save(fig: Any, plt: Any, path: Path) -> Path:
 
 
 def write_plots(results: Sequence[SimResult], folder: Path) -> list[Path]:
-    """The three PNGs of :func:`plot_waits`, :func:`plot_backlog` and :func:`plot_quota`."""
-    return [plot_waits(results, folder / "waits.png"), plot_backlog(results, folder / "backlog.png"),
+    """``overview.png``, the policies side by side as in a sweep's figure per scenario (overdue
+    person-days per week, the wait from the permit with its p90, quota spent:
+    :func:`matcher.simulate.sweep_report.plot_scenario`), and the PNGs of :func:`plot_waits`,
+    :func:`plot_backlog` and :func:`plot_quota`."""
+    from matcher.simulate.sweep_report import from_results, plot_scenario
+
+    c = results[0].config
+    return [plot_scenario(from_results(results), c.source, c.scenario, folder / "overview.png"),
+            plot_waits(results, folder / "waits.png"), plot_backlog(results, folder / "backlog.png"),
             plot_quota(results, folder / "quota.png")]
 
 

@@ -45,11 +45,26 @@ def scenario_name(scenario: dict[str, Any]) -> str:
 
 def grid_configs(base: SimConfig, scenarios: Sequence[dict[str, Any]], seeds: Sequence[int],
                  policies: Sequence[str]) -> list[SimConfig]:
-    """Every (scenario, seed, policy) as a config, scenario-major, then seed, then policy."""
+    """Every (scenario, seed, policy) as a config, scenario-major, then seed, then policy.
+
+    The hindsight is left out of the scenarios with ``answer_share`` > 0 (it plans over the homes
+    as drawn, so it is exact only at 0 and refuses more: :func:`hindsight_left_out` says where)."""
     if not seeds or not policies:
         raise MatcherError("a sweep needs at least one seed and one policy")
-    return [replace(base, **scenario, scenario=scenario_name(scenario), seed=seed, policy=policy)
-            for scenario in scenarios for seed in seeds for policy in policies]
+    configs = [replace(base, **scenario, scenario=scenario_name(scenario), seed=seed, policy=policy)
+               for scenario in scenarios for seed in seeds for policy in policies]
+    configs = [c for c in configs if not (c.policy == "hindsight" and c.answer_share > 0)]
+    if not configs:
+        raise MatcherError("the hindsight optimum needs answer_share 0, and the sweep has no other policy or "
+                           "scenario to run")
+    return configs
+
+
+def hindsight_left_out(base: SimConfig, scenarios: Sequence[dict[str, Any]], policies: Sequence[str]) -> list[str]:
+    """The scenarios of a sweep where the hindsight is asked for but not run (``answer_share`` > 0)."""
+    if "hindsight" not in policies:
+        return []
+    return [scenario_name(s) for s in scenarios if replace(base, **s).answer_share > 0]
 
 
 def run_serial(configs: Sequence[SimConfig], progress: bool = False) -> list[SimResult]:
@@ -112,67 +127,25 @@ def _bar(total: int, enabled: bool) -> Any:
     return tqdm(total=total, desc="sweep", unit="run")
 
 
-def write_sweep(results: Sequence[SimResult], folder: Any, command: str | None = None, plots: bool = True) -> list[Any]:
-    """``sweep.csv`` (one row per run), ``sweep_weeks.csv`` (every week of every run), a plot of the
-    mean wait and overdue person-days per scenario and policy, and ``report.md``."""
+def write_sweep(results: Sequence[SimResult], folder: Any, command: str | None = None, plots: bool = True,
+                skipped_hindsight: bool = False) -> list[Any]:
+    """``sweep.csv`` (one row per run), ``sweep_weeks.csv`` (every week of every run),
+    ``sweep_housed.csv`` (every household housed in every run), ``sweep.png`` (the mean wait and
+    overdue person-days per scenario and policy), per scenario a figure comparing the policies on
+    the same runs (:func:`matcher.simulate.sweep_report.plot_scenario`) and ``report.md``."""
     from pathlib import Path
 
-    from matcher.simulate.report import (
-        GAP_NOTE,
-        HINDSIGHT_NOTE,
-        NO_GAP_NOTE,
-        _write_csv,
-        code_version,
-        gap_shares,
-        run_row,
-    )
+    from matcher.simulate.report import code_version
+    from matcher.simulate.sweep_report import from_results, write_csvs, write_report
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    gaps = gap_shares(results)
-    rows = [run_row(r, g) for r, g in zip(results, gaps)]
-    paths = [_write_csv(folder / "sweep.csv", rows)]
-    weeks = [{"region": r.config.source, "scenario": r.config.scenario, "policy": r.config.policy, "seed": r.config.seed, **w.as_row()}
-             for r in results for w in r.weeks]
-    paths.append(_write_csv(folder / "sweep_weeks.csv", weeks))
-    housed = [{"region": r.config.source, "scenario": r.config.scenario, "policy": r.config.policy, "seed": r.config.seed,
-               "household_id": h.household_id, "size": h.size, "kind": h.kind, "week": h.week,
-               "arrival_week": h.arrival_week, "wait_from_permit_days": h.wait_from_permit_days,
-               "wait_from_coupling_days": h.wait_days}
-              for r in results for h in r.housed]
-    paths.append(_write_csv(folder / "sweep_housed.csv", housed))
-    table = _mean_table(rows)
-    images = []
+    data = from_results(results, command, code_version())
+    paths = write_csvs(data, folder)
     if plots:
-        paths.append(_plot_sweep(table, folder / "sweep.png"))
-        images.append("sweep.png")
-    c = results[0].config
-    seeds = sorted({r.config.seed for r in results})
-    lines = [f"# Sweep: {c.source}, {c.weeks} weeks, seeds {', '.join(map(str, seeds))}", ""]
-    if command:
-        lines += ["```sh", command, "```", ""]
-    lines += [f"Means over the seeds; one row per scenario and policy; code {code_version()}. "
-              "Overdue person-days and waits count from the permit (norm: permit + 98 days); the "
-              "coupling-based figure of before is beside them. Definitions: `docs/simulation.md`.", "",
-              "| scenario | policy | overdue person-days from permit | gap closed (mean, min over seeds) "
-              "| persons housed | wait from permit mean | p90 | housed ≤ 98 d | coupled ≤ 14 d "
-              "| overdue p-d from coupling | person-moves | within 50 km | municipalities met | solve s (total) |",
-              "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for (scenario, policy), m in table.items():
-        gap = "–" if m["gap_closed_share"] is None else f"{_p(m['gap_closed_share'])} ({_p(m['gap_closed_min'])})"
-        lines.append(f"| {scenario} | {policy} | {_f(m['overdue_person_days_from_permit'], 0)} | {gap} | "
-                     f"{_f(m['housed_persons'], 0)} | {_f(m['wait_from_permit_mean'])} | "
-                     f"{_f(m['wait_from_permit_p90'])} | {_p(m['housed_within_norm_share'])} | "
-                     f"{_p(m['coupled_in_time_share'])} | {_f(m['overdue_person_days_from_coupling'], 0)} | "
-                     f"{_f(m['person_moves'], 0)} | {_p(m['coupled_within_50km_share'])} | "
-                     f"{_p(m['municipalities_met_share'])} | {_f(m['solve_s_total'])} |")
-    lines += ["", GAP_NOTE if any(g is not None for g in gaps) else NO_GAP_NOTE, ""]
-    if any(r.config.policy == "hindsight" for r in results):
-        lines += [HINDSIGHT_NOTE, ""]
-    lines += [f"![{Path(i).stem}]({i})" for i in images]
-    report = folder / "report.md"
-    report.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    paths.append(report)
+        paths.append(_plot_sweep(_mean_table(data.runs), folder / "sweep.png"))
+    paths += write_report(data, folder, plots=plots, skipped_hindsight=skipped_hindsight,
+                          extra_images=["sweep.png"] if plots else [])
     return paths
 
 
@@ -195,14 +168,6 @@ def _mean_table(rows: Sequence[dict[str, Any]]) -> dict[tuple[str, str], dict[st
         gaps = [m["gap_closed_share"] for m in members if m["gap_closed_share"] is not None]
         out[key]["gap_closed_min"] = min(gaps) if gaps else None
     return out
-
-
-def _f(value: float | None, digits: int = 1) -> str:
-    return "–" if value is None else f"{value:,.{digits}f}"
-
-
-def _p(value: float | None) -> str:
-    return "–" if value is None else f"{100 * value:.1f}%"
 
 
 def _plot_sweep(table: dict[tuple[str, str], dict[str, float | None]], path: Any) -> Any:
