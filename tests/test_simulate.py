@@ -323,3 +323,22 @@ def test_target_checks_by_hand() -> None:
     assert "| max wait from the permit ≤ greedy's | **met** |" in text
     assert "| persons coupled within 14 days ≥ weekly's | **not met** | 1 of 2 seeds; fails on seed 1 |" in text
     assert target_checks(SweepData([r for r in runs if r["policy"] != "hindsight"]), HVB, "base") is None
+
+
+def test_sweep_report_compares_weeks_and_households(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Merging a sweep with a copy whose weeks or households housed differ (the rows of sweep.csv
+    equal) is an error: the merge compares every file, so it shows serial = Dask on the CSVs."""
+    import shutil
+
+    a = tmp_path / "a"
+    assert main(["sweep", "--region", HVB, "--weeks", "2", "--seeds", "0", "--policies", "greedy", "--serial",
+                 "--quiet", "--no-plots", "--out", str(a)]) == 0
+    for name, old, new in (("sweep_weeks.csv", ",2023-07-03,", ",2023-07-04,"), ("sweep_housed.csv", ",regular,", ",shared,")):
+        b = tmp_path / name
+        shutil.copytree(a, b)
+        text = (b / name).read_text(encoding="utf-8")
+        assert old in text
+        (b / name).write_text(text.replace(old, new, 1), encoding="utf-8")
+        assert main(["sweep-report", str(a), str(b), "--out", str(tmp_path / "m"), "--no-plots"]) == 2
+        assert "with different numbers" in capsys.readouterr().err
+    assert main(["sweep-report", str(a), str(a), "--out", str(tmp_path / "same"), "--no-plots"]) == 0

@@ -150,24 +150,36 @@ def _same(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
     return [k for k in a if k not in TIMING_COLUMNS | RECOMPUTED_COLUMNS and k in b and a[k] != b[k]]
 
 
+def _differences(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> list[str]:
+    if len(a) != len(b):
+        return ["number of rows"]
+    return list(dict.fromkeys(k for x, y in zip(a, b) for k in _same(x, y)))
+
+
 def merge(parts: Sequence[tuple[str, SweepData]]) -> SweepData:
     """The runs of several sweeps in one: a run (region, scenario, seed, policy) met twice is kept
-    once if its numbers agree (timing aside) and is an error naming both folders if not, so a merge
-    also checks that a policy gives the same numbers at the code of each sweep."""
+    once if its numbers agree, timing aside (its row, its weeks and its households housed), and is
+    an error naming both folders if not; so merging also checks that two sweeps (serial and on
+    Dask, or at two commits) gave the same numbers."""
     out = SweepData([])
-    seen: dict[tuple[Any, ...], tuple[str, dict[str, Any]]] = {}
+    seen: dict[tuple[Any, ...], tuple[str, dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]] = {}
     for name, data in parts:
         keep = set()
+        weeks, housed = _by_run(data.weeks), _by_run(data.housed)
         for row in data.runs:
             key = run_key(row)
             if key in seen:
-                first, other = seen[key]
+                first, other, other_weeks, other_housed = seen[key]
                 differ = _same(other, row)
+                if not differ and data.weeks and other_weeks:
+                    differ = [f"week {k}" for k in _differences(other_weeks, weeks.get(key, []))]
+                if not differ and data.housed and other_housed:
+                    differ = [f"housed {k}" for k in _differences(other_housed, housed.get(key, []))]
                 if differ:
                     raise MatcherError(f"run {key[0]} {key[1]} seed {key[2]} {key[3]} is in {first} and {name} with "
                                        f"different numbers ({', '.join(differ[:3])}): not the same code or config")
                 continue
-            seen[key] = (name, row)
+            seen[key] = (name, row, weeks.get(key, []), housed.get(key, []))
             keep.add(key)
             out.runs.append(row)
         out.weeks += [w for w in data.weeks if run_key(w) in keep]
