@@ -133,6 +133,26 @@ def not_nullable(schema: dict[str, Any]) -> None:
     schema["minProperties"] = 1
 
 
+class Patch(Strict):
+    """A change: an omitted field stays, at least one field is given, and null is no value for
+    any (a 422 at the field; it used to reach the database as NULL, a 500)."""
+
+    model_config = ConfigDict(json_schema_extra=not_nullable)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise PydanticCustomError("not_null", "cannot be null; leave the field out to keep it")
+        return value
+
+    @model_validator(mode="after")
+    def _names_a_field(self) -> Patch:
+        if not self.model_fields_set:
+            raise ValueError(f"give at least one of {', '.join(type(self).model_fields)}")
+        return self
+
+
 def utc(value: dt.datetime | None) -> dt.datetime | None:
     """A stored naive-UTC timestamp as an aware one."""
     return None if value is None else value.replace(tzinfo=dt.UTC)
@@ -200,23 +220,14 @@ class MunicipalityList(BaseModel):
     total: int
 
 
-class QuotaPatch(Strict):
+class QuotaPatch(Patch):
     """Change a municipality's figures in the current period; omitted fields stay (at least one
-    is given)."""
-
-    model_config = ConfigDict(json_schema_extra=rules(minProperties=1))
+    is given, none null)."""
 
     taakstelling: Annotated[int, Field(ge=0, le=100_000)] | None = None
     amv_taakstelling: Annotated[int, Field(ge=0, le=100_000)] | None = None
     backlog: QuotaFigure | None = None
     amv_backlog: QuotaFigure | None = None
-
-    @model_validator(mode="after")
-    def _names_a_figure(self) -> QuotaPatch:
-        """A patch must change at least one figure."""
-        if not self.model_fields_set:
-            raise ValueError("give at least one of taakstelling, amv_taakstelling, backlog, amv_backlog")
-        return self
 
 
 class PeriodQuotaIn(Strict):
@@ -349,7 +360,7 @@ class HomeIn(Strict):
         return self
 
 
-class HomePatch(Strict):
+class HomePatch(Patch):
     """Change an open home; omitted fields stay (at least one is given, none null).  As for a
     new home: ``min_occupancy`` at most ``capacity`` (as changed), and 1 unless ``regular``."""
 
@@ -368,11 +379,6 @@ class HomePatch(Strict):
 
     @model_validator(mode="after")
     def _check(self) -> HomePatch:
-        if not self.model_fields_set:
-            raise ValueError("give at least one field to change")
-        for name in self.model_fields_set:
-            if getattr(self, name) is None:
-                raise ValueError(f"{name} cannot be null")
         _check_occupancy(self.kind, self.capacity, self.min_occupancy)
         return self
 
