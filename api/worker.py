@@ -18,6 +18,7 @@ one transaction, when it is done.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import socket
@@ -64,7 +65,7 @@ def _process_gone(pid: int) -> bool:
         return False
 
 
-def _abandoned(worker: str | None, heartbeat: object, me: str, stale_after: float) -> str | None:
+def _abandoned(worker: str | None, heartbeat: dt.datetime | None, me: str, stale_after: float) -> str | None:
     """Why a running job's worker is gone, or ``None`` if it may still be working."""
     if worker is None:
         return "it has no worker"
@@ -230,7 +231,7 @@ def run_pending(sessions: sessionmaker[Session], settings: Settings, limit: int 
                 on_job: Callable[[int], None] | None = None) -> list[int]:
     """Run queued jobs in this thread until the queue is empty (tests, scripts); their ids."""
     worker = Worker(sessions, settings)
-    ran = []
+    ran: list[int] = []
     while len(ran) < limit:
         job_id = worker.run_once()
         if job_id is None:

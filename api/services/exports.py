@@ -5,6 +5,7 @@ behind, as CSV or as an XLSX workbook with a second sheet for the summary."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -51,7 +52,7 @@ def export_xlsx(session: Session, job_id: int) -> bytes:
         sheet.append([sheets.xlsx_cell(sheet, v) for v in row])
     info = book.create_sheet("summary")
     summary = job.summary or {}
-    pairs = [["job", job.id], ["as_of", job.as_of.isoformat()],
+    pairs: list[list[Any]] = [["job", job.id], ["as_of", job.as_of.isoformat()],
              *([key, summary.get(key)] for key in ("status", "solver", "runtime_s", "bound", "gap")),
              *([f"level {key}", value] for key, value in (summary.get("levels") or {}).items())]
     for pair in pairs:
