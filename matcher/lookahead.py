@@ -113,6 +113,8 @@ class History:
     permits: dict[str, Household] = field(default_factory=dict)
     stock: set[str] = field(default_factory=set)
     weeks: int = 0
+    observed: bool = False
+    """Whether :meth:`observe` has seen an instance yet (the first one is stock)."""
 
     def add_week(self, dwellings: Iterable[Dwelling], households: Iterable[Household]) -> None:
         """Record one week of flow: the homes newly offered and the permits newly granted."""
@@ -123,8 +125,11 @@ class History:
         self.weeks += 1
 
     def observe(self, instance: Instance) -> None:
-        """Record what is new in this week's instance.  The first instance seen is stock."""
-        if not self.stock and self.weeks == 0 and not self.homes:
+        """Record what is new in this week's instance.  The first instance seen is stock (the
+        households waiting and the homes on offer then are no week's flow), also when weeks of
+        history were added before it."""
+        if not self.observed:
+            self.observed = True
             self.stock = {d.dwelling_id for d in instance.dwellings} | {h.household_id for h in instance.households}
             return
         seen = self.stock

@@ -116,6 +116,25 @@ def test_history_counts_flow_not_stock() -> None:
     assert all(v == 0.0 for v in result.prices.values())  # no history of arrivals: nothing to reserve
 
 
+def test_stock_after_prior_history_is_not_flow() -> None:
+    """The simulation's policy starts with 13 weeks of history; the households waiting and the homes
+    on offer on the first Monday are still stock, not one more week of permits and offers (which
+    doubled the permit rate the prices and the expected waits were based on)."""
+    from matcher.simulate.policies import PRIOR_WEEKS
+
+    run = Simulation(SimConfig(region=HVB, weeks=2, policy="lookahead", seed=0))
+    history = run.policy.history
+    before = (history.weeks, len(history.permits), len(history.homes), history.persons_per_week())
+    run.step()
+    assert run.last_instance is not None and len(run.last_instance.households) > 100
+    assert (history.weeks, len(history.permits), len(history.homes)) == before[:3] == (PRIOR_WEEKS, *before[1:3])
+    assert history.persons_per_week() == before[3]
+    run.step()  # the second week's new permits and homes are flow
+    assert history.weeks == PRIOR_WEEKS + 1
+    new = run.weeks[1].arrived_households
+    assert len(history.permits) - before[1] == new > 0
+
+
 def test_run_json_records_the_prices(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """The simulate command's run.json says which quota prices the policy used each week, and why."""
     import json
