@@ -51,6 +51,16 @@ TIME_LIMIT_S = 600.0
 """Seconds for each of the two solves; a run cut off reports its status and dual bound."""
 NORM_FROM_PERMIT_DAYS = 98
 """The 14-week norm from the permit to the move-in [001:2431]."""
+SECOND_LIMIT_COUPLING_S = 60.0
+"""Seconds for the second solve (persons housed, moves) of the plan that keeps the 14 days: its
+headline is fixed by the first solve either way."""
+COUPLING_DAYS = 14
+"""COA's obligation: coupled within 14 days of the permit [001:2524]."""
+COUPLING_NOTE = (
+    "hindsight14 keeps COA's 14-day obligation the way the look-ahead policy does: the most persons "
+    "coupled within 14 days of the permit (of those whose 14 days end in the run) that quota and range "
+    "allow, each housed only where it is coupled, and with that held the fewest overdue person-days; "
+    "a bound on any policy that couples at least as many persons in time")
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,8 @@ class Plan:
     persons_housed: int
     person_moves: int
     stats: dict[str, Any] = field(default_factory=dict)
+    couples: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    """Per week, the households coupled (household, municipality) without a home (with coupling)."""
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -154,6 +166,7 @@ def candidates(config: Any) -> tuple[list[Candidate], dict[str, Any]]:
         by_kind[(item[0].municipality, item[0].kind.value)].append(item)
     out: list[Candidate] = []
     unhoused_cost = 0
+    uncoupled: dict[str, tuple[Household, int, list[str]]] = {}
     for h, arrival, document_date, new in households:
         unhoused_cost += h.size * _days_past(h.permit_date + norm, start, end)
         ready = h if h.document_ready else replace(h, document_ready=True)  # the week's readiness is checked apart
@@ -164,6 +177,8 @@ def candidates(config: Any) -> tuple[list[Candidate], dict[str, Any]]:
             return h.document_ready or (document_date <= as_of(w) and (w > arrival or not new))
 
         codes = [h.coupled_to] if h.coupled_to is not None else [c for c in point if reach(h.location_id, c)]
+        if h.coupled_to is None:
+            uncoupled[h.household_id] = (h, arrival, codes)
         for code in codes:
             for kind in ("regular", "shared", "amv", "temporary"):
                 for d, _, _ in by_kind.get((code, kind), ()):
@@ -193,21 +208,44 @@ def candidates(config: Any) -> tuple[list[Candidate], dict[str, Any]]:
     info = {
         "start": start, "end": end, "quota": quota, "unhoused_cost": unhoused_cost,
         "homes": {d.dwelling_id: d for d, _, _ in homes},
-        "households": len(households), "homes_count": len(homes),
+        "households": len(households), "homes_count": len(homes), "uncoupled": uncoupled,
         "persons": sum(h[0].size for h in households),
     }
     return out, info
 
 
-def solve_plan(config: Any, time_limit: float = TIME_LIMIT_S) -> Plan:
-    """The hindsight optimum of ``config``'s run (two HiGHS solves), as a plan by week."""
+def solve_plan(config: Any, time_limit: float = TIME_LIMIT_S, coupling: bool = False) -> Plan:
+    """The hindsight optimum of ``config``'s run (two HiGHS solves), as a plan by week.
+
+    With ``coupling`` the plan also keeps COA's 14-day obligation as the look-ahead policy does:
+    first as many persons as possible coupled within 14 days of their permit (of those whose 14
+    days end in the run), each where it may then be housed only, and with that held the fewest
+    overdue person-days (:data:`COUPLING_NOTE`)."""
     import highspy
     import numpy as np
 
+    from matcher.simulate.config import PERIOD_WEEKS
+
     started = time.perf_counter()
     cands, info = candidates(config)
+    # z[h, m]: household h, whose 14 days end in the run, coupled to m by then (with coupling).
+    start, end = info["start"], info["end"]
+    zs: list[tuple[str, str, int, int, bool, bool]] = []  # (household, municipality, week, size, amv, in time)
+    due: dict[str, int] = {}
+    if coupling:
+        for hid, (h, arrival, codes) in info["uncoupled"].items():
+            deadline = h.permit_date + dt.timedelta(days=COUPLING_DAYS)
+            if not (start <= deadline < end):
+                continue
+            week = max(arrival, (deadline - start).days // 7)
+            due[hid] = week
+            # in time (by its deadline week), or later: coupled with its home, quota then
+            zs.extend((hid, code, week, h.size, h.amv, True) for code in codes)
+            zs.extend((hid, code, week, h.size, h.amv, False) for code in codes)
+    in_time_weight = 2.0 * (end - start).days + 1  # above what a person of quota or flexibility saves
     built = time.perf_counter() - started
-    n = len(cands)
+    n_x = len(cands)
+    n = n_x + len(zs)
     rows: list[tuple[float, float]] = []
     entries: list[list[tuple[int, float]]] = [[] for _ in range(n)]
 
@@ -220,11 +258,28 @@ def solve_plan(config: Any, time_limit: float = TIME_LIMIT_S) -> Plan:
     by_household: dict[str, list[int]] = defaultdict(list)
     by_home: dict[str, list[int]] = defaultdict(list)
     by_quota: dict[tuple[str, int], list[int]] = defaultdict(list)
+    size = [float(c.size) for c in cands] + [float(z[3]) for z in zs]
+    is_amv = [c.amv for c in cands] + [z[4] for z in zs]
+    by_link: dict[tuple[str, str], list[int]] = defaultdict(list)
     for j, c in enumerate(cands):
         by_household[c.household].append(j)
         by_home[c.dwelling].append(j)
-        if c.new_coupling:
+        if c.new_coupling and c.household in due:
+            by_link[(c.household, c.municipality)].append(j)  # housed only where it is coupled
+        elif c.new_coupling:
             by_quota[(c.municipality, c.period)].append(j)
+    z_of: dict[str, list[int]] = defaultdict(list)
+    pair: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for k, (hid, code, week, _, _, _) in enumerate(zs):
+        j = n_x + k
+        z_of[hid].append(j)
+        pair[(hid, code)].append(j)
+        by_quota[(code, min(week // PERIOD_WEEKS, (config.weeks - 1) // PERIOD_WEEKS))].append(j)
+    for (hid, code), js in pair.items():
+        row([(x, 1.0) for x in by_link.get((hid, code), ())] + [(j, -1.0) for j in js], 0.0)
+    for js in z_of.values():
+        if len(js) > 1:
+            row([(j, 1.0) for j in js], 1.0)
     for js in by_household.values():
         if len(js) > 1:
             row([(j, 1.0) for j in js], 1.0)
@@ -239,11 +294,11 @@ def solve_plan(config: Any, time_limit: float = TIME_LIMIT_S) -> Plan:
     for code, limits in info["quota"].items():
         for p, (persons, amv) in enumerate(limits):
             members = [j for q in range(p + 1) for j in by_quota.get((code, q), ())]
-            if sum(cands[j].size for j in members) > persons:
-                row([(j, float(cands[j].size)) for j in members], float(persons))
-            amv_members = [j for j in members if cands[j].amv]
-            if sum(cands[j].size for j in amv_members) > amv:
-                row([(j, float(cands[j].size)) for j in amv_members], float(amv))
+            if sum(size[j] for j in members) > persons:
+                row([(j, size[j]) for j in members], float(persons))
+            amv_members = [j for j in members if is_amv[j]]
+            if sum(size[j] for j in amv_members) > amv:
+                row([(j, size[j]) for j in amv_members], float(amv))
     m = len(rows)
     starts = np.zeros(n + 1, dtype=np.int32)
     index: list[int] = []
@@ -259,8 +314,9 @@ def solve_plan(config: Any, time_limit: float = TIME_LIMIT_S) -> Plan:
         return Plan({}, "optimal", info["unhoused_cost"], info["unhoused_cost"], 0, 0, stats)
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = n, m
-    saving = np.array([c.saving for c in cands], dtype=float)
-    lp.col_cost_ = saving
+    saving = np.array([c.saving for c in cands] + [0.0] * len(zs), dtype=float)
+    first_cost = saving + np.array([0.0] * n_x + [in_time_weight * z[3] if z[5] else 0.0 for z in zs])
+    lp.col_cost_ = first_cost
     lp.col_lower_ = np.zeros(n)
     lp.col_upper_ = np.ones(n)
     lp.row_lower_ = np.array([lo for lo, _ in rows], dtype=float)
@@ -285,34 +341,51 @@ def solve_plan(config: Any, time_limit: float = TIME_LIMIT_S) -> Plan:
     info1 = solver.getInfo()
     if info1.primal_solution_status != 2:  # kSolutionStatusFeasible
         raise MatcherError(f"hindsight: no solution within {time_limit:g} s ({statuses[0]}, {n} variables)")
-    best = int(round(info1.objective_function_value))
+    best = info1.objective_function_value
     bound = int(np.floor(info1.mip_dual_bound + 1e-6))
+    if zs:  # the bound is on the weighted sum: take the in-time persons of the solution off it
+        persons_in_time = float(np.asarray(solver.getSolution().col_value)[n_x:]
+                                @ np.array([z[3] if z[5] else 0.0 for z in zs]))
+        bound = int(np.floor(info1.mip_dual_bound - in_time_weight * persons_in_time + 1e-6))
     optimal = solver.getModelStatus() == highspy.HighsModelStatus.kOptimal
     first_s = time.perf_counter() - first
     # Second solve: keep the first level's value, then most persons housed, fewest person-moves.
     values = np.asarray(solver.getSolution().col_value)
     total_persons = info["persons"]
-    second_cost = np.array([c.size * (total_persons + 1) - c.moves for c in cands], dtype=float)
-    solver.addRow(float(best), highspy.kHighsInf, n, np.arange(n, dtype=np.int32), saving)
+    second_cost = np.array([c.size * (total_persons + 1) - c.moves for c in cands] + [0.0] * len(zs), dtype=float)
+    solver.addRow(float(best) - 1e-6 * abs(best), highspy.kHighsInf, n, np.arange(n, dtype=np.int32), first_cost)
     solver.changeColsCost(n, np.arange(n, dtype=np.int32), second_cost)
     start_solution = highspy.HighsSolution()
     start_solution.col_value = [float(v) for v in values]
     start_solution.value_valid = True
     solver.setSolution(start_solution)
     second = time.perf_counter()
+    if coupling:  # the headline is held already; the persons housed after it get a minute
+        solver.setOptionValue("time_limit", min(float(time_limit), SECOND_LIMIT_COUPLING_S))
     solver.run()
     statuses.append(solver.modelStatusToString(solver.getModelStatus()))
     if solver.getInfo().primal_solution_status == 2:
         values = np.asarray(solver.getSolution().col_value)
         optimal = optimal and solver.getModelStatus() == highspy.HighsModelStatus.kOptimal
-    chosen = [cands[j] for j in range(n) if values[j] > 0.5]
+    chosen = [cands[j] for j in range(n_x) if values[j] > 0.5]
     lines: dict[int, list[Candidate]] = defaultdict(list)
     for c in chosen:
         lines[c.week].append(c)
+    # Couplings at the deadline of those coupled in time and not housed by then.
+    housed_week = {c.household: c.week for c in chosen}
+    couples: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    in_time = 0
+    for k, (hid, code, week, persons, _, on_time) in enumerate(zs):
+        if on_time and values[n_x + k] > 0.5:
+            in_time += persons
+            if housed_week.get(hid, week + 1) > week:
+                couples[week].append((hid, code))
     overdue = info["unhoused_cost"] - sum(c.saving for c in chosen)
     stats.update({"solve_s": [round(first_s, 2), round(time.perf_counter() - second, 2)], "highs_status": statuses})
+    if coupling:
+        stats["coupled_in_time_persons"] = in_time
     return Plan(dict(lines), "optimal" if optimal else "feasible", overdue, info["unhoused_cost"] - bound,
-                sum(c.size for c in chosen), sum(c.moves for c in chosen), stats)
+                sum(c.size for c in chosen), sum(c.moves for c in chosen), stats, dict(couples))
 
 
 SIMPLIFICATIONS = (
@@ -333,11 +406,13 @@ class HindsightPolicy:
     name: str
     config: Any
     plan: Plan | None = None
+    coupling: bool = False
+    """Keep COA's 14-day obligation (:data:`COUPLING_NOTE`)."""
 
     def propose(self, instance: Instance, params: Params, week: int) -> Proposal:
         started = time.perf_counter()
         if self.plan is None:
-            self.plan = solve_plan(self.config)
+            self.plan = solve_plan(self.config, coupling=self.coupling)
         lines = {h.household_id: Assignment(h.household_id, Action.WAIT) for h in instance.households}
         places = {d.dwelling_id: d.capacity for d in instance.dwellings}
         for c in self.plan.lines.get(week, ()):
@@ -348,6 +423,11 @@ class HindsightPolicy:
             places[c.dwelling] -= c.size
             lines[c.household] = Assignment(c.household, Action.HOUSE, c.municipality, c.dwelling,
                                             reason="hindsight optimum (knows the run's future)")
+        for hid, code in self.plan.couples.get(week, ()):
+            if hid not in instance.household_by_id or lines[hid].action is not Action.WAIT:
+                raise MatcherError(f"hindsight week {week}: planned coupling of {hid} to {code} is not in the "
+                                   "week's instance (the replay left the plan)")
+            lines[hid] = Assignment(hid, Action.COUPLE, code, reason="hindsight optimum: coupled within 14 days")
         levels = _levels(instance, params, lines)
         return Proposal(assignments=tuple(lines[h.household_id] for h in instance.households), status=Status.FEASIBLE,
                         solver="hindsight", levels=levels, runtime_s=time.perf_counter() - started,
@@ -357,7 +437,7 @@ class HindsightPolicy:
         return {
             "name": self.name,
             "plan": self.plan.describe() if self.plan is not None else None,
-            "simplifications": list(SIMPLIFICATIONS),
+            "simplifications": list(SIMPLIFICATIONS) + ([COUPLING_NOTE] if self.coupling else []),
             "why": ("the offline optimum of the run: overdue person-days from the permit (min), then persons "
                     "housed (max) and person-moves (min); every plan a policy can carry out is feasible in it, "
                     "so it is a lower bound on every policy's overdue person-days on the same run"),
@@ -370,4 +450,4 @@ def _levels(instance: Instance, params: Params, lines: dict[str, Assignment]) ->
     return evaluate(Rules(instance, params), lines)
 
 
-__all__ = ["Candidate", "HindsightPolicy", "Plan", "SIMPLIFICATIONS", "candidates", "solve_plan"]
+__all__ = ["COUPLING_NOTE", "Candidate", "HindsightPolicy", "Plan", "SIMPLIFICATIONS", "candidates", "solve_plan"]

@@ -52,6 +52,27 @@ def test_hindsight_is_a_bound(seed: int) -> None:
     assert best < simulate(replace(base, policy="greedy")).summary["overdue_person_days_from_permit"]
 
 
+def test_hindsight_that_couples_in_time() -> None:
+    """``hindsight14`` keeps COA's 14 days: it couples at least as many persons within 14 days as
+    any policy, houses each only where it is coupled (its replay passes the checker every week and
+    scores what the plan predicted), is no better than the free hindsight and no worse than a
+    policy that couples no more persons in time."""
+    base = SimConfig(region="hart-van-brabant", weeks=6, seed=0, check=True)
+    bound = simulate(replace(base, policy="hindsight14"))
+    s = bound.summary
+    plan = bound.extra["policy"]["plan"]
+    assert plan["overdue_person_days_from_permit"] == s["overdue_person_days_from_permit"]
+    assert plan["coupled_in_time_persons"] == s["coupled_in_time_persons"] > 0
+    free = simulate(replace(base, policy="hindsight")).summary
+    assert free["overdue_person_days_from_permit"] <= s["overdue_person_days_from_permit"]
+    assert free["coupled_in_time_persons"] < s["coupled_in_time_persons"]  # the free one couples only with a home
+    for policy in ("greedy", "weekly", "lookahead"):
+        other = simulate(replace(base, policy=policy)).summary
+        assert other["coupled_in_time_persons"] <= s["coupled_in_time_persons"], policy
+        if other["coupled_in_time_persons"] == s["coupled_in_time_persons"]:
+            assert s["overdue_person_days_from_permit"] <= other["overdue_person_days_from_permit"], policy
+
+
 def test_reports_show_the_share_of_the_gap(tmp_path: Path) -> None:
     """`simulate` and `sweep` with greedy and hindsight give each policy's share of the
     greedy→hindsight gap closed (0 for greedy, 100% for the hindsight); without the hindsight the

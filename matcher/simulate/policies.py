@@ -184,3 +184,15 @@ def hindsight(config: SimConfig) -> Policy:
         raise MatcherError(f"the hindsight optimum needs answer_share 0 (got {config.answer_share:g}): it plans "
                            "over the homes as drawn and does not model homes that answer coupling")
     return HindsightPolicy("hindsight", config)
+
+
+@register_policy("hindsight14")
+def hindsight14(config: SimConfig) -> Policy:
+    """The hindsight optimum that also keeps COA's 14-day coupling obligation as the look-ahead
+    policy does (:data:`matcher.hindsight.COUPLING_NOTE`): a bound for policies that couple in time."""
+    from matcher.hindsight import HindsightPolicy
+
+    if config.answer_share > 0:
+        raise MatcherError(f"the hindsight optimum needs answer_share 0 (got {config.answer_share:g}): it plans "
+                           "over the homes as drawn and does not model homes that answer coupling")
+    return HindsightPolicy("hindsight14", config, coupling=True)
