@@ -70,10 +70,16 @@ class LookaheadSettings:
 
     window_weeks: int = 13
     """Weeks over which overdue days still to accrue are counted."""
+    window_to_period_end: bool = True
+    """Count them to the end of the period instead (``window_weeks`` is then unused)."""
     base_days: float = 7.0
     """Value per person housed, whatever the clock: a home used beats a home left empty."""
     guard: float = 1.0
     """Fairness guard: value per household housed and per day it is overdue already."""
+    long_wait_days: int = 300
+    """Fairness guard for the longest waiters: from this many days after the permit ..."""
+    long_wait_weight: float = 5.0
+    """... each further day adds this much per household housed."""
     coupling_bonus: float = 10_000.0
     """Per person coupled (or housed) within ``coupling_days`` of the permit."""
     late_coupling: float = 0.0
@@ -390,6 +396,9 @@ def propose(instance: Instance, params: Params, history: History, week: int = 0,
     prices = quota_prices(rules, history, week, settings, seed, weeks_left)
     end = params.end
     window = 7 * settings.window_weeks
+    if settings.window_to_period_end:
+        left = settings.period_weeks - 1 - week % settings.period_weeks if weeks_left is None else weeks_left
+        window = 7 * max(1, left)
     coupling_days = params.coupling_days
 
     def in_time(h: Household) -> bool:
@@ -441,7 +450,9 @@ def propose(instance: Instance, params: Params, history: History, week: int = 0,
         left = window - 7 * weeks
         if left <= 0:
             return 0.0
-        return h.size * (accrual_days(h, day, left) + settings.base_days) + settings.guard * _honest_overdue(h, day)
+        long_wait = max(0, (day - h.permit_date).days - settings.long_wait_days)
+        return (h.size * (accrual_days(h, day, left) + settings.base_days) + settings.guard * _honest_overdue(h, day)
+                + settings.long_wait_weight * long_wait)
 
     potentials = (household_potentials(f, rules, history, value, settings.potential_buckets)
                   if settings.potential_weight > 0 else {})

@@ -198,3 +198,42 @@ def test_bad_history_row_names_file_row_column(tmp_path) -> None:  # type: ignor
     text = str(err.value)
     assert "history.csv:3:5" in text and "castle" in text
     assert "history.csv:4:3" in text and "2023-13-01" in text
+
+
+def _one_home(single_age: int, family_age: int, wait_single: int = 0) -> tuple:  # type: ignore[type-arg]
+    """One family home (1-5 persons) and two households coupled to its municipality: a single
+    whose permit is ``single_age`` days old and a family of five whose permit is ``family_age``."""
+    from matcher.models import Dwelling, DwellingKind, Instance, Location, Municipality, Params
+
+    day = dt.date(2024, 1, 1)
+    m = Municipality("GM0001", "Een", "Utrecht", 52.0, 5.0, 10)
+    loc = Location("L", "azc", 52.0, 5.01)
+    single = Household("s", 1, "L", day - dt.timedelta(days=single_age), "GM0001", day - dt.timedelta(days=1))
+    family = Household("f", 5, "L", day - dt.timedelta(days=family_age), "GM0001", day - dt.timedelta(days=1))
+    home = Dwelling("d", "GM0001", DwellingKind.REGULAR, 5, day, 1)
+    return Instance((m,), (loc,), (single, family), (home,)), Params(as_of=day)
+
+
+def housed(instance, params, settings, weeks_left: int) -> str:  # type: ignore[no-untyped-def]
+    result = propose(instance, params, History(), 0, settings, weeks_left=weeks_left)
+    return next(a.household_id for a in result.proposal.assignments if a.action is Action.HOUSE)
+
+
+def test_days_to_accrue_count_to_the_end_of_the_period() -> None:
+    """Half a year left: a family of five whose norm ends in 88 days accrues 5 x 94 overdue days
+    to the period's end, more than a single 22 days past it (175 + 22): the family gets the home.
+    Counted over 13 weeks only (the old window), the family's 10 days lose to the single's 91."""
+    instance, params = _one_home(single_age=120, family_age=10)
+    assert housed(instance, params, LookaheadSettings(samples=1), weeks_left=25) == "f"
+    assert housed(instance, params, LookaheadSettings(samples=1, window_to_period_end=False), weeks_left=25) == "s"
+    # two weeks before the period's end the family accrues nothing in it: the single goes first
+    assert housed(instance, params, LookaheadSettings(samples=1), weeks_left=2) == "s"
+
+
+def test_longest_waiters_are_guarded() -> None:
+    """A single 400 days after its permit against a family of five 100 days after it (and past the
+    norm already): the family accrues more, but the guard for waits past 300 days houses the
+    single; without the guard (weight 0) the family."""
+    instance, params = _one_home(single_age=400, family_age=100)
+    assert housed(instance, params, LookaheadSettings(samples=1), weeks_left=25) == "s"
+    assert housed(instance, params, LookaheadSettings(samples=1, long_wait_weight=0.0), weeks_left=25) == "f"
