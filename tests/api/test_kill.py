@@ -21,15 +21,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from api_testing import MATCHER, database_settings, drop_schema, require_postgres
-
-from api.db import make_engine, session_factory
-from api.models import Home
-from api.services import tokens
-from api.services.bootstrap import prepare
-from api.services.errors import CLI
-from api.services.households import upsert_households
-from matcher.synth import make_example
+from api_testing import MATCHER, database_settings, drop_schema, require_postgres, seed_nl
 
 TIMEOUT = 180
 
@@ -94,32 +86,6 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-
-
-def seed_nl(settings) -> str:
-    """The nl example's households and homes in the database; a COA token."""
-    instance, _ = make_example("nl")
-    engine = make_engine(settings)
-    prepare(engine)
-    sessions = session_factory(engine)
-    rows = []
-    for i, h in enumerate(instance.households):
-        row = dict(household_id=h.household_id, size=h.size, location_id=h.location_id,
-                   permit_date=h.permit_date.isoformat(), amv=h.amv, needs_accessible=h.needs_accessible,
-                   expected_extra=h.expected_extra, tie_municipality=h.tie_municipality,
-                   document_ready=h.document_ready)
-        if h.coupled_to:
-            row.update(state="coupled", municipality=h.coupled_to, coupling_date=h.coupling_date.isoformat())
-        rows.append((("seed", i), row))
-    with sessions() as session:
-        upsert_households(session, CLI, rows)
-        session.add_all([Home(municipality_code=d.municipality, reference=d.dwelling_id, kind=d.kind.value,
-                              capacity=d.capacity, min_occupancy=d.min_occupancy, accessible=d.accessible,
-                              available_from=d.available_from) for d in instance.dwellings])
-        session.commit()
-        secret = tokens.create_token(session, "coa", label="planner").secret
-    engine.dispose()
-    return secret
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgres"])
