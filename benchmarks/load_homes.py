@@ -160,6 +160,31 @@ def start_server(env: dict[str, str], workers: int) -> tuple[subprocess.Popen, s
     raise RuntimeError("matcher serve stopped before listening")
 
 
+def server_cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) so far of process ``pid`` and every process below it (the server's
+    worker processes), from ``/proc``; ``None`` where there is no ``/proc``."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total, todo, seen = 0, [pid], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            if current == pid:
+                return None
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+        for children in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                todo += [int(child) for child in children.read_text().split()]
+            except OSError:
+                pass
+    return total / tick
+
+
 def wait_healthy(url: str, timeout: float = 60) -> None:
     import urllib.request
 
@@ -245,8 +270,10 @@ def main(argv: list[str] | None = None) -> int:
 
         asyncio.run(run(args.warmup, "warmup", Tally()))  # connections, caches, first-query plans
         load_before = os.getloadavg()
+        cpu_before = server_cpu_seconds(process.pid)
         tally = Tally()
         elapsed = asyncio.run(run(args.per_municipality, "bench", tally))
+        cpu_after = server_cpu_seconds(process.pid)
         load_after = os.getloadavg()
         with sessions() as session:
             homes = session.scalar(select(func.count()).select_from(Home).where(Home.reference.like("%-bench-%")))
@@ -268,7 +295,10 @@ def main(argv: list[str] | None = None) -> int:
                     "closed loop: each municipality sends its next request as soon as the last answer came",
             "municipalities": len(codes), "requests": done, "seconds": round(elapsed, 2), "rps": round(rps, 1),
             "p50_ms": round(p.get(50, 0), 1), "p90_ms": round(p.get(90, 0), 1), "p99_ms": round(p.get(99, 0), 1),
-            "max_ms": round(p.get(100, 0), 1), "mean_ms": round(1000 * statistics.fmean(tally.latencies), 1) if done else 0,
+            "max_ms": round(p.get(100, 0), 1),
+            "server_cpu_ms_per_request": round(1000 * (cpu_after - cpu_before) / done, 2)
+            if done and cpu_before is not None and cpu_after is not None else None,
+            "mean_ms": round(1000 * statistics.fmean(tally.latencies), 1) if done else 0,
             "statuses": dict(sorted(tally.statuses.items())), "retries_ok": tally.retries_ok,
             "homes_created": created, "homes_in_db": homes, "duplicate_references": duplicates, "errors": errors,
             "machine": f"{os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}, "
@@ -371,7 +401,9 @@ def write_markdown(path: Path, r: dict) -> None:
            f"| municipalities at once | {r['municipalities']} |\n| requests measured | {r['requests']} in {r['seconds']} s |\n"
            f"| **requests per second** | **{r['rps']}** |\n"
            f"| latency p50 / p90 / **p99** / max | {r['p50_ms']} / {r['p90_ms']} / **{r['p99_ms']}** / {r['max_ms']} ms |\n"
-           f"| statuses | {', '.join(f'{k}: {v}' for k, v in r['statuses'].items())} |\n"
+           + (f"| server CPU per request (all its processes) | {r['server_cpu_ms_per_request']} ms |\n"
+              if r.get("server_cpu_ms_per_request") is not None else "")
+           + f"| statuses | {', '.join(f'{k}: {v}' for k, v in r['statuses'].items())} |\n"
            f"| retries answered 200 with the same home | {r['retries_ok']} |\n"
            f"| homes created / in the database / duplicate references | {r['homes_created']} / {r['homes_in_db']} / {r['duplicate_references']} |\n"
            f"| **errors** | **{r['errors']}** |\n| goal met | {'yes' if r['goal_met'] else 'no'} |\n\n")
