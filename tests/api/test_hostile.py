@@ -92,7 +92,7 @@ def _options(schema: dict, components: dict) -> list[dict]:
     for key in ("anyOf", "oneOf"):
         if key in schema:
             return [o for option in schema[key] for o in _options(option, components)]
-    if "allOf" in schema:
+    if "allOf" in schema and "type" not in schema and "properties" not in schema:  # else: rules beside the fields
         return _options(schema["allOf"][0], components)
     return [schema]
 
@@ -178,7 +178,7 @@ def wrong_values(schemas: list[dict], turn: int) -> list[Any]:
     kinds = {s.get("type") for s in schemas} - {"null"}
     values: list[Any] = [NON_FINITE[turn % len(NON_FINITE)], None]
     if kinds & {"integer", "number"}:
-        values += ["abc", 1.5, "__big__" if turn % 2 else -(10**30)]
+        values += ["abc", True, 1.5, "__big__" if turn % 2 else -(10**30)]
     elif any(s.get("format") == "date" for s in schemas):  # the service's rule: 2000-01-01 to 2100-12-31
         values += [12345, "2023-02-30", "2101-01-01" if turn % 2 else "1999-12-31"]
     elif "string" in kinds:
