@@ -141,6 +141,37 @@ def test_cbc_cut_off_in_preprocessing_is_not_locks_infeasible(backend: str) -> N
         assert report.levels == proposal.levels.as_dict(), cut_off
 
 
+BUILD_S = 0.2
+"""Seconds the slow backend below takes to load a programme."""
+
+
+def test_building_a_backend_counts_against_the_time_limit() -> None:
+    """A backend that is slow to load and searches for as long as it is allowed still ends the
+    whole solve within the time limit: each level's budget is taken after the model is built."""
+    import time
+
+    from matcher.solvers.lexicographic import LevelResult, Outcome
+
+    class SlowToLoad(SOLVERS["highspy"]):
+        def make_backend(self, formulation, options):
+            time.sleep(BUILD_S)
+            inner = super().make_backend(formulation, options)
+
+            def optimise(level, limit, hint):
+                time.sleep(limit)  # searches its whole budget and finds nothing new
+                return LevelResult(Outcome.UNKNOWN, None, None, "time limit")
+
+            inner.optimise = optimise
+            return inner
+
+    instance, params = _example("twente")
+    time_limit = 4.0
+    proposal = SlowToLoad().solve(Rules(instance, params), SolveOptions(time_limit=time_limit))
+    assert proposal.runtime_s < time_limit + BUILD_S / 2, proposal.stats  # not one model build late
+    _assert_honest(proposal)
+    assert _check(instance, params, proposal).violations == ()
+
+
 @pytest.mark.parametrize("name", ["nl", "twente"])
 def test_greedy_is_always_feasible(name: str) -> None:
     """Greedy never claims optimality or proof, and its proposal passes the checker."""

@@ -112,12 +112,12 @@ class LexicographicSolver:
             if remaining is not None and remaining <= 0.01:
                 natives.append("not started (time limit)")
                 break
-            budget = level_budget(level, remaining)
             whole = level == 3
             level_start = time.perf_counter()
             if whole:
                 formulation.constraints.extend(fixed_rows)
-                result = self.make_backend(formulation, options).optimise(level, budget, values or hint)
+                whole_backend = self.make_backend(formulation, options)
+                result = whole_backend.optimise(level, _budget(level, deadline), values or hint)
             else:
                 start_values = reduction.to_sub(values or hint)
                 part = reduction.relevant(level, start_values, MAXIMISE[level]) if componentwise and start_values is not None else None
@@ -128,7 +128,7 @@ class LexicographicSolver:
                     # Only the components where this level has terms can change: solve them
                     # alone, the others stay where they are.
                     part_backend = self.make_backend(restrict(reduction.sub, part, sub_rows), options)
-                    result = part_backend.optimise(level, budget, [start_values[i] for i in part])
+                    result = part_backend.optimise(level, _budget(level, deadline), [start_values[i] for i in part])
                     if result.values is not None:
                         merged = list(start_values)
                         for i, value in zip(part, result.values):
@@ -139,7 +139,7 @@ class LexicographicSolver:
                         backend = self.make_backend(reduction.sub, options)
                         for row in sub_rows:
                             backend.add(row)
-                    result = backend.optimise(level, budget, start_values)
+                    result = backend.optimise(level, _budget(level, deadline), start_values)
             level_s.append(round(time.perf_counter() - level_start, 3))
             natives.append(result.native)
             found = result.values
@@ -205,6 +205,14 @@ class LexicographicSolver:
                 "level_s": level_s,
             },
         )
+
+
+def _budget(level: int, deadline: float | None) -> float | None:
+    """Seconds ``level`` may search: its share of the time left once its backend is built, so
+    that building a model counts against the time limit like searching does."""
+    if deadline is None:
+        return None
+    return level_budget(level, max(0.01, deadline - time.perf_counter()))
 
 
 def _zero_feasible(f: Formulation) -> bool:
