@@ -45,14 +45,11 @@ from typing import Any
 
 from matcher.exceptions import MatcherError
 from matcher.models import Action, Assignment, Dwelling, DwellingKind, Household, Instance, Params, Proposal, Status
+from matcher.models.params import COUPLING_DAYS, NORM_FROM_PERMIT_DAYS
 from matcher.rules import Rules, dwelling_fits, great_circle_km
 
 TIME_LIMIT_S = 600.0
 """Seconds for each of the two solves; a run cut off reports its status and dual bound."""
-NORM_FROM_PERMIT_DAYS = 98
-"""The 14-week norm from the permit to the move-in [001:2431]."""
-COUPLING_DAYS = 14
-"""COA's obligation: coupled within 14 days of the permit [001:2524]."""
 COUPLING_NOTE = (
     "hindsight14 keeps COA's 14-day obligation the way the look-ahead policy does: the most persons "
     "coupled within 14 days of the permit (of those whose 14 days end in the run) that quota and range "

@@ -57,11 +57,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from matcher.models import Dwelling, Household, Instance, Params, Proposal, Status
+from matcher.models.params import NORM_FROM_PERMIT_DAYS
 from matcher.objective import evaluate
 from matcher.rules import Rules, dwelling_fits
-
-NORM_FROM_PERMIT_DAYS = 98
-"""The 14-week norm from the permit to the move-in: 14 days to couple plus 84 to house."""
 
 
 @dataclass(frozen=True)

@@ -47,14 +47,23 @@ class Weights:
                 raise ValueError(f"weight {f.name} must be a whole number >= 0, got {value!r}")
 
 
+NORM_DAYS = 84
+"""Phases 2+3, coupling to housing: 12 weeks [001:2437]; the default of ``Params.norm_days``."""
+COUPLING_DAYS = 14
+"""COA's obligation, coupled within 14 days of the permit [001:2524]; the default of ``Params.coupling_days``."""
+NORM_FROM_PERMIT_DAYS = COUPLING_DAYS + NORM_DAYS
+"""The 14-week norm from the permit to the move-in [001:2431]: the simulation's headline measure and the
+objective of the look-ahead and the hindsight.  Fixed, not a parameter, so every policy is measured alike."""
+
+
 @dataclass(frozen=True)
 class Params:
     """Parameters of one run.  ``as_of`` is required; everything else has the contract's default."""
 
     as_of: dt.date
     horizon_days: int = 7
-    norm_days: int = 84
-    coupling_days: int = 14
+    norm_days: int = NORM_DAYS
+    coupling_days: int = COUPLING_DAYS
     max_km: float = 50.0
     max_minutes: float | None = None
     quota_slack: int = 0

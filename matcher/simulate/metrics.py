@@ -11,15 +11,10 @@ from statistics import mean, median
 from typing import Any
 
 from matcher.models import Household, Params
+from matcher.models.params import COUPLING_DAYS, NORM_DAYS, NORM_FROM_PERMIT_DAYS
 from matcher.simulate.config import PERIOD_WEEKS
 from matcher.simulate.state import Coupling, Housed, PeriodBooks, SimState, WeekEvents
 
-NORM_DAYS = 84
-"""Phases 2+3, coupling to housing: 12 weeks [001:2437] (the coupling-based figures)."""
-NORM_FROM_PERMIT_DAYS = 98
-"""The 14-week norm from the permit to the move-in [001:2431]: the headline figures."""
-COUPLING_DAYS = 14
-"""COA's own obligation: a household is coupled within 14 days of its permit [001:2524]."""
 REGION_KM = 50.0
 """COA's regional distance [001:2371]: the share of couplings within it is reported whatever ``max_km`` is."""
 

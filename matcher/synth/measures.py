@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from statistics import mean, median
 
 from matcher.models import DwellingKind, Instance
+from matcher.models.params import NORM_DAYS
 from matcher.synth.calibration import AS_OF
 from matcher.synth.regions import taakstelling
 
@@ -42,7 +43,7 @@ class Measures:
     municipalities_above_taakstelling: int
 
 
-def measure(instance: Instance, name: str, as_of: dt.date = AS_OF, horizon_days: int = 7, norm_days: int = 84) -> Measures:
+def measure(instance: Instance, name: str, as_of: dt.date = AS_OF, horizon_days: int = 7, norm_days: int = NORM_DAYS) -> Measures:
     """Measure the calibration figures of an instance generated for example ``name``."""
     households = instance.households
     persons = sum(h.size for h in households)
