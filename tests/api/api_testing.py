@@ -4,10 +4,15 @@ request bodies and common sequences of calls.  Test modules import this module, 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import socket
 import sys
+import threading
+import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -265,3 +270,26 @@ def seed_nl(settings: Settings) -> str:
         secret = tokens.create_token(session, "coa", label="planner").secret
     engine.dispose()
     return secret
+
+
+@contextlib.contextmanager
+def serve_in_thread(app) -> Iterator[tuple[str, int]]:
+    """``app`` served by uvicorn in a thread on a free loopback port; yields (host, port)."""
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off",
+                                           access_log=False))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
+        time.sleep(0.05)
+    try:
+        yield "127.0.0.1", port
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

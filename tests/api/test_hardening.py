@@ -13,11 +13,9 @@ Against SQLite and PostgreSQL; nothing refused changes the database.
 from __future__ import annotations
 
 import socket
-import threading
-import time
 
 import pytest
-from api_testing import API, enschede_world, household, snapshot
+from api_testing import API, enschede_world, household, serve_in_thread, snapshot
 
 DEEP = "[" * 100_000 + "]" * 100_000
 UNREADABLE = {
@@ -79,25 +77,8 @@ def test_non_finite_numbers_are_a_422_naming_the_field(client, auth, run_jobs, c
 @pytest.fixture
 def live(service, client):
     """The app of ``service`` on a free loopback port (uvicorn in a thread), its address."""
-    import uvicorn
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    config = uvicorn.Config(service.app, host="127.0.0.1", port=port, log_level="warning", lifespan="off",
-                            access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
-    try:
-        yield ("127.0.0.1", port)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serve_in_thread(service.app) as address:
+        yield address
 
 
 def raw(address, head: str, body_parts=(), timeout: float = 5.0) -> tuple[int, bytes, int]:

@@ -12,15 +12,12 @@ route only."""
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 import pytest
-from api_testing import enschede_world, make_tokens, reset
+from api_testing import enschede_world, make_tokens, reset, serve_in_thread
 
 SCHEMATHESIS = shutil.which("schemathesis", path=str(Path(sys.executable).parent)) or shutil.which("schemathesis")
 CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,"
@@ -30,29 +27,13 @@ CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,r
 @pytest.fixture
 def served(service):
     """A database with a finished proposal, the app on a free loopback port, and the tokens."""
-    import uvicorn
-
     from api.worker import run_pending
 
     reset(service.engine)
     tokens = make_tokens(service)
     enschede_world(service.client, tokens, lambda: run_pending(service.app.state.sessions, service.settings))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(service.app, host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="off", access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}", tokens
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serve_in_thread(service.app) as (host, port):
+        yield f"http://{host}:{port}", tokens
 
 
 @pytest.mark.skipif(SCHEMATHESIS is None, reason="the schemathesis command is not installed (pip install '.[test]')")
