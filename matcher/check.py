@@ -94,7 +94,7 @@ class CheckReport:
 
 _PROPOSAL_FILE = "proposal.csv"
 _REQUIRED_COLUMNS = ("household_id", "action")
-_OPTIONAL_COLUMNS = ("municipality", "dwelling_id", "persons", "km", "overdue_days", "moves", "reason")
+_OPTIONAL_COLUMNS = ("municipality", "dwelling_id", "persons", "km", "overdue_days", "moves", "reason", "reason_kind", "reason_values")
 
 
 def _parse_count(raw: str) -> int:

@@ -63,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--policy", choices=["weekly", "lookahead"], default="weekly",
                    help="weekly: the exact engine on the contract's levels (default); lookahead: the half-year "
                         "in view (docs/simulation.md), priced from --history")
+    p.add_argument("--lang", choices=["nl", "en"], default="nl",
+                   help="language of the reasons in proposal.csv: nl (Dutch, the default) or en")
     p.add_argument("--history", type=Path,
                    help="CSV of past offers and permits for --policy lookahead (columns in docs/simulation.md)")
 
@@ -179,7 +181,7 @@ def _propose(args: argparse.Namespace) -> int:
         result = propose(instance, params, history, params.as_of.toordinal() // 7, time_limit=args.time_limit,
                          seed=args.seed, weeks_left=max(0, weeks_left_in_period(params.as_of) - 1))
         rules = result.rules
-        proposal = explain_proposal(rules, result.proposal)
+        proposal = explain_proposal(rules, result.proposal, args.lang, prices=result.prices)
         lookahead = {"quota_prices": result.prices, **result.info,
                      "why": ("quota price per municipality (0-1): the average dual price of its quota in linear "
                              "programmes coupling the permits expected over the rest of the period (rates from the "
@@ -189,7 +191,8 @@ def _propose(args: argparse.Namespace) -> int:
     elif args.history is not None:
         raise InstanceError([Problem("--history", "is only used with --policy lookahead")])
     else:
-        solution = solve(instance, params, solver=args.solver, time_limit=args.time_limit, seed=args.seed, workers=args.workers)
+        solution = solve(instance, params, solver=args.solver, time_limit=args.time_limit, seed=args.seed, workers=args.workers,
+                         lang=args.lang)
         proposal, rules = solution, solution.rules
     csv_path, json_path = write_proposal(rules, proposal, args.out)
     if lookahead is not None:

@@ -1,27 +1,23 @@
-"""One plain sentence per household saying why it got its action (docs/contract.md §6).
+"""Why every household got its action, as data (docs/contract.md §6): a reason kind and the values
+behind it (a clause of :mod:`matcher.reasons`), rendered into one sentence in Dutch or English.
 
-A waiting household's sentence names the binding cause, checked in this order: residence
+A waiting household's reason names the binding cause, checked in this order: residence
 document missing, no municipality in range, banned, quota used up in range, no dwelling that
-fits (size, accessibility, kind, availability), outcompeted by more overdue households.
+fits (size, accessibility, kind, availability), outcompeted by more overdue households.  A
+``house`` or ``couple`` line also says why this municipality (its own; a tie; the nearest with
+quota; what the nearer ones lacked; the look-ahead's quota price) and why this home rather than a
+larger one that is left free.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import replace
 
 from matcher.models import Action, Assignment, Dwelling, DwellingKind, Household, Proposal, ReasonKind
+from matcher.reasons import DEFAULT_LANG, Clause, Lang, render
 from matcher.rules import Rules, dwelling_fits
-
-
-def _persons(n: int) -> str:
-    return f"{n} person" if n == 1 else f"{n} persons"
-
-
-def _plural(n: int, word: str) -> str:
-    if n == 1:
-        return f"{n} {word}"
-    return f"{n} {word[:-1]}ies" if word.endswith("y") else f"{n} {word}s"
 
 
 class _After:
@@ -56,130 +52,193 @@ class _After:
         return d.capacity - taken
 
 
-def explain_proposal(rules: Rules, proposal: Proposal) -> Proposal:
-    """The same proposal with a reason and reason kind on every assignment."""
+def explain_proposal(rules: Rules, proposal: Proposal, lang: Lang = DEFAULT_LANG,
+                     prices: Mapping[str, float] | None = None) -> Proposal:
+    """The same proposal with a reason (in ``lang``), reason kind and reason values on every
+    assignment.  ``prices`` are the look-ahead's quota prices per municipality, if any."""
     assignments = proposal.by_household()
     after = _After(rules, assignments)
     locked = {lock.household_id for lock in rules.instance.locks}
     explained = []
     for h in rules.instance.households:
         a = assignments[h.household_id]
-        kind, text = _reason(rules, after, h, a)
+        kind, clause = _reason(rules, after, h, a, prices or {})
         if h.household_id in locked and a.action is not Action.WAIT:
-            kind, text = ReasonKind.LOCKED, text + " The planner locked this line."
-        explained.append(replace(a, reason=text, reason_kind=kind))
+            kind = ReasonKind.LOCKED
+            clause["notes"] = [*clause.get("notes", []), {"key": "note.locked"}]
+        values = {"kind": kind.value, **clause}
+        explained.append(replace(a, reason=render(values, lang), reason_kind=kind, reason_values=values))
     return replace(proposal, assignments=tuple(explained))
 
 
-def _every(n: int, word: str) -> str:
-    return f"the only {word}" if n == 1 else f"all {_plural(n, word)}"
+def _town(rules: Rules, code: str) -> Clause:
+    return {"municipality": code, "municipality_name": rules.instance.municipality_by_code[code].name}
 
 
-def _name(rules: Rules, code: str | None) -> str:
-    if code is None:
-        return "no municipality"
-    return f"{rules.instance.municipality_by_code[code].name} ({code})"
-
-
-def _reason(rules: Rules, after: _After, h: Household, a: Assignment) -> tuple[ReasonKind, str]:
+def _late(rules: Rules, h: Household) -> Clause:
     overdue = rules.overdue(h)
-    late = f"{overdue} days past the {rules.params.norm_days}-day norm" if overdue else "not yet past the norm"
+    if not overdue:
+        return {"key": "late.not_yet"}
+    return {"key": "late.overdue", "overdue_days": overdue, "norm_days": rules.params.norm_days}
+
+
+def _limit(rules: Rules) -> Clause:
+    if rules.params.max_minutes is None:
+        return {"key": "limit.km", "max_km": rules.params.max_km}
+    return {"key": "limit.km_minutes", "max_km": rules.params.max_km, "max_minutes": rules.params.max_minutes}
+
+
+def _place(rules: Rules, h: Household, code: str) -> Clause:
+    if h.coupled_to == code:
+        return {"key": "place.own", **_town(rules, code)}
+    km = round(rules.household_km(h, code), 1)
+    minutes = rules.minutes.get((h.location_id, code))
+    if rules.params.max_minutes is not None and minutes is not None:
+        return {"key": "place.km_minutes", **_town(rules, code), "km": km, "minutes": minutes}
+    return {"key": "place.km", **_town(rules, code), "km": km}
+
+
+def _reason(rules: Rules, after: _After, h: Household, a: Assignment,
+            prices: Mapping[str, float]) -> tuple[ReasonKind, Clause]:
     if a.action is Action.HOUSE:
         d = rules.instance.dwelling_by_id[a.dwelling_id]
-        where = _name(rules, d.municipality)
-        if h.coupled_to == d.municipality:
-            place = f"its own municipality {where}"
-        else:
-            km = rules.household_km(h, d.municipality)
-            place = f"{where}, {km:.0f} km from its reception location"
-            if h.is_coupled:
-                place += f" (re-coupled from {_name(rules, h.coupled_to)})"
-        extra = " It is a temporary home, so the household will move once more." if d.kind is DwellingKind.TEMPORARY else ""
-        return ReasonKind.HOUSED, f"Housed in {d.kind.value} dwelling {d.dwelling_id} in {place}; {late}.{extra}"
+        notes = _why_here(rules, after, h, d.municipality, prices) + _why_this_home(rules, after, h, d)
+        if d.kind is DwellingKind.TEMPORARY:
+            notes.append({"key": "note.temporary"})
+        return ReasonKind.HOUSED, {"key": "housed", "dwelling_id": d.dwelling_id, "dwelling_kind": d.kind.value,
+                                   **_town(rules, d.municipality), "place": _place(rules, h, d.municipality),
+                                   "late": _late(rules, h), "notes": notes}
     if a.action is Action.COUPLE:
-        km = rules.household_km(h, a.municipality)
         why = _why_not_housed(rules, after, h, [a.municipality])[1]
-        return ReasonKind.COUPLED, (
-            f"Coupled to {_name(rules, a.municipality)}, {km:.0f} km from its reception location, which has quota left; "
-            f"not housed yet because {why}."
-        )
-    # wait
-    if h.is_coupled:
+        return ReasonKind.COUPLED, {"key": "coupled", **_town(rules, a.municipality),
+                                    "place": _place(rules, h, a.municipality), "why": why,
+                                    "notes": _why_here(rules, after, h, a.municipality, prices)}
+    if h.coupled_to is not None:
         kind, why = _why_not_housed(rules, after, h, [h.coupled_to])
-        return kind, f"Waiting in reception, coupled to {_name(rules, h.coupled_to)}, {late}: {why}."
+        return kind, {"key": "waiting_coupled", **_town(rules, h.coupled_to), "late": _late(rules, h), "why": why}
     return _why_not_coupled(rules, after, h)
 
 
-def _why_not_coupled(rules: Rules, after: _After, h: Household) -> tuple[ReasonKind, str]:
-    limit = f"{rules.params.max_km:g} km"
-    if rules.params.max_minutes is not None:
-        limit += f" and {rules.params.max_minutes:g} minutes"
+def _quota_short(rules: Rules, h: Household, code: str, left: Mapping[str, int], amv_left: Mapping[str, int]) -> bool:
+    return left[code] < h.size or (h.amv and amv_left[code] < h.size)
+
+
+def _why_here(rules: Rules, after: _After, h: Household, code: str, prices: Mapping[str, float]) -> list[Clause]:
+    """Why a new coupling to ``code``: a tie, or what the nearer municipalities in range lacked."""
+    if h.coupled_to == code:
+        return []
+    notes: list[Clause] = []
+    if h.coupled_to is not None:
+        notes.append({"key": "note.recoupled", **_town(rules, h.coupled_to)})
+    if h.tie_municipality == code:
+        notes.append({"key": "note.tie", **_town(rules, code)})
+    else:
+        km = rules.household_km(h, code)
+        banned = rules.banned_municipalities.get(h.household_id, set())
+        nearer = [m.code for m in rules.instance.municipalities
+                  if m.code not in (code, h.coupled_to) and m.code not in banned and rules.in_range(h, m.code)
+                  and rules.household_km(h, m.code) < km]
+        short = [c for c in nearer if _quota_short(rules, h, c, rules.quota, rules.amv_quota)]
+        rest = [c for c in nearer if c not in short]
+        no_home = [c for c in rest if not any(rules.may_house(h, d) and after.room_left(d) >= h.size
+                                              for d in rules.dwellings_by_municipality[c])]
+        other = [c for c in rest if c not in no_home]
+        if not nearer:
+            notes.append({"key": "note.nearest"})
+        if short:
+            notes.append({"key": "note.nearer_quota", "count": len(short), "size": h.size, "municipalities": short})
+        if no_home:
+            notes.append({"key": "note.nearer_no_home", "count": len(no_home), "municipalities": no_home})
+        if other:
+            notes.append({"key": "note.nearer_other", "count": len(other), "municipalities": other})
+    if code in prices:
+        notes.append({"key": "note.price", "price": round(prices[code], 4)})
+    return notes
+
+
+def _why_this_home(rules: Rules, after: _After, h: Household, d: Dwelling) -> list[Clause]:
+    """Why this home: the family members still expected, and larger homes that fit and stay free."""
+    notes: list[Clause] = []
+    if h.expected_extra:
+        notes.append({"key": "note.expected_extra", "expected_extra": h.expected_extra, "capacity": d.capacity})
+    larger = [o for o in rules.dwellings_by_municipality[d.municipality]
+              if o.dwelling_id != d.dwelling_id and o.capacity > d.capacity and rules.may_house(h, o)
+              and not after.occupants[o.dwelling_id]]
+    if larger:
+        notes.append({"key": "note.smaller_home" if len(larger) == 1 else "note.smaller_homes",
+                      "capacity": d.capacity, "count": len(larger), "dwelling_ids": [o.dwelling_id for o in larger]})
+    return notes
+
+
+def _why_not_coupled(rules: Rules, after: _After, h: Household) -> tuple[ReasonKind, Clause]:
+    limit = _limit(rules)
     in_range = [m.code for m in rules.instance.municipalities if rules.in_range(h, m.code)]
     if not in_range:
-        return ReasonKind.NO_MUNICIPALITY_IN_RANGE, f"Waiting to be coupled: no municipality lies within {limit} of its reception location."
+        return ReasonKind.NO_MUNICIPALITY_IN_RANGE, {"key": "no_municipality_in_range", "limit": limit}
     banned = rules.banned_municipalities.get(h.household_id, set())
     open_ = [code for code in in_range if code not in banned]
     if not open_:
-        return ReasonKind.BANNED, f"Waiting to be coupled: {_every(len(in_range), 'municipality')} within {limit} refused for this household."
+        return ReasonKind.BANNED, {"key": "banned", "count": len(in_range), "limit": limit, "municipalities": in_range}
     housing_kind, housing = _why_not_housed(rules, after, h, open_)
-    if h.amv:
-        short = [code for code in open_ if after.quota_left(code) < h.size or after.amv_left(code) < h.size]
-        quota = "AMV quota"
-    else:
-        short = [code for code in open_ if after.quota_left(code) < h.size]
-        quota = "quota"
+    left = {code: after.quota_left(code) for code in open_}
+    amv_left = {code: after.amv_left(code) for code in open_}
+    short = [code for code in open_ if _quota_short(rules, h, code, left, amv_left)]
     if len(short) == len(open_):
-        lead = f"{housing}, and the" if housing_kind in (ReasonKind.NO_FITTING_DWELLING, ReasonKind.BANNED) else "the"
-        return ReasonKind.QUOTA_USED_UP, (
-            f"Waiting to be coupled: {lead} {quota} of {_every(len(open_), 'municipality')} within {limit} "
-            f"is used up or too small for {_persons(h.size)}."
-        )
-    return ReasonKind.NOT_CHOSEN, f"Waiting: not chosen this week although quota is left within {limit}; {housing}."
+        clause: Clause = {"key": "quota_used_up", "amv": h.amv, "count": len(open_), "limit": limit, "size": h.size,
+                          "municipalities": open_, "quota_left": left}
+        if housing_kind in (ReasonKind.NO_FITTING_DWELLING, ReasonKind.BANNED):
+            clause.update(key="quota_used_up+housing", housing=housing)
+        return ReasonKind.QUOTA_USED_UP, clause
+    return ReasonKind.NOT_CHOSEN, {"key": "not_chosen", "limit": limit, "housing": housing}
 
 
-def _why_not_housed(rules: Rules, after: _After, h: Household, codes: list[str]) -> tuple[ReasonKind, str]:
+def _why_not_housed(rules: Rules, after: _After, h: Household, codes: list[str]) -> tuple[ReasonKind, Clause]:
     """Why ``h`` has no dwelling in any of ``codes``, as a kind and a clause."""
-    places = f"in {_name(rules, codes[0])}" if len(codes) == 1 else f"within {rules.params.max_km:g} km"
+    places: Clause = ({"key": "places.in", **_town(rules, codes[0])} if len(codes) == 1
+                      else {"key": "places.within", "max_km": rules.params.max_km})
     if not h.document_ready:
-        return ReasonKind.DOCUMENT_MISSING, "the IND residence document is missing, and without it no dwelling may be allocated"
+        return ReasonKind.DOCUMENT_MISSING, {"key": "cause.document_missing"}
     offered = [d for code in codes for d in rules.dwellings_by_municipality[code]]
     if not offered:
-        return ReasonKind.NO_FITTING_DWELLING, f"no dwelling is offered {places}"
+        return ReasonKind.NO_FITTING_DWELLING, {"key": "cause.none_offered", "places": places}
     in_time = [d for d in offered if rules.available(d)]
     if not in_time:
-        return ReasonKind.NO_FITTING_DWELLING, f"no dwelling offered {places} is available before {rules.params.end.isoformat()}"
+        return ReasonKind.NO_FITTING_DWELLING, {"key": "cause.none_available", "places": places,
+                                                "end": rules.params.end.isoformat(), "offered": len(offered)}
     fitting = [d for d in in_time if dwelling_fits(h, d)]
     if not fitting:
-        return ReasonKind.NO_FITTING_DWELLING, f"no dwelling {places} fits {_describe(h)}"
-    banned = rules.banned_dwellings.get(h.household_id, set()) | set()
+        return ReasonKind.NO_FITTING_DWELLING, {"key": "cause.none_fits", "places": places, "size": h.size,
+                                                "amv": h.amv, "accessible": h.needs_accessible,
+                                                "available": len(in_time),
+                                                "largest": max(d.capacity for d in in_time)}
+    banned = rules.banned_dwellings.get(h.household_id, set())
     bmun = rules.banned_municipalities.get(h.household_id, set())
     allowed = [d for d in fitting if d.dwelling_id not in banned and d.municipality not in bmun]
     if not allowed:
-        return ReasonKind.BANNED, f"every dwelling {places} that fits was refused for this household"
+        return ReasonKind.BANNED, {"key": "cause.banned", "places": places, "fitting": len(fitting)}
     free = [d for d in allowed if after.room_left(d) >= h.size]
     if free:
-        return ReasonKind.NOT_CHOSEN, f"{places} {_plural(len(free), 'fitting dwelling')} left free would gain nothing on the earlier levels"
+        return ReasonKind.NOT_CHOSEN, {"key": "cause.free_left", "places": places, "free": len(free),
+                                       "dwelling_ids": [d.dwelling_id for d in free]}
+    return ReasonKind.OUTCOMPETED, _outcompeted(rules, after, h, allowed, places)
+
+
+def _outcompeted(rules: Rules, after: _After, h: Household, allowed: list[Dwelling], places: Clause) -> Clause:
     winners = sorted({o.household_id: o for d in allowed for o in after.occupants[d.dwelling_id]}.values(),
                      key=lambda o: o.household_id)
     locked = {o.household_id for o in winners} & {lock.household_id for lock in rules.instance.locks}
     mine = h.size * rules.overdue(h)
     days = sorted(o.size * rules.overdue(o) for o in winners)
+    to: Clause
     if len(winners) == 1:
-        to = f"household {winners[0].household_id} ({days[0]} overdue person-days"
+        to = {"key": "to.one", "winner": winners[0].household_id, "days": days[0], "mine": mine}
     else:
-        span = f"{days[0]}" if days[0] == days[-1] else f"{days[0]} to {days[-1]}"
-        to = f"{len(winners)} other households ({span} overdue person-days"
-    to += f"; this household has {mine})"
+        to = {"key": "to.many" if days[0] != days[-1] else "to.many_same", "count": len(winners),
+              "days_min": days[0], "days_max": days[-1], "mine": mine}
+    lock: Clause = {"key": "empty"}
     if locked:
-        to += ", locked there by the planner" if len(locked) == len(winners) else f", {len(locked)} of them locked there by the planner"
-    what = f"the only dwelling {places} that fits" if len(allowed) == 1 else f"the {len(allowed)} dwellings {places} that fit"
-    return ReasonKind.OUTCOMPETED, f"{what} went to {to}"
-
-
-def _describe(h: Household) -> str:
-    parts = [_persons(h.size)]
-    if h.amv:
-        parts.append("unaccompanied minors (an amv unit is needed)")
-    if h.needs_accessible:
-        parts.append("needing an accessible home")
-    return ", ".join(parts)
+        lock = {"key": "locked.all"} if len(locked) == len(winners) else {"key": "locked.some", "count": len(locked)}
+    homes: Clause = ({"key": "homes.one", "places": places} if len(allowed) == 1
+                     else {"key": "homes.many", "places": places, "count": len(allowed)})
+    return {"key": "cause.outcompeted", "homes": homes, "to": to, "locked": lock,
+            "winners": [o.household_id for o in winners]}

@@ -262,6 +262,8 @@ PROPOSAL_COLUMNS = (
     Column("overdue_days", _count, required=False),
     Column("moves", _count, required=False),
     Column("reason", _text, required=False),
+    Column("reason_kind", _text, required=False),
+    Column("reason_values", _text, required=False),
 )
 PREVIOUS = Table("previous.csv", PROPOSAL_COLUMNS, required=False)
 

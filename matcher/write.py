@@ -16,6 +16,8 @@ from matcher.models import LEVEL_NAMES, Action, Proposal, ReasonKind
 from matcher.rules import Rules
 
 PROPOSAL_HEADER = ["household_id", "action", "municipality", "dwelling_id", "persons", "km", "overdue_days", "moves", "reason"]
+REASON_COLUMNS = ["reason_kind", "reason_values"]
+"""The reason as data, after the sentence in ``proposal.csv``: its kind and its values (JSON)."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class Line:
     moves: int
     reason: str
     reason_kind: ReasonKind | None
+    reason_values: dict[str, Any] | None = None
 
 
 def proposal_lines(rules: Rules, proposal: Proposal) -> list[Line]:
@@ -52,7 +55,8 @@ def proposal_lines(rules: Rules, proposal: Proposal) -> list[Line]:
             moves = rules.moves(h, d, a.municipality)
         lines.append(Line(household_id=h.household_id, action=a.action, municipality=a.municipality,
                           dwelling_id=a.dwelling_id, persons=h.size, km=km, overdue_days=rules.overdue(h),
-                          moves=moves, reason=a.reason, reason_kind=a.reason_kind))
+                          moves=moves, reason=a.reason, reason_kind=a.reason_kind,
+                          reason_values=a.reason_values))
     return lines
 
 
@@ -68,7 +72,14 @@ def proposal_rows(rules: Rules, proposal: Proposal) -> list[dict[str, Any]]:
         "overdue_days": line.overdue_days,
         "moves": line.moves,
         "reason": line.reason,
+        "reason_kind": "" if line.reason_kind is None else line.reason_kind.value,
+        "reason_values": "" if line.reason_values is None else reason_json(line.reason_values),
     } for line in proposal_lines(rules, proposal)]
+
+
+def reason_json(values: dict[str, Any]) -> str:
+    """The reason values as compact JSON (keys sorted, UTF-8 kept)."""
+    return json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def summary(rules: Rules, proposal: Proposal) -> dict[str, Any]:
@@ -156,7 +167,7 @@ def write_proposal(rules: Rules, proposal: Proposal, out: str | Path) -> tuple[P
     data = summary(rules, proposal)
 
     def write_csv(fh) -> None:
-        writer = csv.DictWriter(fh, fieldnames=PROPOSAL_HEADER, lineterminator="\n")
+        writer = csv.DictWriter(fh, fieldnames=PROPOSAL_HEADER + REASON_COLUMNS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(sheets.row(r) for r in rows)  # no cell a spreadsheet would run as a formula
 

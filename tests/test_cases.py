@@ -20,6 +20,7 @@ from matcher.check import check_files
 from matcher.exceptions import LocksInfeasibleError
 from matcher.models import Action, Proposal, Status
 from matcher.read import read_instance, read_params
+from matcher.reasons import render
 from matcher.rules import Rules
 from matcher.solvers import solve
 from matcher.write import write_proposal
@@ -42,7 +43,7 @@ REASONS = [(c, hid) for c in CASES for hid in sorted(_expected(c).get("reasons",
 @cache
 def _solved(case: str, solver: str) -> Proposal:
     folder = CASES_DIR / case
-    return solve(read_instance(folder), read_params(folder), solver=solver, time_limit=30)
+    return solve(read_instance(folder), read_params(folder), solver=solver, time_limit=30, lang="en")
 
 
 def _rules(case: str) -> Rules:
@@ -123,7 +124,9 @@ def test_greedy_is_valid_and_never_better(case: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("case", "household_id"), REASONS, ids=[f"{c}-{h}" for c, h in REASONS])
 def test_reason_sentence(case: str, household_id: str, backend: str, request: pytest.FixtureRequest) -> None:
-    """The household's reason kind and sentence say what the hand derivation says, on every backend."""
+    """The household's reason kind and sentence say what the hand derivation says, on every backend:
+    ``contains`` / ``not_contains`` in the English sentence, ``contains_nl`` / ``not_contains_nl`` in
+    the Dutch one rendered from the same reason values."""
     spec = _expected(case)["reasons"][household_id]
     if "xfail" in spec:
         request.applymarker(pytest.mark.xfail(reason=spec["xfail"], strict=True))
@@ -134,6 +137,12 @@ def test_reason_sentence(case: str, household_id: str, backend: str, request: py
         assert text in a.reason
     for text in spec.get("not_contains", []):
         assert text not in a.reason
+    assert a.reason_values is not None and render(a.reason_values, "en") == a.reason
+    dutch = render(a.reason_values, "nl")
+    for text in spec.get("contains_nl", []):
+        assert text in dutch
+    for text in spec.get("not_contains_nl", []):
+        assert text not in dutch
 
 
 def test_large_family_reason_names_seven_persons(backend: str) -> None:

@@ -16,8 +16,9 @@ from matcher import cli
 from matcher.lookahead import HISTORY_COLUMNS
 from matcher.models import LEVELS, Params, ReasonKind, Status, Weights
 from matcher.read import TABLES, read_instance, read_params
+from matcher.reasons import CATALOGUE
 from matcher.solvers import solve
-from matcher.write import PROPOSAL_HEADER, summary
+from matcher.write import PROPOSAL_HEADER, REASON_COLUMNS, summary
 
 REPO = Path(__file__).resolve().parent.parent
 CONTRACT = REPO / "docs" / "contract.md"
@@ -72,9 +73,9 @@ def test_contract_names_every_parameter_and_weight():
 
 
 def test_contract_names_levels_statuses_reasons_and_output_columns():
-    """Every level, status, reason kind, proposal.csv and history column is in the contract."""
+    """Every level, status, reason kind, message-catalogue key, proposal.csv and history column is in the contract."""
     names = [level.name for level in LEVELS] + [s.value for s in Status] + [k.value for k in ReasonKind]
-    names += PROPOSAL_HEADER + list(HISTORY_COLUMNS)
+    names += PROPOSAL_HEADER + REASON_COLUMNS + list(HISTORY_COLUMNS) + list(CATALOGUE)
     missing = [n for n in names if not _named(n)]
     assert not missing, f"docs/contract.md does not name {missing}"
 

@@ -156,7 +156,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "reason_outcompeted": ("anderen wachten langer", "others wait longer"),
     "reason_document_missing": ("verblijfsdocument ontbreekt", "residence document missing"),
     "reason_banned": ("eerder afgewezen", "refused before"),
-    "reason_already_coupled": ("al gekoppeld", "already coupled"),
     "reason_not_chosen": ("niet gekozen", "not chosen"),
     "accept_all_pending_shown": ("Alle open regels hieronder akkoord", "Accept all pending lines shown"),
     "confirm_accept_all": ("Alle open regels die het filter toont akkoord geven?", "Accept every pending line the filter shows?"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 from matcher.models.instance import Action
 
@@ -35,7 +36,6 @@ class ReasonKind(str, Enum):
     OUTCOMPETED = "outcompeted"
     DOCUMENT_MISSING = "document_missing"
     BANNED = "banned"
-    ALREADY_COUPLED = "already_coupled"
     NOT_CHOSEN = "not_chosen"
 
 
@@ -50,6 +50,8 @@ class Assignment:
     dwelling_id: str | None = None
     reason: str = ""
     reason_kind: ReasonKind | None = None
+    reason_values: dict[str, Any] | None = field(default=None, compare=False)
+    """The reason as data: the clause :func:`matcher.reasons.render` turns into ``reason``."""
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import Any
 from matcher.exceptions import SolverUnavailableError
 from matcher.models import Instance, Params, Proposal, Status
 from matcher.objective import evaluate
+from matcher.reasons import DEFAULT_LANG, Lang
 from matcher.rules import Rules
 from matcher.solvers.base import SolveOptions, Solver
 
@@ -77,10 +78,10 @@ class Solution(Proposal):
 
 
 def solve(instance: Instance, params: Params, solver: str = "auto", time_limit: float | None = 60.0,
-          seed: int = 0, workers: int = 1, explain: bool = True) -> Solution:
+          seed: int = 0, workers: int = 1, explain: bool = True, lang: Lang = DEFAULT_LANG) -> Solution:
     """Propose this week's couplings and housing for ``instance`` under ``params``.
 
-    Every assignment carries a plain-sentence reason unless ``explain`` is false.  The result is
+    Every assignment carries a plain-sentence reason (in ``lang``, with its values) unless ``explain`` is false.  The result is
     the proposal with the rules it was solved under (:class:`Solution`).
     Raises :class:`~matcher.exceptions.LocksInfeasibleError` when the locks cannot all hold.
     """
@@ -93,7 +94,7 @@ def solve(instance: Instance, params: Params, solver: str = "auto", time_limit: 
     if explain:
         from matcher.explain import explain_proposal
 
-        proposal = explain_proposal(rules, proposal)
+        proposal = explain_proposal(rules, proposal, lang)
     return Solution.of(proposal, rules)
 
 

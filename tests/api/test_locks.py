@@ -62,7 +62,7 @@ def test_a_locked_house_line_is_what_the_next_proposal_gives(solver, client, aut
     assert second["summary"]["locks"] == {"applied": 1, "skipped": []}
     locked = line_of(client, auth, second["id"], "h-a")
     assert (locked["action"], locked["municipality"], locked["home_id"]) == ("house", "GM0153", e1["id"])
-    assert locked["reason_kind"] == "locked" and "locked" in locked["reason"]
+    assert locked["reason_kind"] == "locked" and "vastgezet" in locked["reason"]  # Dutch, the default
     assert line_of(client, auth, second["id"], "h-b")["home_id"] != e1["id"]
     # Locking the new line, which proposes the same place, is the same lock.
     again = lock(client, auth, locked)
