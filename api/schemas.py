@@ -814,3 +814,16 @@ class AuditOut(BaseModel):
 class AuditList(BaseModel):
     items: list[AuditOut]
     total: int
+
+
+class MonitoringTable(BaseModel):
+    """One monitoring figure (docs/contract.md §11, *Monitoring*): its column keys, their labels
+    (Dutch / English), one object per row keyed by column, the as-of date and notes (period,
+    norms, distance limit)."""
+
+    figure: str
+    as_of: dt.date
+    columns: list[str]
+    labels: list[str]
+    rows: list[dict[str, str | int | float | None]]
+    notes: dict[str, str]

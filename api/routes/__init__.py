@@ -44,11 +44,12 @@ def build_router() -> APIRouter:
         households,
         locks,
         me,
+        monitoring,
         municipalities,
         proposals,
     )
 
     router = APIRouter(prefix=API_PREFIX, responses=ERRORS)
-    for module in (me, municipalities, homes, households, proposals, locks, audit):
+    for module in (me, municipalities, homes, households, proposals, locks, audit, monitoring):
         router.include_router(module.router)
     return router

@@ -1,0 +1,331 @@
+"""Monitoring figures from the service's database (issue 16): lead times by month, province
+and municipality; realisation against the taakstelling in the layout of the quota letter's
+Tabel 1; the share of regional placements; accepted proposals against move-ins by week.
+
+Every figure is a :class:`Table`: named columns and rows of plain values, the same for the
+JSON routes, the CSV/XLSX exports and the pages.  COA sees everything; a municipality only the
+households coupled or housed in it, its own quota row and its own proposal lines.  Read-only.
+
+Definitions (docs/contract.md §11, *Monitoring*):
+
+- a **move-in** is a household in state ``housed`` with its ``housed_date``; lead times are
+  ``housed_date - coupling_date`` (against :data:`~matcher.models.params.NORM_DAYS`) and
+  ``housed_date - permit_date`` (against :data:`~matcher.models.params.NORM_FROM_PERMIT_DAYS`);
+  p90 is the linearly interpolated 90th percentile (pandas' default);
+- **realisation** of a period counts the persons housed with that period as their housing
+  period and a ``housed_date`` on or before the as-of date; a municipality whose quota another
+  carries out (``quota_executed_by``, the Wadden islands and Leeuwarden) has its figures counted
+  in the carrier's row, and its own row shows zeros naming the carrier;
+- a **regional placement** is a coupling to a municipality whose point lies within ``km``
+  great-circle kilometres of the reception location the household waits in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.models import Household, Location, Municipality, Period, ProposalLine, Quota, Redistribution
+from api.services.errors import Actor
+from api.services.municipalities import current_period
+from matcher.models.params import NORM_DAYS, NORM_FROM_PERMIT_DAYS
+from matcher.rules import great_circle_km
+
+Cell = str | int | float | None
+
+LEAD_BY = ("month", "province", "municipality")
+REGIONAL_BY = ("municipality", "location")
+REGIONAL_KM = 50.0
+
+
+@dataclass(frozen=True)
+class Table:
+    """One figure: what it is, the date it describes, its column keys and its rows."""
+
+    figure: str
+    as_of: dt.date
+    columns: list[str]
+    rows: list[list[Cell]] = field(default_factory=list)
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    def records(self) -> list[dict[str, Cell]]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+
+def _cells(key: Any) -> list[Cell]:
+    """A groupby key (one value or a tuple of them) as the cells of a row."""
+    return [v if isinstance(v, (str, int, float)) or v is None else str(v) for v in (key if isinstance(key, tuple) else (key,))]
+
+
+def _round(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else round(float(value), 1)
+
+
+# --- lead times ------------------------------------------------------------------------------
+
+LEAD_COLUMNS = ["households", "persons",
+                "coupling_mean", "coupling_median", "coupling_p90", "coupling_count", "coupling_over_norm",
+                "permit_mean", "permit_median", "permit_p90", "permit_count", "permit_over_norm"]
+
+
+def _move_ins(session: Session, actor: Actor) -> pd.DataFrame:
+    query = (select(Household.size, Household.permit_date, Household.coupling_date, Household.housed_date,
+                    Household.municipality_code, Municipality.name, Municipality.province)
+             .join(Municipality, Municipality.code == Household.municipality_code)
+             .where(Household.state == "housed", Household.housed_date.is_not(None)))
+    if not actor.is_coa:
+        query = query.where(Household.municipality_code == actor.municipality)
+    frame = pd.DataFrame(session.execute(query).all(),
+                         columns=["size", "permit_date", "coupling_date", "housed_date", "code", "name", "province"])
+    housed = pd.to_datetime(frame["housed_date"])
+    frame["coupling_days"] = (housed - pd.to_datetime(frame["coupling_date"])).dt.days
+    frame["permit_days"] = (housed - pd.to_datetime(frame["permit_date"])).dt.days
+    frame["month"] = housed.dt.strftime("%Y-%m")
+    return frame
+
+
+def _lead_figures(group: pd.DataFrame) -> list[Cell]:
+    out: list[Cell] = [len(group), int(group["size"].sum())]
+    for measure, norm in (("coupling_days", NORM_DAYS), ("permit_days", NORM_FROM_PERMIT_DAYS)):
+        days = group[measure].dropna()
+        out += [_round(days.mean()), _round(days.median()), _round(days.quantile(0.9)), len(days),
+                int((days > norm).sum())]
+    return out
+
+
+def _months(first: str, last: str) -> list[str]:
+    return [p.strftime("%Y-%m") for p in pd.period_range(first, last, freq="M")]
+
+
+def lead_times(session: Session, actor: Actor, by: str = "month", as_of: dt.date | None = None) -> Table:
+    """Lead times of the move-ins, one row per month of move-in (every month from the first to
+    the last, an empty one with count 0), per province or per municipality."""
+    frame = _move_ins(session, actor)
+    as_of = as_of or dt.date.today()
+    notes = {"coupling_norm_days": NORM_DAYS, "permit_norm_days": NORM_FROM_PERMIT_DAYS}
+    if by == "month":
+        keys = ["month"]
+        groups: dict[str, pd.DataFrame] = {str(month): group for month, group in frame.groupby("month")}
+        months = _months(min(groups), max(groups)) if groups else []
+        rows = [[month, *_lead_figures(groups.get(month, frame.iloc[0:0]))] for month in months]
+    else:
+        keys = ["province"] if by == "province" else ["municipality", "name", "province"]
+        columns = ["province"] if by == "province" else ["code", "name", "province"]
+        rows = [[*_cells(key), *_lead_figures(group)] for key, group in frame.groupby(columns, sort=True)]
+    return Table(f"lead_times_{by}", as_of, [*keys, *LEAD_COLUMNS], rows, notes)
+
+
+# --- realisation (Tabel 1) ------------------------------------------------------------------
+
+REALISATION_COLUMNS = ["level", "province", "region", "code", "name", "executed_by",
+                       "taakstelling", "redistributed", "backlog", "target", "realised", "difference", "coupled",
+                       "amv_taakstelling", "amv_redistributed", "amv_backlog", "amv_target", "amv_realised",
+                       "amv_difference", "amv_coupled"]
+"""``target`` = taakstelling + redistributed + backlog (Tabel 1's "taakstelling incl. voor- en
+achterstanden"); ``difference`` = target - realised: positive is a backlog (achterstand) still
+to house, negative an advance (voorsprong)."""
+
+_FIGURES = ("taakstelling", "redistributed", "backlog", "realised", "coupled")
+
+
+def _zero() -> dict[str, int]:
+    return {f"{p}{k}": 0 for p in ("", "amv_") for k in _FIGURES}
+
+
+def _figures(period: Period, session: Session, as_of: dt.date) -> dict[str, dict[str, int]]:
+    """Per municipality code the raw figures of ``period`` (before carriers are folded in)."""
+    out: dict[str, dict[str, int]] = defaultdict(_zero)
+    for q in session.scalars(select(Quota).where(Quota.period_id == period.id)):
+        row = out[q.municipality_code]
+        row["taakstelling"] += q.taakstelling
+        row["backlog"] += q.backlog
+        row["amv_taakstelling"] += q.amv_taakstelling
+        row["amv_backlog"] += q.amv_backlog
+    for r in session.scalars(select(Redistribution).where(Redistribution.period_id == period.id)):
+        for code, sign in ((r.from_code, -1), (r.to_code, 1)):
+            out[code]["redistributed"] += sign * r.persons
+            out[code]["amv_redistributed"] += sign * r.amv_persons
+    housed = select(Household.municipality_code, Household.size, Household.amv).where(
+        Household.state == "housed", Household.housed_period_id == period.id, Household.housed_date <= as_of)
+    coupled = select(Household.municipality_code, Household.size, Household.amv).where(Household.state == "coupled")
+    for query, key in ((housed, "realised"), (coupled, "coupled")):
+        for place, size, amv in session.execute(query):
+            out[place or ""][key] += size  # a housed or coupled household always has a municipality
+            if amv:
+                out[place or ""][f"amv_{key}"] += size
+    return out
+
+
+def _row(level: str, province: str, region: str, code: str, name: str, executed_by: str | None,
+         f: dict[str, int]) -> list[Cell]:
+    out: list[Cell] = [level, province, region, code, name, executed_by]
+    for p in ("", "amv_"):
+        target = f[f"{p}taakstelling"] + f[f"{p}redistributed"] + f[f"{p}backlog"]
+        out += [f[f"{p}taakstelling"], f[f"{p}redistributed"], f[f"{p}backlog"], target, f[f"{p}realised"],
+                target - f[f"{p}realised"], f[f"{p}coupled"]]
+    return out
+
+
+def _add(total: dict[str, int], f: dict[str, int]) -> None:
+    for key, value in f.items():
+        total[key] += value
+
+
+def carried_figures(session: Session, as_of: dt.date, period: Period | None = None
+                    ) -> tuple[Period, list[Municipality], dict[str, dict[str, int]]]:
+    """The period, every municipality, and per code its figures with the figures of the
+    municipalities it carries out folded in (a carried one's are zero).  For other modules that
+    need realisation per region (the signals)."""
+    period = period or current_period(session)
+    raw = _figures(period, session, as_of)
+    municipalities = list(session.scalars(select(Municipality).order_by(Municipality.province, Municipality.code)))
+    folded: dict[str, dict[str, int]] = {m.code: _zero() for m in municipalities}
+    known = set(folded)
+    for m in municipalities:
+        carrier = m.quota_executed_by if m.quota_executed_by is not None and m.quota_executed_by in known else m.code
+        _add(folded[carrier], raw.get(m.code, _zero()))
+    return period, municipalities, folded
+
+
+def realisation(session: Session, actor: Actor, as_of: dt.date | None = None) -> Table:
+    """Tabel 1 of the current period: per province its total, then its municipalities (COA),
+    then the national total; a municipality gets its own row only."""
+    as_of = as_of or dt.date.today()
+    period, municipalities, folded = carried_figures(session, as_of)
+    rows: list[list[Cell]] = []
+    national = _zero()
+    by_province: dict[str, list[Municipality]] = defaultdict(list)
+    for m in municipalities:
+        by_province[m.province].append(m)
+    for province in sorted(by_province):
+        members = by_province[province]
+        total = _zero()
+        for m in members:
+            _add(total, folded[m.code])
+        _add(national, total)
+        if actor.is_coa:
+            rows.append(_row("province", province, "", "", province, None, total))
+        for m in members:
+            if actor.is_coa or m.code == actor.municipality:
+                rows.append(_row("municipality", province, "", m.code, m.name, m.quota_executed_by, folded[m.code]))
+    if actor.is_coa:
+        rows.append(_row("total", "", "", "", "Totaal", None, national))
+    return Table("realisation", as_of, REALISATION_COLUMNS, rows, {"period": period.name})
+
+
+# --- regional placement ---------------------------------------------------------------------
+
+REGIONAL_COLUMNS = ["couplings", "regional", "share", "persons", "regional_persons", "mean_km"]
+
+
+def regional(session: Session, actor: Actor, by: str = "municipality", km: float = REGIONAL_KM,
+             as_of: dt.date | None = None) -> Table:
+    """The share of couplings (households coupled or housed with a coupling date) whose
+    municipality lies within ``km`` of their reception location, per municipality coupled to
+    or per reception location."""
+    query = (select(Household.size, Household.municipality_code, Municipality.name, Municipality.lat, Municipality.lon,
+                    Location.location_id, Location.name, Location.lat, Location.lon)
+             .join(Municipality, Municipality.code == Household.municipality_code)
+             .join(Location, Location.location_id == Household.location_id)
+             .where(Household.state.in_(("coupled", "housed")), Household.coupling_date.is_not(None)))
+    if not actor.is_coa:
+        query = query.where(Household.municipality_code == actor.municipality)
+    frame = pd.DataFrame(session.execute(query).all(),
+                         columns=["size", "code", "name", "mlat", "mlon", "location_id", "location", "llat", "llon"])
+    frame["km"] = [great_circle_km(a, b, c, d) for a, b, c, d in
+                   zip(frame["llat"], frame["llon"], frame["mlat"], frame["mlon"], strict=True)]
+    frame["regional"] = frame["km"] <= km
+    keys = ["code", "name"] if by == "municipality" else ["location_id", "location"]
+    rows: list[list[Cell]] = []
+    for key, group in frame.groupby(keys, sort=True):
+        regional_n = int(group["regional"].sum())
+        rows.append([*_cells(key), len(group), regional_n, round(regional_n / len(group), 3), int(group["size"].sum()),
+                     int(group.loc[group["regional"], "size"].sum()), _round(group["km"].mean())])
+    return Table(f"regional_{by}", as_of or dt.date.today(), [*keys, *REGIONAL_COLUMNS], rows, {"km": km})
+
+
+# --- predicted against realised -------------------------------------------------------------
+
+PREDICTED_COLUMNS = ["week", "code", "coupled_accepted", "housed_accepted", "housed_of_accepted", "moved_in"]
+"""Persons per municipality and ISO week (its Monday): on couple and house lines accepted with
+a decision date in that week; of the house lines, those whose household is housed now; and the
+move-ins (housed households by ``housed_date``) of that week."""
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def predicted(session: Session, actor: Actor, as_of: dt.date | None = None) -> Table:
+    """Accepted proposal lines against move-ins, per municipality and week."""
+    lines = (select(ProposalLine.municipality_code, ProposalLine.action, ProposalLine.persons, ProposalLine.decision_date,
+                    Household.state)
+             .join(Household, Household.household_id == ProposalLine.household_id)
+             .where(ProposalLine.decision == "accepted", ProposalLine.decision_date.is_not(None),
+                    ProposalLine.municipality_code.is_not(None)))
+    # the filters above leave no line without a decision date or municipality
+    moves = select(Household.municipality_code, Household.size, Household.housed_date).where(
+        Household.state == "housed", Household.housed_date.is_not(None))
+    if not actor.is_coa:
+        lines = lines.where(ProposalLine.municipality_code == actor.municipality)
+        moves = moves.where(Household.municipality_code == actor.municipality)
+    cells: dict[tuple[dt.date, str | None], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for code, action, persons, day, state in session.execute(lines):
+        if day is None:  # not selected (decision_date IS NOT NULL); for the type checker
+            continue
+        cell = cells[(_monday(day), code)]
+        if action == "couple":
+            cell[0] += persons
+        elif action == "house":
+            cell[1] += persons
+            cell[2] += persons if state == "housed" else 0
+    for code, size, day in session.execute(moves):
+        if day is None:  # not selected (housed_date IS NOT NULL)
+            continue
+        cells[(_monday(day), code)][3] += size
+    rows: list[list[Cell]] = [[week.isoformat(), code, *cells[(week, code)]]
+                              for week, code in sorted(cells, key=lambda k: (k[0], k[1] or ""))]
+    return Table("predicted", as_of or dt.date.today(), PREDICTED_COLUMNS, rows)
+
+
+# --- exports ---------------------------------------------------------------------------------
+
+def labels(table: Table) -> list[str]:
+    """The column headers of an export: the Dutch words with the English beside."""
+    from api.web.i18n import translate
+
+    return [f"{translate('nl', 'col_' + c)} / {translate('en', 'col_' + c)}" for c in table.columns]
+
+
+def export_csv(table: Table) -> bytes:
+    """A figure as UTF-8 CSV, headed by its labels; no cell a spreadsheet would run as a formula."""
+    from api.services.csvio import write_csv
+
+    return write_csv(labels(table), ([("" if v is None else v) for v in row] for row in table.rows))
+
+
+def export_xlsx(table: Table) -> bytes:
+    """A figure as an XLSX workbook: one sheet with the table, one with its as-of date and notes."""
+    import io
+
+    from openpyxl import Workbook
+
+    from matcher import sheets
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(table.figure[:31])
+    sheet.append([sheets.xlsx_cell(sheet, v) for v in labels(table)])
+    for row in table.rows:  # text stays text: a name "=HYPERLINK(...)" is not a formula
+        sheet.append([sheets.xlsx_cell(sheet, v) for v in row])
+    info = book.create_sheet("peildatum")
+    for pair in (["as_of", table.as_of.isoformat()], *([k, str(v)] for k, v in table.notes.items())):
+        info.append([sheets.xlsx_cell(info, v) for v in pair])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
