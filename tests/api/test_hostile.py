@@ -279,7 +279,8 @@ def world(client, auth, run_jobs) -> dict[str, Any]:
                           headers=auth.coa, json={"note": "hold"}), 201)
     period = ok(client.get(f"{API}/periods", headers=auth.coa))[0]["id"]
     return {"code": "GM0153", "period_id": period, "home_id": made["home"]["id"], "household_id": "h-family",
-            "job_id": made["job"]["id"], "line_id": made["family"]["id"], "lock_id": lock["id"]}
+            "job_id": made["job"]["id"], "line_id": made["family"]["id"], "lock_id": lock["id"],
+            "figure": "realisation"}
 
 
 def operations(app) -> list[tuple[str, str, dict]]:

@@ -96,6 +96,9 @@ HAPPY: dict[str, tuple[Call, int]] = {
     "GET /locks/{lock_id}": (Call("coa", "GET", "/locks/{lock_id}"), 200),
     "DELETE /locks/{lock_id}": (Call("coa", "DELETE", "/locks/{lock_id}"), 200),
     "GET /audit": (Call("coa", "GET", "/audit"), 200),
+    "GET /monitoring/{figure}": (Call("enschede", "GET", "/monitoring/realisation"), 200),
+    "GET /monitoring/{figure}/export.csv": (Call("coa", "GET", "/monitoring/lead-times/export.csv"), 200),
+    "GET /monitoring/{figure}/export.xlsx": (Call("hengelo", "GET", "/monitoring/regional/export.xlsx"), 200),
     "GET /proposed-lines": (Call("enschede", "GET", "/proposed-lines"), 200),
     "GET /proposed-lines/{line_id}": (Call("enschede", "GET", "/proposed-lines/{line_id}"), 200),
 }
@@ -201,6 +204,9 @@ INVALID: dict[str, Call] = {
     "GET /locks/{lock_id}": Call("coa", "GET", "/locks/zero"),
     "DELETE /locks/{lock_id}": Call("coa", "DELETE", "/locks/0"),
     "GET /audit": Call("coa", "GET", "/audit", params={"token_id": -3}),
+    "GET /monitoring/{figure}": Call("coa", "GET", "/monitoring/lead-times", params={"by": "location"}),
+    "GET /monitoring/{figure}/export.csv": Call("coa", "GET", "/monitoring/regional/export.csv", params={"km": "nan"}),
+    "GET /monitoring/{figure}/export.xlsx": Call("enschede", "GET", "/monitoring/signals/export.xlsx"),
     "GET /proposed-lines": Call("enschede", "GET", "/proposed-lines", params={"decision": "refused"}),
     "GET /proposed-lines/{line_id}": Call("enschede", "GET", "/proposed-lines/zero"),
 }
@@ -208,14 +214,16 @@ INVALID: dict[str, Call] = {
 NOT_APPLICABLE: dict[str, dict[str, str]] = {
     "403": {route: "open to both roles; what a municipality may see of it is tested under 404"
             for route in ("GET /me", "GET /municipalities", "GET /municipalities/{code}", "GET /homes",
-                          "GET /homes/{home_id}", "GET /households", "GET /households/{household_id}")},
+                          "GET /homes/{home_id}", "GET /households", "GET /households/{household_id}", "GET /monitoring/{figure}",
+                          "GET /monitoring/{figure}/export.csv", "GET /monitoring/{figure}/export.xlsx")},
     "404": {route: "no id in the path; unknown references in a body or query are 422"
             for route in ("GET /me", "GET /municipalities", "GET /periods", "POST /periods", "GET /redistributions",
                           "POST /redistributions", "GET /locations", "GET /homes", "POST /homes", "POST /homes/upload",
                           "GET /households", "POST /households/batch", "POST /households/upload", "POST /proposals",
                           "GET /proposals", "GET /bans", "GET /audit", "GET /proposed-lines", "GET /locks")},
-    "422": {route: "takes no input" for route in ("GET /me", "GET /periods", "GET /redistributions", "GET /locations")},
-}
+    "422": {route: "takes no input" for route in ("GET /me", "GET /periods", "GET /redistributions", "GET /locations")},}
+NOT_APPLICABLE["404"].update({route: "the figure is one of four words; another is a 422" for route in (
+    "GET /monitoring/{figure}", "GET /monitoring/{figure}/export.csv", "GET /monitoring/{figure}/export.xlsx")})
 
 
 def app_routes(app) -> set[str]:
