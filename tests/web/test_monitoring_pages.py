@@ -1,0 +1,69 @@
+"""The monitoring pages without a browser: both roles open them, a municipality sees its own
+figures only, each chart comes with its table, and the words are Dutch first."""
+
+from __future__ import annotations
+
+import pytest
+from web_testing import ENSCHEDE, HENGELO, sign_in
+
+from api.db import session_factory
+from api.services import households
+from api.services.errors import Actor
+
+PAGES = ["/ui/monitoring", "/ui/monitoring/lead-times?by=province", "/ui/monitoring/lead-times?by=municipality",
+         "/ui/monitoring/realisation", "/ui/monitoring/regional", "/ui/monitoring/regional?by=location",
+         "/ui/monitoring/predicted"]
+
+
+@pytest.fixture
+def history(app, secrets):
+    with session_factory(app.state.engine)() as session:
+        households.upsert_batch(session, Actor(None, "test", "coa"), {"households": [
+            {"household_id": "e1", "size": 2, "location_id": "azc-enschede", "permit_date": "2023-06-01",
+             "state": "housed", "municipality": ENSCHEDE, "coupling_date": "2023-06-10", "housed_date": "2023-07-10"},
+            {"household_id": "h1", "size": 3, "location_id": "azc-enschede", "permit_date": "2023-04-01",
+             "state": "housed", "municipality": HENGELO, "coupling_date": "2023-05-01", "housed_date": "2023-09-01"},
+        ]})
+    return secrets
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_both_roles_open_every_monitoring_page(path, client, history):
+    sign_in(client, history.coa)
+    page = client.get(path)
+    assert page.status_code == 200 and 'id="figure-table"' in page.text
+    sign_in(client, history.enschede)
+    page = client.get(path)
+    assert page.status_code == 200 and HENGELO not in page.text and "Hengelo" not in page.text
+
+
+def test_the_lead_time_chart_has_its_table_and_an_empty_month(client, history):
+    sign_in(client, history.coa)
+    page = client.get("/ui/monitoring").text
+    assert page.count("<svg") == 1 and 'class="chart line"' in page and "<polyline" in page
+    assert "Doorlooptijd per maand van verhuizing" in page
+    months = [m for m in ("2023-07", "2023-08", "2023-09") if f"<td>{m}</td>" in page]
+    assert months == ["2023-07", "2023-08", "2023-09"]  # August empty, still a row
+    assert page.count("<polyline") == 4  # two series, each broken by the empty August
+
+
+def test_realisation_has_bars_per_province_and_the_map(client, history):
+    sign_in(client, history.coa)
+    page = client.get("/ui/monitoring/realisation").text
+    assert 'class="chart bars"' in page and page.count('class="bar ') == 12
+    assert 'class="nlmap"' in page and page.count("data-code=") == 342
+    sign_in(client, history.enschede)
+    own = client.get("/ui/monitoring/realisation").text
+    assert own.count("data-code=") == 1 and 'class="chart bars"' not in own
+
+
+def test_english_beside_dutch(client, history):
+    sign_in(client, history.coa)
+    client.get("/ui/lang/en?next=/ui/monitoring")
+    assert "Lead time by month of move-in" in client.get("/ui/monitoring").text
+
+
+def test_a_bad_query_is_a_page(client, history):
+    sign_in(client, history.coa)
+    response = client.get("/ui/monitoring/realisation?by=month")
+    assert response.status_code == 422 and "<html" in response.text
