@@ -55,7 +55,7 @@ def engine_params(as_of: dt.date, params: dict[str, Any]) -> engine.Params:
     try:
         return engine.Params.from_dict({**params, "as_of": as_of.isoformat()}, source="params")
     except InstanceError as exc:
-        raise Invalid([FieldError(("body", "params"), p.message) for p in exc.problems]) from None
+        raise Invalid([FieldError(("body", "params"), "engine_param", {"message": p.message}) for p in exc.problems]) from None
 
 
 # --- database -> engine -----------------------------------------------------------------------

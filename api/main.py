@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -25,6 +25,7 @@ from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from api import messages
 from api.config import Settings
 from api.db import describe, make_engine, session_factory
 from api.docs import mount as mount_docs
@@ -33,7 +34,7 @@ from api.routes import build_router
 from api.schemas import HealthOut, HouseholdBatchIn
 from api.services import tokens
 from api.services.bootstrap import prepare
-from api.services.errors import Conflict, Forbidden, Invalid, NotFound
+from api.services.errors import Conflict, FieldError, Forbidden, Invalid, NotFound, ServiceError
 from api.web import mount as mount_pages
 from api.web.pages import refuse_unsigned_post
 from api.worker import Worker
@@ -73,37 +74,38 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = session_factory(engine)
     app.state.worker = Worker(app.state.sessions, settings)
 
-    @app.exception_handler(NotFound)
-    def _not_found(_: Request, exc: NotFound) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=404)
+    def _service_error(status: int) -> Callable[[Request, Exception], JSONResponse]:
+        def handle(request: Request, exc: Exception) -> JSONResponse:
+            assert isinstance(exc, ServiceError)
+            return JSONResponse({"detail": exc.text(api_language(request)), "code": exc.code}, status_code=status)
+        return handle
 
-    @app.exception_handler(Forbidden)
-    def _forbidden(_: Request, exc: Forbidden) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=403)
-
-    @app.exception_handler(Conflict)
-    def _conflict(_: Request, exc: Conflict) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=409)
+    app.add_exception_handler(NotFound, _service_error(404))
+    app.add_exception_handler(Forbidden, _service_error(403))
+    app.add_exception_handler(Conflict, _service_error(409))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
         if exc.status_code == 400:  # FastAPI's "error parsing the body" (not UTF-8, broken multipart): malformed
-            return JSONResponse({"detail": [{"loc": ["body"], "msg": f"cannot be read: {exc.detail}", "type": "body_unreadable"}]},
-                                status_code=422)
+            error = FieldError(("body",), "body_unreadable", {"error": exc.detail}, "body_unreadable")
+            return JSONResponse({"detail": [field_error_out(error, api_language(request))]}, status_code=422)
         if exc.status_code == 405:  # Starlette names the methods of one route only; the path may have several
             exc = StarletteHTTPException(405, exc.detail, headers={**(exc.headers or {}),
                                                                    "Allow": ", ".join(allowed_methods(app, request.scope))})
         return await http_exception_handler(request, exc)
 
     @app.exception_handler(RequestValidationError)
-    def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        # FastAPI's own answer, but the values echoed back made JSON-safe (NaN, Infinity, bytes).
-        return JSONResponse({"detail": json_safe(exc.errors())}, status_code=422)
+    def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's own answer, but the values echoed back made JSON-safe (NaN, Infinity, bytes),
+        # and each msg in the caller's language.
+        lang = api_language(request)
+        errors = [{**e, "msg": messages.pydantic_error(lang, e), "code": messages.pydantic_code(e)[0]} for e in exc.errors()]
+        return JSONResponse({"detail": json_safe(errors)}, status_code=422)
 
     @app.exception_handler(Invalid)
-    def _invalid(_: Request, exc: Invalid) -> JSONResponse:
-        return JSONResponse({"detail": [{"loc": list(e.loc), "msg": e.msg, "type": e.type} for e in exc.errors]},
-                            status_code=422)
+    def _invalid(request: Request, exc: Invalid) -> JSONResponse:
+        lang = api_language(request)
+        return JSONResponse({"detail": [field_error_out(e, lang) for e in exc.errors]}, status_code=422)
 
     @app.get("/health", response_model=HealthOut, tags=["access"], summary="Is the service up (no token needed)")
     def health() -> HealthOut:
@@ -153,6 +155,20 @@ def allowed_methods(app: FastAPI, scope: Mapping[str, Any]) -> list[str]:
         if any(route.matches(probe)[0] is Match.FULL for route in app.router.routes):
             allowed.append(method)
     return allowed
+
+
+def api_language(request: Request) -> str:
+    """The language of the API's messages: the ``lang`` parameter, else ``Accept-Language``, else
+    English (:data:`api.messages.API_DEFAULT`)."""
+    wanted = request.query_params.get("lang")
+    if wanted in messages.LANGUAGES:
+        return wanted
+    return messages.language(request.headers.get("accept-language"), messages.API_DEFAULT)
+
+
+def field_error_out(error: FieldError, lang: str) -> dict[str, Any]:
+    """One entry of a 422's ``detail``: FastAPI's shape (loc, msg, type) and the catalogue code."""
+    return {"loc": list(error.loc), "msg": error.text(lang), "type": error.type, "code": error.code}
 
 
 def json_safe(value: Any) -> Any:

@@ -26,6 +26,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from api.messages import Coded, Term
+
 # --- field types ------------------------------------------------------------------------------
 
 FIRST_DATE, LAST_DATE = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
@@ -34,7 +36,7 @@ MAX_INT = 2**31 - 1
 
 def _sane_date(value: dt.date) -> dt.date:
     if not FIRST_DATE <= value <= LAST_DATE:
-        raise ValueError(f"must lie between {FIRST_DATE} and {LAST_DATE}")
+        raise Coded("date_range", first=FIRST_DATE, last=LAST_DATE)
     return value
 
 
@@ -54,7 +56,7 @@ RESERVED_HOUSEHOLD_IDS = frozenset({"batch", "upload"})
 
 def _not_reserved(value: str) -> str:
     if value in RESERVED_HOUSEHOLD_IDS:
-        raise ValueError(f"{value!r} names a route (/api/v1/households/{value}); choose another household id")
+        raise Coded("id_names_route", value=value)
     return value
 
 
@@ -149,7 +151,7 @@ class Patch(Strict):
     @model_validator(mode="after")
     def _names_a_field(self) -> Patch:
         if not self.model_fields_set:
-            raise ValueError(f"give at least one of {', '.join(type(self).model_fields)}")
+            raise Coded("give_one_of", fields=", ".join(type(self).model_fields))
         return self
 
 
@@ -161,9 +163,11 @@ def utc(value: dt.datetime | None) -> dt.datetime | None:
 # --- errors and identity ----------------------------------------------------------------------
 
 class ErrorOut(BaseModel):
-    """A 401, 403, 404 or 409: what is wrong, in a sentence."""
+    """A 401, 403, 404 or 409: what is wrong, in a sentence (English, or Dutch by ``lang=nl`` or
+    ``Accept-Language: nl``), and the stable code of that message (docs/contract.md §11)."""
 
     detail: str
+    code: str | None = None
 
 
 class MeOut(BaseModel):
@@ -251,7 +255,7 @@ class PeriodIn(Strict):
     @model_validator(mode="after")
     def _order(self) -> PeriodIn:
         if self.ends_on < self.starts_on:
-            raise ValueError("ends_on must not be before starts_on")
+            raise Coded("ends_before_starts")
         return self
 
 
@@ -282,9 +286,9 @@ class RedistributionIn(Strict):
     @model_validator(mode="after")
     def _check(self) -> RedistributionIn:
         if self.from_municipality == self.to_municipality:
-            raise ValueError("from_municipality and to_municipality must differ")
+            raise Coded("same_municipality")
         if self.amv_persons > self.persons:
-            raise ValueError("amv_persons is part of persons and cannot exceed it")
+            raise Coded("amv_part_of_persons")
         return self
 
 
@@ -330,9 +334,9 @@ class HomeStatus(str, Enum):
 
 def _check_occupancy(kind: HomeKind | None, capacity: int | None, min_occupancy: int | None) -> None:
     if capacity is not None and min_occupancy is not None and min_occupancy > capacity:
-        raise ValueError("min_occupancy must not exceed capacity")
+        raise Coded("min_occupancy_capacity")
     if kind is not None and kind is not HomeKind.regular and min_occupancy not in (None, 1):
-        raise ValueError("min_occupancy applies to regular homes only; leave it 1")
+        raise Coded("min_occupancy_regular")
 
 
 NOT_REGULAR = {"kind": {"enum": ["shared", "amv", "temporary"]}}
@@ -469,16 +473,16 @@ class HouseholdIn(Strict):
         if size is None or value is None and info.field_name == "adults":
             return value
         if value is not None and value > size:
-            raise ValueError(f"{info.field_name} ({value}) cannot exceed size {size}")
+            raise Coded("exceeds_size", field=info.field_name, value=value, size=size)
         if info.field_name == "adults" or "adults" not in info.data:
             return value
         adults, children = info.data["adults"], value
         if adults is not None and children is None:
-            raise ValueError(f"give children too: adults and children add up to size {size} (children {size - adults})")
+            raise Coded("give_children", size=size, missing=size - adults)
         if adults is None and children is not None:
-            raise ValueError(f"give adults too: adults and children add up to size {size} (adults {size - children})")
+            raise Coded("give_adults", size=size, missing=size - children)
         if adults is not None and adults + children != size:
-            raise ValueError(f"adults + children ({adults} + {children}) must equal size {size}")
+            raise Coded("size_sum", adults=adults, children=children, size=size)
         return children
 
     @model_validator(mode="after")
@@ -486,21 +490,21 @@ class HouseholdIn(Strict):
         if self.state is HouseholdState.waiting:
             extra = [n for n in ("municipality", "coupling_date", "housed_date") if getattr(self, n) is not None]
             if extra:
-                raise ValueError(f"a waiting household has no {', '.join(extra)}")
+                raise Coded("waiting_has_no", fields=", ".join(extra))
         else:
             if self.municipality is None:
-                raise ValueError(f"a {self.state.value} household needs municipality")
+                raise Coded("state_needs_municipality", state=Term(self.state.value))
             if self.state is HouseholdState.coupled:
                 if self.coupling_date is None:
-                    raise ValueError("a coupled household needs coupling_date")
+                    raise Coded("coupled_needs_date")
                 if self.housed_date is not None:
-                    raise ValueError("a coupled household has no housed_date (use state housed)")
+                    raise Coded("coupled_no_housed")
             elif self.housed_date is None:
-                raise ValueError("a housed household needs housed_date")
+                raise Coded("housed_needs_date")
         if self.coupling_date is not None and self.coupling_date < self.permit_date:
-            raise ValueError("coupling_date must not be before permit_date")
+            raise Coded("coupling_before_permit")
         if self.housed_date is not None and self.coupling_date is not None and self.housed_date < self.coupling_date:
-            raise ValueError("housed_date must not be before coupling_date")
+            raise Coded("housed_before_coupling")
         return self
 
 
@@ -727,13 +731,13 @@ class DecisionIn(Strict):
     @model_validator(mode="after")
     def _check(self) -> DecisionIn:
         if self.decision == "refuse" and self.reason is None:
-            raise ValueError("a refusal needs a reason")
+            raise Coded("refusal_needs_reason")
         if self.decision == "accept" and self.ban is not None:
-            raise ValueError("ban goes with a refusal only")
+            raise Coded("ban_with_refusal")
         if self.over_quota and self.decision != "accept":
-            raise ValueError("over_quota goes with an accept only")
+            raise Coded("over_quota_with_accept")
         if self.over_quota and self.reason is None:
-            raise ValueError("accepting over the quota needs a reason")
+            raise Coded("over_quota_needs_reason")
         return self
 
 

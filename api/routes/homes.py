@@ -34,7 +34,7 @@ def _out(session, homes) -> list[HomeOut]:
 def read_upload(file: UploadFile, limit: int) -> bytes:
     content = file.file.read(limit + 1)
     if len(content) > limit:
-        raise Invalid([FieldError(("body", "file"), f"is larger than {limit} bytes; split it")])
+        raise Invalid([FieldError(("body", "file"), "file_too_large", {"limit": limit})])
     return content
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -31,16 +31,16 @@ def read_rows(content: bytes, columns: Iterable[str], required: Iterable[str]) -
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         row = content[: exc.start].count(b"\n") + 1
-        raise Invalid([FieldError(("file", row), f"is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8 CSV")]) from None
+        raise Invalid([FieldError(("file", row), "file_not_utf8", {"reason": exc.reason, "byte": exc.start})]) from None
     if "\x00" in text:
-        raise Invalid([FieldError(("file",), "contains NUL characters; expected a UTF-8 CSV text file")])
+        raise Invalid([FieldError(("file",), "file_nul")])
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
     except StopIteration:
-        raise Invalid([FieldError(("file",), "is empty; expected a header row")]) from None
+        raise Invalid([FieldError(("file",), "file_empty")]) from None
     except csv.Error as exc:
-        raise Invalid([FieldError(("file", 1), f"is not valid CSV: {exc}")]) from None
+        raise Invalid([FieldError(("file", 1), "file_not_csv", {"error": str(exc)})]) from None
     header = [h.strip() for h in header]
     columns, required = list(columns), list(required)
     errors = []
@@ -48,12 +48,12 @@ def read_rows(content: bytes, columns: Iterable[str], required: Iterable[str]) -
         if name.startswith("x_"):
             continue
         if name not in columns:
-            errors.append(FieldError(("file", 1, name or f"column {i + 1}"), f"unknown column {name!r}; expected {', '.join(columns)} (or x_ for your own)"))
+            errors.append(FieldError(("file", 1, name or f"column {i + 1}"), "unknown_column", {"name": name, "expected": ", ".join(columns)}))
         elif header.index(name) != i:
-            errors.append(FieldError(("file", 1, name), "column appears twice"))
+            errors.append(FieldError(("file", 1, name), "column_twice"))
     for name in required:
         if name not in header:
-            errors.append(FieldError(("file", 1, name), f"missing required column {name!r}"))
+            errors.append(FieldError(("file", 1, name), "missing_column", {"name": name}))
     if errors:
         raise Invalid(errors)
     rows = []
@@ -62,13 +62,13 @@ def read_rows(content: bytes, columns: Iterable[str], required: Iterable[str]) -
             if not any(c.strip() for c in cells):
                 continue
             if len(cells) != len(header):
-                errors.append(FieldError(("file", number), f"has {len(cells)} cells; the header has {len(header)}"))
+                errors.append(FieldError(("file", number), "row_cells", {"cells": len(cells), "header": len(header)}))
                 continue
             rows.append((number, {h: c.strip() for h, c in zip(header, cells) if c.strip() and not h.startswith("x_")}))
             if len(rows) > MAX_ROWS:
-                raise Invalid([FieldError(("file",), f"has more than {MAX_ROWS} rows; split it")])
+                raise Invalid([FieldError(("file",), "too_many_rows", {"max": MAX_ROWS})])
     except csv.Error as exc:
-        errors.append(FieldError(("file", reader.line_num), f"is not valid CSV: {exc}"))
+        errors.append(FieldError(("file", reader.line_num), "file_not_csv", {"error": str(exc)}))
     if errors:
         raise Invalid(errors)
     return rows
@@ -83,20 +83,15 @@ def validate_rows(rows: Sequence[tuple[tuple, object]], model: type[M], errors: 
     valid = []
     for loc, cells in rows:
         if not isinstance(cells, dict):
-            errors.append(FieldError(loc, "must be an object", "dict_type"))
+            errors.append(FieldError(loc, "must_be_object", type="dict_type"))
             continue
         try:
             valid.append((loc, model.model_validate(cells)))
         except ValidationError as exc:
             for e in exc.errors(include_url=False):
                 column = next((str(part) for part in e["loc"] if isinstance(part, str)), None)
-                errors.append(FieldError((*loc, column) if column else loc, _message(e), e["type"]))
+                errors.append(FieldError.of((*loc, column) if column else loc, e))
     return valid
-
-
-def _message(error: Mapping[str, Any]) -> str:
-    message = error["msg"]
-    return message.removeprefix("Value error, ")
 
 
 def write_csv(header: list[str], rows: Iterable[Iterable[object]]) -> bytes:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.messages import Term
 from api.models import Job, ProposalLine
 from api.services.csvio import write_csv
 from api.services.errors import Conflict
@@ -23,7 +24,7 @@ EXPORT_HEADER = ["line_id", *PROPOSAL_HEADER, "reason_kind", "decision", "decisi
 def _export_rows(session: Session, job_id: int) -> tuple[Job, list[list[object]]]:
     job = get_job(session, job_id)
     if job.status != "done":
-        raise Conflict(f"proposal job {job.id} is {job.status}; it can be exported when done")
+        raise Conflict("job_not_done", job=job.id, status=Term(job.status))
     rows = []
     for line in session.scalars(select(ProposalLine).where(ProposalLine.job_id == job_id).order_by(ProposalLine.id)):
         rows.append([line.id, line.household_id, line.action, line.municipality_code or "",

@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api import audit
+from api.messages import Term
 from api.models import Home, Household, utcnow
 from api.schemas import HomeIn, HomeKind, HomePatch, HomeStatus
 from api.services import locks
@@ -68,7 +69,7 @@ def occupied(session: Session, home_ids: list[int]) -> dict[int, int]:
 
 def _require_municipality(actor: Actor) -> str:
     if actor.municipality is None:
-        raise Forbidden("only a municipality offers homes")
+        raise Forbidden("only_municipality_offers")
     return actor.municipality
 
 
@@ -76,7 +77,7 @@ def get_home(session: Session, actor: Actor, home_id: int, for_update: bool = Fa
     """A home the actor may see: COA sees every home, a municipality its own."""
     home = session.get(Home, home_id, with_for_update=for_update or None)
     if home is None or not (actor.is_coa or home.municipality_code == actor.municipality):
-        raise NotFound(f"no home {home_id}")
+        raise NotFound("no_home", home=home_id)
     return home
 
 
@@ -129,12 +130,10 @@ def create_home(session: Session, actor: Actor, data: HomeIn) -> tuple[Home | Ro
     if home is None:
         existing = _find(session, code, data.reference)
         if existing.status == "withdrawn":
-            raise Conflict(f"reference {data.reference!r} is home {existing.id}, withdrawn; a withdrawn home is not "
-                           "offered again: offer it under a new reference")
+            raise Conflict("home_reference_withdrawn", reference=data.reference, home=existing.id)
         if _values(existing) == values:
             return existing, False
-        raise Conflict(f"reference {data.reference!r} is home {existing.id} with other values; "
-                       f"change it with PATCH /api/v1/homes/{existing.id}")
+        raise Conflict("home_reference_other_values", reference=data.reference, home=existing.id)
     session.commit()
     return home, True
 
@@ -179,11 +178,11 @@ def _find(session: Session, code: str, reference: str) -> Home | None:
 def _check_combined(values: dict[str, object], occupied_persons: int, loc: tuple) -> list[FieldError]:
     errors = []
     if values["min_occupancy"] > values["capacity"]:
-        errors.append(FieldError((*loc, "min_occupancy"), "min_occupancy must not exceed capacity"))
+        errors.append(FieldError((*loc, "min_occupancy"), "min_occupancy_capacity"))
     if values["kind"] != "regular" and values["min_occupancy"] != 1:
-        errors.append(FieldError((*loc, "min_occupancy"), "min_occupancy applies to regular homes only; leave it 1"))
+        errors.append(FieldError((*loc, "min_occupancy"), "min_occupancy_regular"))
     if values["capacity"] < occupied_persons:
-        errors.append(FieldError((*loc, "capacity"), f"{occupied_persons} persons already live there"))
+        errors.append(FieldError((*loc, "capacity"), "persons_live_there", {"persons": occupied_persons}))
     return errors
 
 
@@ -193,7 +192,7 @@ def _change(session: Session, actor: Actor, home: Home, changes: dict[str, objec
     if new == _values(home):
         return False
     if home.status != "open":
-        raise Conflict(f"home {home.id} is {home.status}; only an open home can be changed")
+        raise Conflict("home_not_open", home=home.id, status=Term(home.status))
     errors = _check_combined(new, occupied(session, [home.id]).get(home.id, 0), loc)
     if errors:
         raise Invalid(errors)
@@ -226,7 +225,7 @@ def withdraw_home(session: Session, actor: Actor, home_id: int) -> Home:
     if home.status == "withdrawn":
         return home
     if home.status == "allocated":
-        raise Conflict(f"home {home.id} is allocated; it cannot be withdrawn")
+        raise Conflict("home_allocated", home=home.id)
     home.status = "withdrawn"
     home.withdrawn_at = home.updated_at = utcnow()
     audit.record(session, actor, "home.withdraw", "home", home.id, reference=home.reference)
@@ -255,7 +254,7 @@ def upload_homes(session: Session, actor: Actor, content: bytes) -> UploadResult
     seen: dict[str, int] = {}
     for number, row in rows:
         if row.reference in seen:
-            errors.append(FieldError(("file", number, "reference"), f"reference {row.reference!r} is also on row {seen[row.reference]}"))
+            errors.append(FieldError(("file", number, "reference"), "reference_twice", {"reference": row.reference, "row": seen[row.reference]}))
         seen.setdefault(row.reference, number)
     if errors:
         raise Invalid(errors)
@@ -277,20 +276,20 @@ def upload_homes(session: Session, actor: Actor, content: bytes) -> UploadResult
                 result.unchanged += 1
             if row.status is HomeStatus.withdrawn and home.status != "withdrawn":
                 if home.status == "allocated":
-                    raise Conflict(f"home {home.id} is allocated; it cannot be withdrawn")
+                    raise Conflict("home_allocated", home=home.id)
                 home.status = "withdrawn"
                 home.withdrawn_at = home.updated_at = utcnow()
                 audit.record(session, actor, "home.withdraw", "home", home.id, reference=home.reference, source="csv")
                 locks.end_on_home(session, actor, home.id, "withdrawn")
                 result.withdrawn += 1
             elif row.status is HomeStatus.open and home.status == "withdrawn":
-                errors.append(FieldError(("file", number, "status"), f"home {home.id} ({row.reference}) is withdrawn; offer it under a new reference"))
+                errors.append(FieldError(("file", number, "status"), "home_withdrawn_row", {"home": home.id, "reference": row.reference}))
             elif row.status is HomeStatus.allocated:
-                errors.append(FieldError(("file", number, "status"), "status is open or withdrawn; the service allocates homes"))
+                errors.append(FieldError(("file", number, "status"), "status_open_withdrawn"))
         except Invalid as exc:
             errors.extend(exc.errors)
         except Conflict as exc:
-            errors.append(FieldError(("file", number), str(exc), "conflict"))
+            errors.append(FieldError(("file", number), exc.code, exc.values, "conflict"))
         result.homes.append(home)
     if errors:
         session.rollback()
@@ -299,5 +298,5 @@ def upload_homes(session: Session, actor: Actor, content: bytes) -> UploadResult
         session.commit()
     except IntegrityError:  # a reference created at the same moment by another request
         session.rollback()
-        raise Conflict("another upload created some of these references at the same moment; send the file again") from None
+        raise Conflict("upload_race") from None
     return result

@@ -15,6 +15,7 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from api import audit
+from api.messages import Term
 from api.models import Household, Job, Location, Municipality, ProposalLine, utcnow
 from api.schemas import HouseholdIn
 from api.services import locks
@@ -102,7 +103,7 @@ def get_household(session: Session, actor: Actor, household_id: str) -> Househol
         query = query.where(_visible_clause(actor))
     household = session.scalar(query)
     if household is None:
-        raise NotFound(f"no household {household_id}")
+        raise NotFound("no_household", household=household_id)
     return household
 
 
@@ -141,7 +142,7 @@ def upsert_households(session: Session, actor: Actor, cells: list[tuple[tuple, o
     seen: dict[str, tuple] = {}
     for loc, row in rows:
         if row.household_id in seen:
-            errors.append(FieldError((*loc, "household_id"), f"household {row.household_id} appears twice (also at {'.'.join(map(str, seen[row.household_id]))})"))
+            errors.append(FieldError((*loc, "household_id"), "household_twice", {"household": row.household_id, "at": ".".join(map(str, seen[row.household_id]))}))
         seen.setdefault(row.household_id, loc)
     locations = set(session.scalars(select(Location.location_id)))
     codes = set(session.scalars(select(Municipality.code)))
@@ -153,16 +154,16 @@ def upsert_households(session: Session, actor: Actor, cells: list[tuple[tuple, o
             existing[h.household_id] = h
     for loc, row in rows:
         if row.location_id not in locations:
-            errors.append(FieldError((*loc, "location_id"), f"unknown reception location {row.location_id!r} (GET /api/v1/locations lists them)"))
+            errors.append(FieldError((*loc, "location_id"), "unknown_location", {"location": row.location_id}))
         for name in ("tie_municipality", "municipality"):
             code = getattr(row, name)
             if code is not None and code not in codes:
-                errors.append(FieldError((*loc, name), f"unknown municipality {code}"))
+                errors.append(FieldError((*loc, name), "unknown_municipality", {"code": code}))
         old = existing.get(row.household_id)
         if old is not None and STATE_ORDER[row.state.value] < STATE_ORDER[old.state]:
-            errors.append(FieldError((*loc, "state"), f"household {row.household_id} is {old.state}; its state cannot go back to {row.state.value}"))
+            errors.append(FieldError((*loc, "state"), "state_back", {"household": row.household_id, "old": Term(old.state), "new": Term(row.state.value)}))
         if old is not None and old.state == "housed" and old.home_id is not None and row.municipality != old.municipality_code:
-            errors.append(FieldError((*loc, "municipality"), f"household {row.household_id} is housed in home {old.home_id} of {old.municipality_code}"))
+            errors.append(FieldError((*loc, "municipality"), "housed_elsewhere", {"household": row.household_id, "home": old.home_id, "code": old.municipality_code}))
     if errors:
         session.rollback()
         raise Invalid(sorted(errors, key=_order))
@@ -218,10 +219,10 @@ def _order(error: FieldError) -> tuple:
 def upsert_batch(session: Session, actor: Actor, body: object) -> UpsertResult:
     """:func:`upsert_households` from a JSON body ``{"households": [...]}``."""
     if not isinstance(body, dict) or set(body) != {"households"}:
-        raise Invalid([FieldError(("body",), 'expected an object {"households": [...]} and nothing else', "model_type")])
+        raise Invalid([FieldError(("body",), "households_object", type="model_type")])
     households = body["households"]
     if not isinstance(households, list) or not 1 <= len(households) <= MAX_BATCH:
-        raise Invalid([FieldError(("body", "households"), f"expected a list of 1 to {MAX_BATCH} households", "list_type")])
+        raise Invalid([FieldError(("body", "households"), "households_list", {"max": MAX_BATCH}, "list_type")])
     return upsert_households(session, actor, [(("body", "households", i), row) for i, row in enumerate(households)])
 
 

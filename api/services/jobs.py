@@ -48,7 +48,7 @@ def create_job(session: Session, actor: Actor, data: JobIn, settings: Settings) 
     solver = (data.solver.value if data.solver else settings.solver)
     time_limit = data.time_limit if data.time_limit is not None else settings.default_time_limit
     if time_limit > settings.max_time_limit:
-        raise Invalid([FieldError(("body", "time_limit"), f"at most {settings.max_time_limit:g} seconds on this server")])
+        raise Invalid([FieldError(("body", "time_limit"), "time_limit_max", {"seconds": settings.max_time_limit})])
     engine_params(data.as_of, params)
     retry_of = None
     if data.reference is not None:
@@ -63,7 +63,7 @@ def create_job(session: Session, actor: Actor, data: JobIn, settings: Settings) 
         if existing is not None:
             if (existing.as_of, existing.params, existing.solver, existing.time_limit) == (data.as_of, params, solver, time_limit):
                 return existing, False
-            raise Conflict(f"reference {data.reference!r} is job {existing.id} with other parameters")
+            raise Conflict("job_reference_other", reference=data.reference, job=existing.id)
     job = Job(reference=data.reference, status="queued", as_of=data.as_of, params=params, solver=solver,
               time_limit=time_limit, created_by=actor.token_id)
     session.add(job)
@@ -83,7 +83,7 @@ def create_job(session: Session, actor: Actor, data: JobIn, settings: Settings) 
 def get_job(session: Session, job_id: int) -> Job:
     job = session.get(Job, job_id)
     if job is None:
-        raise NotFound(f"no proposal job {job_id}")
+        raise NotFound("no_job", job=job_id)
     return job
 
 

@@ -29,15 +29,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api import audit
+from api.messages import Part, Term
 from api.models import Ban, Home, Household, Job, Lock, ProposalLine, utcnow
 from api.schemas import LockIn
 from api.services.errors import Actor, Conflict, NotFound
 from matcher import models as engine
 
 
-def _describe(lock: Lock) -> str:
-    place = f"home {lock.home_id} in {lock.municipality_code}" if lock.home_id is not None else lock.municipality_code
-    return f"lock {lock.id} ({place})"
+def _place(lock: Lock) -> Part | str:
+    return Part("place_home", home=lock.home_id, code=lock.municipality_code) if lock.home_id is not None else lock.municipality_code
 
 
 def active_lock(session: Session, household_id: str) -> Lock | None:
@@ -48,30 +48,28 @@ def lock_line(session: Session, actor: Actor, job_id: int, line_id: int, data: L
               retry: bool = True) -> tuple[Lock, bool]:
     """Lock line ``line_id`` of job ``job_id``; see the module docstring.  ``(lock, created)``."""
     if session.get(Job, job_id) is None:
-        raise NotFound(f"no proposal job {job_id}")
+        raise NotFound("no_job", job=job_id)
     line = session.get(ProposalLine, line_id, with_for_update=True)
     if line is None or line.job_id != job_id:
-        raise NotFound(f"no line {line_id} in proposal job {job_id}")
+        raise NotFound("no_line", line=line_id, job=job_id)
     if line.decision == "none":
-        raise Conflict(f"line {line.id} proposes that household {line.household_id} waits; there is no place to lock")
+        raise Conflict("line_waits_no_lock", line=line.id, household=line.household_id)
     if line.decision != "pending":
-        raise Conflict(f"line {line.id} is already {line.decision}; only a pending line can be locked")
+        raise Conflict("line_not_pending_lock", line=line.id, decision=Term(line.decision))
     household = session.get(Household, line.household_id, with_for_update=True)
     if household is None or (household.state, household.municipality_code) != (line.was_state, line.was_municipality):
-        now = household.state if household else "gone"
-        raise Conflict(f"household {line.household_id} has changed since proposal job {job_id} read it (now {now}); "
-                       "ask for a new proposal")
+        now = Term(household.state if household else "gone")
+        raise Conflict("household_changed", household=line.household_id, job=job_id, now=now)
     home_id = line.home_id if line.action == "house" else None
     existing = active_lock(session, household.household_id)
     if existing is not None:
         if (existing.municipality_code, existing.home_id) == (line.municipality_code, home_id):
             return existing, False
-        raise Conflict(f"household {household.household_id} is already locked by {_describe(existing)}; remove that "
-                       f"lock first (DELETE /api/v1/locks/{existing.id})")
+        raise Conflict("already_locked", household=household.household_id, lock=existing.id, place=_place(existing))
     if home_id is not None:
         home = session.get(Home, home_id)
         if home is None or home.status != "open":
-            raise Conflict(f"home {home_id} is {home.status if home else 'gone'}; it cannot be locked")
+            raise Conflict("home_cannot_lock", home=home_id, status=Term(home.status if home else "gone"))
     lock = Lock(household_id=household.household_id, municipality_code=line.municipality_code, home_id=home_id,
                 job_id=job_id, line_id=line.id, was_state=line.was_state, was_municipality=line.was_municipality,
                 note=data.note, created_by=actor.token_id)
@@ -92,7 +90,7 @@ def lock_line(session: Session, actor: Actor, job_id: int, line_id: int, data: L
 def get_lock(session: Session, lock_id: int) -> Lock:
     lock = session.get(Lock, lock_id)
     if lock is None:
-        raise NotFound(f"no lock {lock_id}")
+        raise NotFound("no_lock", lock=lock_id)
     return lock
 
 
@@ -114,7 +112,7 @@ def remove_lock(session: Session, actor: Actor, lock_id: int) -> Lock:
     """End an active lock (``removed``); a lock that has ended already is returned as it is."""
     lock = session.get(Lock, lock_id, with_for_update=True)
     if lock is None:
-        raise NotFound(f"no lock {lock_id}")
+        raise NotFound("no_lock", lock=lock_id)
     if lock.ended_at is None:
         _end(session, actor, lock, "removed")
         session.commit()

@@ -61,7 +61,7 @@ def current_period(session: Session) -> Period:
     """The period opened last."""
     period = session.scalar(select(Period).order_by(Period.id.desc()).limit(1))
     if period is None:  # only before the first start's seeding
-        raise Conflict("no quota period yet; start the service once to seed period 2023-II")
+        raise Conflict("no_period_yet")
     return period
 
 
@@ -142,7 +142,7 @@ def list_municipalities(session: Session, actor: Actor, province: str | None = N
 def get_municipality(session: Session, actor: Actor, code: str) -> tuple[Municipality, QuotaState]:
     municipality = session.get(Municipality, code)
     if municipality is None or not _visible(actor, code):
-        raise NotFound(f"no municipality {code}")
+        raise NotFound("no_municipality", code=code)
     return municipality, quota_states(session, current_period(session), [code])[code]
 
 
@@ -150,7 +150,7 @@ def update_quota(session: Session, actor: Actor, code: str, changes: dict[str, i
     """Set a municipality's taakstelling and/or backlog (and their AMV parts) in the current period."""
     municipality = hold_quota(session, [code]).get(code)
     if municipality is None:
-        raise NotFound(f"no municipality {code}")
+        raise NotFound("no_municipality", code=code)
     period = current_period(session)
     quota = session.get(Quota, (period.id, code), with_for_update=True)
     if quota is None:
@@ -161,9 +161,9 @@ def update_quota(session: Session, actor: Actor, code: str, changes: dict[str, i
     for name, value in changes.items():
         setattr(quota, name, value)
     if quota.amv_taakstelling > quota.taakstelling:
-        message = f"the AMV part ({quota.amv_taakstelling}) cannot exceed the taakstelling ({quota.taakstelling})"
+        values = {"amv": quota.amv_taakstelling, "taakstelling": quota.taakstelling}
         session.rollback()  # expires the quota: the message is made before
-        raise Invalid([FieldError(("body", "amv_taakstelling"), message)])
+        raise Invalid([FieldError(("body", "amv_taakstelling"), "amv_exceeds", values)])
     if before != changes:
         audit.record(session, actor, "quota.update", "municipality", code, period=period.name, before=before, after=changes)
     session.commit()
@@ -185,7 +185,7 @@ def list_periods(session: Session) -> list[Period]:
 def get_period(session: Session, period_id: int) -> Period:
     period = session.get(Period, period_id)
     if period is None:
-        raise NotFound(f"no period {period_id}")
+        raise NotFound("no_period", period=period_id)
     return period
 
 
@@ -197,20 +197,20 @@ def open_period(session: Session, actor: Actor, name: str, starts_on: dt.date, e
     if existing is not None:
         if (existing.starts_on, existing.ends_on) == (starts_on, ends_on):
             return existing, False
-        raise Conflict(f"period {name} exists with other dates ({existing.starts_on} to {existing.ends_on})")
+        raise Conflict("period_other_dates", period=name, starts_on=existing.starts_on, ends_on=existing.ends_on)
     current = current_period(session)
     errors = []
     if starts_on <= current.starts_on:
-        errors.append(FieldError(("body", "starts_on"), f"must be after the start of the current period {current.name} ({current.starts_on})"))
+        errors.append(FieldError(("body", "starts_on"), "starts_after_current", {"period": current.name, "starts_on": current.starts_on}))
     known = set(session.scalars(select(Municipality.code)))
     overrides: dict[str, tuple[int, int]] = {}
     for i, (code, taakstelling, amv) in enumerate(quotas):
         if code not in known:
-            errors.append(FieldError(("body", "quotas", i, "municipality"), f"unknown municipality {code}"))
+            errors.append(FieldError(("body", "quotas", i, "municipality"), "unknown_municipality", {"code": code}))
         elif code in overrides:
-            errors.append(FieldError(("body", "quotas", i, "municipality"), f"{code} is listed twice"))
+            errors.append(FieldError(("body", "quotas", i, "municipality"), "listed_twice", {"code": code}))
         elif amv > taakstelling:
-            errors.append(FieldError(("body", "quotas", i, "amv_taakstelling"), "cannot exceed taakstelling"))
+            errors.append(FieldError(("body", "quotas", i, "amv_taakstelling"), "amv_exceeds_taakstelling"))
         overrides[code] = (taakstelling, amv)
     if errors:
         raise Invalid(errors)
@@ -253,12 +253,12 @@ def redistribute(session: Session, actor: Actor, reference: str, from_code: str,
     if existing is not None:
         if (existing.from_code, existing.to_code, existing.persons, existing.amv_persons, existing.reason) == wanted:
             return existing, False
-        raise Conflict(f"reference {reference!r} is redistribution {existing.id} with other values")
+        raise Conflict("redistribution_other", reference=reference, redistribution=existing.id)
     errors = []
     known = hold_quota(session, [from_code, to_code])  # one quota change of a municipality at a time
     for field, code in (("from_municipality", from_code), ("to_municipality", to_code)):
         if code not in known:
-            errors.append(FieldError(("body", field), f"unknown municipality {code}"))
+            errors.append(FieldError(("body", field), "unknown_municipality", {"code": code}))
     if errors:
         raise Invalid(errors)
     period = current_period(session)
@@ -266,9 +266,9 @@ def redistribute(session: Session, actor: Actor, reference: str, from_code: str,
     available = giver.persons.taakstelling + giver.persons.redistributed
     available_amv = giver.amv.taakstelling + giver.amv.redistributed
     if persons > available:
-        errors.append(FieldError(("body", "persons"), f"{from_code} has only {available} persons of taakstelling to hand over this period"))
+        errors.append(FieldError(("body", "persons"), "too_few_persons", {"code": from_code, "available": available}))
     if amv_persons > available_amv:
-        errors.append(FieldError(("body", "amv_persons"), f"{from_code} has only {available_amv} AMV persons of taakstelling to hand over"))
+        errors.append(FieldError(("body", "amv_persons"), "too_few_amv", {"code": from_code, "available": available_amv}))
     if errors:
         raise Invalid(errors)
     record = Redistribution(reference=reference, period_id=period.id, from_code=from_code, to_code=to_code,

@@ -28,6 +28,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api import audit
+from api.messages import Part, Term
 from api.models import Ban, Home, Household, Job, ProposalLine, utcnow
 from api.schemas import DecisionIn
 from api.services import locks
@@ -70,7 +71,7 @@ def _line(session: Session, job_id: int, line_id: int) -> tuple[Job, ProposalLin
     job = get_job(session, job_id)
     line = session.get(ProposalLine, line_id, with_for_update=True)
     if line is None or line.job_id != job_id:
-        raise NotFound(f"no line {line_id} in proposal job {job_id}")
+        raise NotFound("no_line", line=line_id, job=job_id)
     return job, line
 
 
@@ -79,11 +80,11 @@ def decide(session: Session, actor: Actor, job_id: int, line_id: int, data: Deci
     job, line = _line(session, job_id, line_id)
     wanted = "accepted" if data.decision == "accept" else "refused"
     if line.decision == "none":
-        raise Conflict(f"line {line.id} proposes that household {line.household_id} waits; there is nothing to {data.decision}")
+        raise Conflict("line_waits_nothing", line=line.id, household=line.household_id, decision=Term(data.decision))
     if line.decision == wanted:
         return line
     if line.decision != "pending":
-        raise Conflict(f"line {line.id} is already {line.decision}")
+        raise Conflict("line_decided", line=line.id, decision=Term(line.decision))
     day = data.date or dt.date.today()
     if wanted == "accepted":
         _accept(session, actor, job, line, day, data)
@@ -104,10 +105,9 @@ def _accept(session: Session, actor: Actor, job: Job, line: ProposalLine, day: d
     household = session.get(Household, line.household_id, with_for_update=True)
     if household is None or (household.state, household.municipality_code) != (line.was_state, line.was_municipality):
         now = f"{household.state} ({household.municipality_code})" if household and household.municipality_code else (household.state if household else "gone")
-        raise Conflict(f"household {line.household_id} has changed since proposal job {job.id} read it (now {now}); "
-                       "ask for a new proposal")
+        raise Conflict("household_changed", household=line.household_id, job=job.id, now=now)
     if day < household.permit_date or (household.coupling_date and day < household.coupling_date):
-        raise Invalid([FieldError(("body", "date"), "must not be before the household's permit or coupling date")])
+        raise Invalid([FieldError(("body", "date"), "date_before_permit")])
     if line.action == "couple":
         over = _check_quota(session, job, line, household, line.municipality_code, data)
         household.state = "coupled"
@@ -119,10 +119,10 @@ def _accept(session: Session, actor: Actor, job: Job, line: ProposalLine, day: d
     else:
         home = session.get(Home, line.home_id, with_for_update=True)
         if home is None or home.status != "open":
-            raise Conflict(f"home {line.home_id} is {home.status if home else 'gone'}; ask for a new proposal")
+            raise Conflict("home_gone", home=line.home_id, status=Term(home.status if home else "gone"))
         taken = occupied(session, [home.id]).get(home.id, 0)
         if (home.kind == "regular" and taken) or taken + household.size > home.capacity:
-            raise Conflict(f"home {home.id} has no room left for {household.size} persons ({taken} of {home.capacity} taken)")
+            raise Conflict("home_full", home=home.id, size=household.size, taken=taken, capacity=home.capacity)
         over = _check_quota(session, job, line, household, home.municipality_code, data)
         period = period_for(session, day) or current_period(session)
         if household.state != "coupled":
@@ -154,7 +154,7 @@ def _check_quota(session: Session, job: Job, line: ProposalLine, household: Hous
     # snapshot per statement on PostgreSQL).
     municipality = hold_quota(session, [code]).get(code)
     if municipality is None:
-        raise Conflict(f"municipality {code} of line {line.id} no longer exists")
+        raise Conflict("municipality_gone", code=code, line=line.id)
     name = municipality.name
     period = current_period(session)
     state = quota_states(session, period, [code])[code]
@@ -162,34 +162,31 @@ def _check_quota(session: Session, job: Job, line: ProposalLine, household: Hous
     persons = household.size
     short = []
     if persons > max(0, state.persons.remaining) + slack:
-        short.append(f"{_places(state.persons.remaining)} of its quota"
-                     + (f" (plus the slack of {slack} proposal job {job.id} was made with)" if slack else ""))
+        places = _places(state.persons.remaining)
+        short.append(Part("short_quota_slack", places=places, slack=slack, job=job.id) if slack
+                     else Part("short_quota", places=places))
     if household.amv and persons > max(0, state.amv.remaining):
-        short.append(f"{_places(state.amv.remaining)} of its AMV quota (household {household.household_id} is an "
-                     "unaccompanied minor)")
+        short.append(Part("short_amv", places=_places(state.amv.remaining), household=household.household_id))
     if not short:
         return None
     over = {"persons": persons, "remaining": state.persons.remaining, "amv_remaining": state.amv.remaining,
             "slack": slack, "period": period.name}
     if data.over_quota:
         return over
-    raise Conflict(f"accepting line {line.id} would couple {persons} person{'s' if persons != 1 else ''} of household "
-                   f"{household.household_id} to {name} ({code}), which has {' and '.join(short)} left in period "
-                   f"{period.name}: other decisions used it since proposal job {job.id} read the quota. Refuse the "
-                   "line, ask for a new proposal, or accept anyway with \"over_quota\": true and a reason (recorded "
-                   "in the audit log)")
+    raise Conflict("over_quota", line=line.id, persons=Part("n_persons_one" if persons == 1 else "n_persons", n=persons),
+                   household=household.household_id, name=name, code=code, short=short, period=period.name, job=job.id)
 
 
-def _places(remaining: int) -> str:
+def _places(remaining: int) -> Part:
     if remaining <= 0:
-        return f"no places ({remaining})"
-    return f"only {remaining} place{'s' if remaining != 1 else ''}"
+        return Part("places_none", remaining=remaining)
+    return Part("places_one") if remaining == 1 else Part("places_many", remaining=remaining)
 
 
 def _refuse(session: Session, actor: Actor, job: Job, line: ProposalLine, data: DecisionIn) -> Ban:
     scope = data.ban or ("home" if line.action == "house" else "municipality")
     if scope == "home" and line.home_id is None:
-        raise Invalid([FieldError(("body", "ban"), "a couple line has no home to ban; use municipality")])
+        raise Invalid([FieldError(("body", "ban"), "ban_needs_home")])
     ban = Ban(household_id=line.household_id, line_id=line.id, reason=data.reason, created_by=actor.token_id,
               home_id=line.home_id if scope == "home" else None,
               municipality_code=line.municipality_code if scope == "municipality" else None)
@@ -252,5 +249,5 @@ def get_proposed(session: Session, actor: Actor, line_id: int) -> ProposedLine:
     one, an unknown id) does not exist for the actor."""
     row = session.execute(_proposed_to(actor).where(ProposalLine.id == line_id)).first()
     if row is None:
-        raise NotFound(f"no line {line_id} proposed to {actor.municipality}")
+        raise NotFound("no_line_proposed", line=line_id, code=actor.municipality)
     return ProposedLine(*row)

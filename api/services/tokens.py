@@ -38,13 +38,13 @@ def create_token(session: Session, role: str, municipality: str | None = None, l
     """Make a token for ``role`` (``coa`` or ``municipality``, the latter bound to one CBS code)."""
     errors = []
     if role not in ROLES:
-        errors.append(FieldError(("role",), f"unknown role {role!r}; expected coa or municipality"))
+        errors.append(FieldError(("role",), "unknown_role", {"role": role}))
     elif role == "municipality" and municipality is None:
-        errors.append(FieldError(("municipality",), "a municipality token needs --municipality GMxxxx"))
+        errors.append(FieldError(("municipality",), "token_needs_municipality"))
     elif role == "coa" and municipality is not None:
-        errors.append(FieldError(("municipality",), "a coa token is not bound to a municipality"))
+        errors.append(FieldError(("municipality",), "coa_token_no_municipality"))
     if municipality is not None and session.get(Municipality, municipality) is None:
-        errors.append(FieldError(("municipality",), f"unknown municipality {municipality!r}"))
+        errors.append(FieldError(("municipality",), "unknown_municipality_r", {"code": municipality}))
     if errors:
         raise Invalid(errors)
     secret = PREFIX + secrets.token_urlsafe(32)
@@ -63,7 +63,7 @@ def revoke_token(session: Session, token_id: int, actor: Actor = CLI) -> Token:
     """Revoke a token; revoking it again changes nothing."""
     token = session.get(Token, token_id)
     if token is None:
-        raise NotFound(f"no token {token_id}")
+        raise NotFound("no_token", token=token_id)
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         audit.record(session, actor, "token.revoke", "token", token.id)
@@ -96,8 +96,8 @@ def find_token(session: Session, key: str) -> Token:
     else:
         matches = list(session.scalars(select(Token).where(Token.prefix == key[:10])))
         if len(matches) > 1:
-            raise Conflict(f"prefix {key!r} matches {len(matches)} tokens; use the id")
+            raise Conflict("token_prefix_ambiguous", key=key, n=len(matches))
         token = matches[0] if matches else None
     if token is None:
-        raise NotFound(f"no token {key!r}")
+        raise NotFound("no_token_r", token=key)
     return token

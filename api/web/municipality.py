@@ -21,7 +21,7 @@ from api.services import homes as home_service
 from api.services import households as household_service
 from api.services import municipalities as municipality_service
 from api.services.errors import Actor, Conflict, FieldError, Invalid, NotFound
-from api.web.pages import UI, Page, PageForbidden, PageRoute, SignedInDep, check_csrf
+from api.web.pages import UI, Page, PageForbidden, PageRoute, SignedInDep, check_csrf, field_errors
 from api.web.planner import PAGE_SIZE, Offset
 
 router = APIRouter(prefix="/municipality/{code}", route_class=PageRoute, dependencies=[Depends(check_csrf)])
@@ -97,17 +97,12 @@ def _home_values(reference: str, kind: str, capacity: str, min_occupancy: str, a
             "available_from": available_from.strip()}
 
 
-def _field_errors(exc: ValidationError | Invalid) -> dict[str, list[str]]:
+def _field_errors(exc: ValidationError | Invalid, lang: str) -> dict[str, list[str]]:
     """Messages per form field (``""``: about the whole form)."""
     out: dict[str, list[str]] = {}
-    if isinstance(exc, ValidationError):
-        for e in exc.errors(include_url=False):
-            name = next((str(p) for p in e["loc"] if isinstance(p, str)), "")
-            out.setdefault(name if name in HOME_FIELDS else "", []).append(e["msg"].removeprefix("Value error, "))
-    else:
-        for error in exc.errors:
-            name = str(error.loc[-1]) if error.loc else ""
-            out.setdefault(name if name in HOME_FIELDS else "", []).append(error.msg)
+    for error in field_errors(exc):
+        name = next((str(p) for p in reversed(error.loc) if isinstance(p, str)), "")
+        out.setdefault(name if name in HOME_FIELDS else "", []).append(error.text(lang))
     return out
 
 
@@ -124,10 +119,10 @@ def add_home(page: SignedInDep, code: CodeDep, reference: Text = "", kind: Text 
         home, created = home_service.create_home(page.session, page.signed_in_actor, HomeIn.model_validate(values))
     except (ValidationError, Invalid) as exc:
         page.session.rollback()
-        return _homes_page(page, code, 422, values, _field_errors(exc))
+        return _homes_page(page, code, 422, values, _field_errors(exc, page.lang))
     except Conflict as exc:
         page.session.rollback()
-        return _homes_page(page, code, 409, values, {"reference": [str(exc)]})
+        return _homes_page(page, code, 409, values, {"reference": [exc.text(page.lang)]})
     return page.redirect(f"{UI}/municipality/{code}/homes", done="added" if created else "unchanged")
 
 
@@ -143,7 +138,7 @@ def upload_homes(page: SignedInDep, code: CodeDep, file: UploadFile) -> Response
         return _homes_page(page, code, 422, upload_errors=exc.errors)
     except Conflict as exc:
         page.session.rollback()
-        return _homes_page(page, code, 409, upload_errors=[FieldError(("file",), str(exc))])
+        return _homes_page(page, code, 409, upload_errors=[FieldError(("file",), exc.code, exc.values)])
     return page.redirect(f"{UI}/municipality/{code}/homes", done="uploaded", created=result.created,
                          updated=result.updated, withdrawn=result.withdrawn, unchanged=result.unchanged)
 
@@ -151,7 +146,7 @@ def upload_homes(page: SignedInDep, code: CodeDep, file: UploadFile) -> Response
 def _home(page: Page, code: str, home_id: int):
     home = home_service.get_home(page.session, page.signed_in_actor, home_id)
     if home.municipality_code != code:
-        raise NotFound(f"no home {home_id}")
+        raise NotFound("no_home", home=home_id)
     return home
 
 
@@ -185,10 +180,10 @@ def change_home(page: SignedInDep, code: CodeDep, home_id: Annotated[int, IdPath
         home_service.update_home(page.session, page.signed_in_actor, home_id, HomePatch.model_validate(changes))
     except (ValidationError, Invalid) as exc:
         page.session.rollback()
-        return _edit_page(page, code, _home(page, code, home_id), 422, values, _field_errors(exc))
+        return _edit_page(page, code, _home(page, code, home_id), 422, values, _field_errors(exc, page.lang))
     except Conflict as exc:
         page.session.rollback()
-        return _edit_page(page, code, _home(page, code, home_id), 409, values, {"": [str(exc)]})
+        return _edit_page(page, code, _home(page, code, home_id), 409, values, {"": [exc.text(page.lang)]})
     return page.redirect(f"{UI}/municipality/{code}/homes", done="changed")
 
 

@@ -22,10 +22,12 @@ from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from api.services.errors import Actor, Conflict, Forbidden, NotFound
+from api import messages
+from api.services.errors import Actor, Conflict, FieldError, Forbidden, Invalid, NotFound
 from api.web import i18n
 from api.web.session import COOKIE, LANG_COOKIE, Signer, WebSession, actor_of
 
@@ -84,6 +86,14 @@ class Page:
     def t(self, key: str, **values: Any) -> str:
         return i18n.translate(self.lang, key, **values)
 
+    def located(self, exc: ValidationError | Invalid) -> list[str]:
+        """Each problem as "field: what is wrong", in the page's language."""
+        return [f"{messages.location(self.lang, e.loc)}: {e.text(self.lang)}" for e in field_errors(exc)]
+
+    def plain(self, exc: ValidationError | Invalid) -> list[str]:
+        """Each problem's message without its location, in the page's language."""
+        return [e.text(self.lang) for e in field_errors(exc)]
+
     def finish(self, response: Response) -> Response:
         """Set the session cookie on a response if this request made the session."""
         if self.new_cookie:
@@ -98,6 +108,13 @@ class Page:
         wanted = {k: v for k, v in query.items() if v not in (None, "")}
         target = path + ("?" + urlencode(wanted) if wanted else "")
         return self.finish(RedirectResponse(target, status_code=303))
+
+
+def field_errors(exc: ValidationError | Invalid) -> list[FieldError]:
+    """Pydantic's errors as the service layer's field errors, or the service layer's own."""
+    if isinstance(exc, ValidationError):
+        return [FieldError.of(tuple(e["loc"]), e) for e in exc.errors(include_url=False)]
+    return list(exc.errors)
 
 
 def _environment() -> Environment:
@@ -201,15 +218,19 @@ class PageRoute(APIRoute):
                 target = request.url.path + ("?" + request.url.query if request.url.query else "")
                 back = target if request.method == "GET" and target.startswith(UI + "/") else None
                 return RedirectResponse(f"{UI}/sign-in" + ("?" + urlencode({"next": back}) if back else ""), status_code=303)
-            except (PageForbidden, Forbidden) as exc:
+            except PageForbidden as exc:
                 return error_page(request, 403, str(exc))
+            except Forbidden as exc:
+                return error_page(request, 403, exc.text(language(request)))
             except NotFound as exc:
-                return error_page(request, 404, str(exc))
+                return error_page(request, 404, exc.text(language(request)))
             except Conflict as exc:
-                return error_page(request, 409, str(exc))
+                return error_page(request, 409, exc.text(language(request)))
             except RequestValidationError as exc:
-                fields = ", ".join(".".join(map(str, e["loc"][1:])) or "?" for e in exc.errors())
-                return error_page(request, 422, i18n.translate(language(request), "bad_request", fields=fields))
+                lang = language(request)
+                fields = "; ".join(f"{messages.location(lang, e['loc'])}: {messages.pydantic_error(lang, e)}"
+                                   for e in exc.errors())
+                return error_page(request, 422, i18n.translate(lang, "bad_request", fields=fields))
 
         return page_handler
 

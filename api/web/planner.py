@@ -92,9 +92,9 @@ def start_proposal(page: CoaPageDep, as_of: Annotated[str, Form(max_length=20)] 
                                      **({"time_limit": time_limit} if time_limit.strip() else {})})
         job, created = job_service.create_job(page.session, page.signed_in_actor, body, page.request.app.state.settings)
     except ValidationError as exc:
-        return _jobs_page(page, 422, [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()], form)
+        return _jobs_page(page, 422, page.located(exc), form)
     except Invalid as exc:
-        return _jobs_page(page, 422, [f"{e.loc[-1]}: {e.msg}" for e in exc.errors], form)
+        return _jobs_page(page, 422, page.located(exc), form)
     if created:
         page.request.app.state.worker.wake()
     return page.redirect(f"{UI}/planner/proposals/{job.id}")
@@ -151,12 +151,15 @@ def decide(page: CoaPageDep, job_id: Annotated[int, IdPath], line_id: Annotated[
         service.decide(page.session, page.signed_in_actor, job_id, line_id, body)
     except ValidationError as exc:
         return _review_page(page, job_id, overview.LineFilter(), status=422,
-                            errors=[page.t("line_error", line=line_id, message=e["msg"].removeprefix("Value error, "))
-                                    for e in exc.errors()])
-    except (Invalid, Conflict) as exc:
+                            errors=[page.t("line_error", line=line_id, message=m) for m in page.plain(exc)])
+    except Invalid as exc:
         page.session.rollback()
-        return _review_page(page, job_id, overview.LineFilter(), status=422 if isinstance(exc, Invalid) else 409,
-                            errors=[page.t("line_error", line=line_id, message=str(exc))])
+        return _review_page(page, job_id, overview.LineFilter(), status=422,
+                            errors=[page.t("line_error", line=line_id, message=m) for m in page.plain(exc)])
+    except Conflict as exc:
+        page.session.rollback()
+        return _review_page(page, job_id, overview.LineFilter(), status=409,
+                            errors=[page.t("line_error", line=line_id, message=exc.text(page.lang))])
     return page.redirect(_back(job_id, back) + _with_done(back, "decided"))
 
 
@@ -171,11 +174,11 @@ def lock_line(page: CoaPageDep, job_id: Annotated[int, IdPath], line_id: Annotat
         locks.lock_line(page.session, page.signed_in_actor, job_id, line_id, note)
     except ValidationError as exc:
         return _review_page(page, job_id, overview.LineFilter(), status=422,
-                            errors=[page.t("line_error", line=line_id, message=e["msg"]) for e in exc.errors()])
+                            errors=[page.t("line_error", line=line_id, message=m) for m in page.plain(exc)])
     except Conflict as exc:
         page.session.rollback()
         return _review_page(page, job_id, overview.LineFilter(), status=409,
-                            errors=[page.t("line_error", line=line_id, message=str(exc))])
+                            errors=[page.t("line_error", line=line_id, message=exc.text(page.lang))])
     return page.redirect(_back(job_id, back) + _with_done(back, "locked"))
 
 
@@ -204,7 +207,7 @@ def accept_all(page: CoaPageDep, job_id: Annotated[int, IdPath], municipality: A
             service.decide(page.session, page.signed_in_actor, job_id, line_id, DecisionIn(decision="accept"))
         except (Invalid, Conflict) as exc:
             page.session.rollback()
-            errors.append(page.t("line_error", line=line_id, message=str(exc)))
+            errors.append(page.t("line_error", line=line_id, message=exc.text(page.lang)))
     if errors:
         return _review_page(page, job_id, overview.LineFilter(), status=409, errors=errors)
     return page.redirect(_back(job_id, back) + _with_done(back, "accepted_all"))

@@ -133,7 +133,7 @@ def test_an_amv_part_above_the_taakstelling_is_422_naming_the_values_sent(client
     before = ok(client.get(f"{API}/municipalities/GM0153", headers=auth.coa))
     response = client.patch(f"{API}/municipalities/GM0153/quota", headers=auth.coa, json={"taakstelling": 1})
     assert response.status_code == 422
-    assert response.json()["detail"] == [{"loc": ["body", "amv_taakstelling"], "type": "value_error",
+    assert response.json()["detail"] == [{"loc": ["body", "amv_taakstelling"], "type": "value_error", "code": "amv_exceeds",
                                           "msg": f"the AMV part ({before['amv']['taakstelling']}) cannot exceed the "
                                                  "taakstelling (1)"}]
     assert ok(client.get(f"{API}/municipalities/GM0153", headers=auth.coa)) == before
