@@ -99,7 +99,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "period {period} exists with other dates ({starts_on} to {ends_on})"),
     "redistribution_other": ("referentie {reference!r} is herverdeling {redistribution} met andere waarden",
                              "reference {reference!r} is redistribution {redistribution} with other values"),
-    "line_waits_nothing": ("regel {line} stelt voor dat huishouden {household} wacht; er valt niets te besluiten",
+    "line_waits_nothing": ("regel {line} stelt voor dat huishouden {household} wacht; er valt niets te besluiten ({decision})",
                            "line {line} proposes that household {household} waits; there is nothing to {decision}"),
     "line_decided": ("regel {line} is al {decision}", "line {line} is already {decision}"),
     "home_gone": ("woning {home} is {status}; vraag een nieuw voorstel", "home {home} is {status}; ask for a new proposal"),

@@ -79,7 +79,7 @@ def test_a_line_that_cannot_be_locked_shows_why(client, secrets):
     line = pending_lines(client.get(review).text)["h-single"]
     client.post(f"{review}/lines/{line}", data={"csrf": csrf, "decision": "refuse", "reason": "school"})
     refused = client.post(f"{review}/lines/{line}/lock", data={"csrf": csrf})
-    assert refused.status_code == 409 and f"Regel {line}: line {line} is already refused" in refused.text
+    assert refused.status_code == 409 and f"Regel {line}: regel {line} is al afgewezen" in refused.text
     assert client.post(f"{review}/lines/99999/lock", data={"csrf": csrf}).status_code == 404
     assert client.post("/ui/planner/locks/99999/remove", data={"csrf": csrf}).status_code == 404
     client.get("/ui/lang/en")

@@ -357,7 +357,7 @@ def test_a_proposal_is_started_reviewed_decided_and_exported(client, secrets):
     assert len(pending) >= 2, page.text
     line_id, _ = pending[0]
     no_reason = client.post(f"{review}/lines/{line_id}", data={"csrf": csrf, "decision": "refuse", "reason": ""})
-    assert no_reason.status_code == 422 and "a refusal needs a reason" in no_reason.text
+    assert no_reason.status_code == 422 and "bij afwijzen is een reden nodig" in no_reason.text
     refused = client.post(f"{review}/lines/{line_id}", data={"csrf": csrf, "decision": "refuse", "reason": "school",
                                                               "back": review + "?sort=line"}, follow_redirects=False)
     assert refused.status_code == 303 and refused.headers["location"] == review + "?sort=line&done=decided"
