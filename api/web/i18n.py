@@ -1,8 +1,8 @@
 """The pages' words in Dutch (the default) and English: one table, key -> (nl, en).
 
 Values are ``str.format`` templates (``{name}``).  Messages that come from the service layer
-(validation of a field, why a line cannot be accepted) are shown as the service words them, in
-English.  ``tests/web/test_pages.py`` checks that every key a template uses is here.
+(validation of a field, why a line cannot be accepted) have their own catalogue,
+:mod:`api.messages`, rendered in the page's language too.  ``tests/web/test_pages.py`` checks that every key a template uses is here.
 """
 
 from __future__ import annotations
@@ -41,6 +41,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "error_404": ("Niet gevonden", "Not found"),
     "error_409": ("Niet mogelijk", "Not possible"),
     "error_422": ("Ongeldig verzoek", "Invalid request"),
+    "error_500": ("Er ging iets mis", "Something went wrong"),
+    "internal_error": ("Er ging aan onze kant iets mis. Probeer het later opnieuw of meld het aan de beheerder.",
+                       "Something went wrong on our side. Try again later or tell the administrator."),
     "back_to_start": ("Terug naar de startpagina", "Back to the start page"),
     "pages": ("Pagina's", "Pages"),
     "previous": ("Vorige", "Previous"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from api import messages
@@ -32,6 +34,7 @@ from api.web import i18n
 from api.web.session import COOKIE, LANG_COOKIE, Signer, WebSession, actor_of
 
 UI = "/ui"
+log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
@@ -231,6 +234,11 @@ class PageRoute(APIRoute):
                 fields = "; ".join(f"{messages.location(lang, e['loc'])}: {messages.pydantic_error(lang, e)}"
                                    for e in exc.errors())
                 return error_page(request, 422, i18n.translate(lang, "bad_request", fields=fields))
+            except StarletteHTTPException:
+                raise
+            except Exception:  # a fault of ours: a page in the visitor's language, the details in the log
+                log.exception("page %s %s failed", request.method, request.url.path)
+                return error_page(request, 500, i18n.translate(language(request), "internal_error"))
 
         return page_handler
 

@@ -1,0 +1,157 @@
+"""Every page speaks one language: a journey through every page (sign-in, the planner's and the
+municipality's pages, forms and CSV uploads with errors, conflicts, the error pages 403, 404, 409,
+422 and 500) in Dutch finds no English sentence of the catalogues (``api/messages.py`` and
+``api/web/i18n.py``), and the same journey in English no Dutch one."""
+
+from __future__ import annotations
+
+import html
+import re
+import string
+
+import pytest
+from sqlalchemy import select
+from web_testing import ENSCHEDE, csrf_of, planner_world, sign_in
+
+from api import messages
+from api.models import Home
+from api.web import i18n, planner
+from api.web.session import LANG_COOKIE
+from api.worker import run_pending
+
+UPLOAD = ("reference,kind,capacity,min_occupancy,available_from,colour\n"
+          "E-101,regular,4,1,2023-07-01,red\n")
+"""An unknown column: the header is refused."""
+UPLOAD_ROWS = ("reference,kind,capacity,min_occupancy,available_from\n"
+               "E-101,villa,4,1,2023-07-01\n"
+               "E-102,regular,vier,1,2023-07-01\n"
+               "E-103,regular,2,3,1 juli 2023\n"
+               "E-105,shared,0,2,2023-07-01\n")
+"""Bad rows: an unknown kind, a capacity that is no number, a date that is no date, a capacity of 0."""
+UPLOAD_CELLS = "reference,kind,capacity,min_occupancy,available_from\nE-104,regular,2\n"
+"""Too few cells."""
+
+
+def _visible(page: str) -> str:
+    """The text a reader sees (and hears: titles and aria-labels), without tags."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    labels = " ".join(re.findall(r'(?:title|aria-label|placeholder)="([^"]*)"', page))
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page) + " " + labels).split())
+
+
+def _fragments(template: str) -> list[str]:
+    """The literal parts of a template between its fields, long enough to be a sentence's words."""
+    parts = [literal.strip(" ,.;:()") for literal, _, _, _ in string.Formatter().parse(template)]
+    return [p for p in parts if len(p) >= 12 and p.count(" ") >= 2]
+
+
+def _sentences(lang: str) -> set[str]:
+    """The catalogues' sentences in ``lang`` that the other language does not also use."""
+    index = messages.LANGUAGES.index(lang)
+    tables = (messages.MESSAGES, i18n.WORDS)
+    other = " ".join(words[1 - index] for table in tables for words in table.values())
+    return {f for table in tables for words in table.values() for f in _fragments(words[index]) if f not in other}
+
+
+def _journey(client, secrets, lang: str) -> dict[str, str]:
+    """Every page, with the status each must have; name -> visible text."""
+    pages: dict[str, str] = {}
+    client.cookies.set(LANG_COOKIE, lang)
+
+    def see(name: str, response, status: int = 200) -> str:
+        assert response.status_code == status, (name, response.status_code, response.text[:3000])
+        assert f'<html lang="{lang}">' in response.text, name
+        pages[name] = _visible(response.text)
+        return response.text
+
+    engine = client.app.state.engine
+    planner_world(engine)
+    see("sign-in", client.get("/ui/sign-in"))
+    form = client.get("/ui/sign-in")
+    see("sign-in failed", client.post("/ui/sign-in", data={"token": "mt_nonsense", "csrf": csrf_of(form.text)}), 401)
+    csrf = sign_in(client, secrets.coa)
+    see("overview", client.get("/ui/planner", params={"on": "2023-07-03"}))
+    see("municipalities", client.get("/ui/planner/municipalities"))
+    see("proposals", client.get("/ui/planner/proposals"))
+    see("proposal form errors", client.post("/ui/planner/proposals", data={"csrf": csrf, "as_of": "3 juli 2023",
+                                                                          "solver": "magic", "time_limit": "-1"}), 422)
+    started = client.post("/ui/planner/proposals", data={"csrf": csrf, "as_of": "2023-07-03", "solver": "greedy"},
+                          follow_redirects=False)
+    review = started.headers["location"]
+    see("proposal queued", client.get(review))
+    run_pending(client.app.state.sessions, client.app.state.settings)
+    text = see("review", client.get(review))
+    first, second = re.findall(r'<tr id="line-(\d+)" data-household="[^"]+" data-decision="pending">', text)[:2]
+    see("refusal without reason", client.post(f"{review}/lines/{first}", data={"csrf": csrf, "decision": "refuse"}), 422)
+    client.post(f"{review}/lines/{first}", data={"csrf": csrf, "decision": "refuse", "reason": "school"})
+    see("decided already", client.post(f"{review}/lines/{first}", data={"csrf": csrf, "decision": "accept"}), 409)
+    see("lock refused line", client.post(f"{review}/lines/{first}/lock", data={"csrf": csrf}), 409)
+    client.post(f"{review}/lines/{second}/lock", data={"csrf": csrf, "reason": "familie"})
+    see("locked", client.get("/ui/planner/proposals"))
+    see("accepted all", client.post(f"{review}/accept-all", data={"csrf": csrf, "back": review}))
+    see("audit", client.get("/ui/planner/audit"))
+    see("404", client.get("/ui/planner/proposals/999999"), 404)
+    see("422", client.get("/ui/planner", params={"on": "3 juli"}), 422)
+    client.cookies.clear()
+    client.cookies.set(LANG_COOKIE, lang)
+    csrf = sign_in(client, secrets.enschede)
+    base = f"/ui/municipality/{ENSCHEDE}"
+    see("403", client.get("/ui/planner"), 403)
+    see("municipality", client.get(base))
+    see("homes", client.get(f"{base}/homes"))
+    see("households", client.get(f"{base}/households"))
+    for name, content in (("upload header", UPLOAD), ("upload rows", UPLOAD_ROWS), ("upload cells", UPLOAD_CELLS), ("upload not utf-8", "E-1;\xe9\n".encode("latin-1"))):
+        see(name, client.post(f"{base}/homes/upload", data={"csrf": csrf},
+                              files={"file": ("homes.csv", content, "text/csv")}), 422)
+    see("add home errors", client.post(f"{base}/homes", data={"csrf": csrf, "reference": "", "kind": "shared", "capacity": "0",
+                                                             "min_occupancy": "2", "available_from": "morgen"}), 422)
+    home_ids = re.findall(rf'href="{base}/homes/(\d+)"', client.get(f"{base}/homes").text)
+    see("home", client.get(f"{base}/homes/{home_ids[0]}"))
+    see("home change errors", client.post(f"{base}/homes/{home_ids[0]}", data={"csrf": csrf, "kind": "regular", "capacity": "1",
+                                                                               "min_occupancy": "2", "available_from": "2023-07-01"}), 422)
+    with client.app.state.sessions() as session:
+        allocated = session.scalar(select(Home.id).where(Home.status == "allocated"))
+    assert allocated is not None  # the accepted lines took a home
+    see("409", client.post(f"{base}/homes/{allocated}/withdraw", data={"csrf": csrf}), 409)
+    return pages
+
+
+def _journey_with_a_fault(client, secrets, lang: str, monkeypatch) -> str:
+    def broken(*_, **__):
+        raise RuntimeError("a fault of ours")
+
+    client.cookies.set(LANG_COOKIE, lang)
+    sign_in(client, secrets.coa)
+    monkeypatch.setattr(planner.overview, "quota_overview", broken)
+    response = client.get("/ui/planner")
+    assert response.status_code == 500 and f'<html lang="{lang}">' in response.text
+    assert "a fault of ours" not in response.text
+    return _visible(response.text)
+
+
+@pytest.mark.parametrize("lang", messages.LANGUAGES)
+def test_every_page_is_in_one_language(client, secrets, lang, monkeypatch):
+    pages = _journey(client, secrets, lang)
+    client.cookies.clear()
+    pages["500"] = _journey_with_a_fault(client, secrets, lang, monkeypatch)
+    foreign = _sentences(messages.LANGUAGES[1 - messages.LANGUAGES.index(lang)])
+    assert len(foreign) > 100  # the catalogues' sentences are found at all
+    found = {name: sorted(f for f in foreign if f in text) for name, text in pages.items()}
+    assert {name: hits for name, hits in found.items() if hits} == {}
+    own = _sentences(lang)
+    assert all(any(f in text for f in own) for text in pages.values())  # each page does say something
+
+
+def test_the_row_errors_of_an_upload_name_row_column_and_problem_in_dutch(client, secrets):
+    csrf = sign_in(client, secrets.enschede)
+    response = client.post(f"/ui/municipality/{ENSCHEDE}/homes/upload", data={"csrf": csrf},
+                           files={"file": ("homes.csv", UPLOAD_ROWS, "text/csv")})
+    rows = re.findall(r'<tr class="upload-error"><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td></tr>', response.text)
+    problems = {(row, column): html.unescape(problem) for row, column, problem in rows}
+    assert problems[("2", "kind")].startswith("moet een van deze zijn: 'regular', ")
+    assert problems[("3", "capacity")] == "moet een geheel getal zijn"
+    assert problems[("4", "available_from")] == "moet een datum zijn, zoals 2023-07-03"
+    assert problems[("5", "capacity")] == "moet minstens 1 zijn"
+    response = client.post(f"/ui/municipality/{ENSCHEDE}/homes/upload", data={"csrf": csrf},
+                           files={"file": ("homes.csv", UPLOAD_CELLS, "text/csv")})
+    assert '<tr class="upload-error"><td>2</td><td></td><td>heeft 3 cellen; de kopregel heeft er 5</td></tr>' in response.text
