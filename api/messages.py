@@ -136,6 +136,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "no_token": ("token {token} bestaat niet", "no token {token}"),
     "no_token_r": ("token {token!r} bestaat niet", "no token {token!r}"),
     "token_prefix_ambiguous": ("voorvoegsel {key!r} past bij {n} tokens; gebruik het id", "prefix {key!r} matches {n} tokens; use the id"),
+    "no_grouping": ("{figure} kent geen indeling {by!r}; kies {choices}", "{figure} has no grouping {by!r}; choose {choices}"),
     "municipality_gone": ("gemeente {code} van regel {line} bestaat niet meer",
                           "municipality {code} of line {line} no longer exists"),
     # invalid fields (422), of the service layer
@@ -288,7 +289,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "taakstelling": ("taakstelling", "taakstelling"), "amv_taakstelling": ("AMV-taakstelling", "amv_taakstelling"),
     "starts_on": ("begindatum", "starts_on"), "ends_on": ("einddatum", "ends_on"), "persons": ("personen", "persons"),
     "amv_persons": ("AMV-personen", "amv_persons"), "page": ("pagina", "page"), "per_page": ("per pagina", "per_page"),
-    "period": ("periode", "period"), "on": ("datum", "on"), "offset": ("begin", "offset"), "sort": ("sortering", "sort"), "note": ("notitie", "note"),
+    "period": ("periode", "period"), "on": ("datum", "on"), "by": ("indeling", "by"), "km": ("km", "km"), "offset": ("begin", "offset"), "sort": ("sortering", "sort"), "note": ("notitie", "note"),
 }
 """Field names as a location shows them; an unknown name is shown as itself."""
 

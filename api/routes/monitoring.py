@@ -28,8 +28,8 @@ def build(session, actor: Actor, figure: str, by: str | None, km: float, as_of: 
     """The figure asked for; ``by`` must be one the figure has (else 422 at ``by``)."""
     allowed: dict[str, tuple[str, ...]] = {"lead-times": service.LEAD_BY, "regional": service.REGIONAL_BY}
     if by is not None and by not in allowed.get(figure, ()):
-        raise Invalid([FieldError(("query", "by"), f"{figure} has no grouping {by!r}; "
-                                  f"choose {', '.join(allowed.get(figure, ())) or 'none'}")])
+        raise Invalid([FieldError(("query", "by"), "no_grouping",
+                                  {"figure": figure, "by": by, "choices": ", ".join(allowed.get(figure, ())) or "none"})])
     makers: dict[str, Callable[[], service.Table]] = {
         "lead-times": lambda: service.lead_times(session, actor, by or "month", as_of),
         "realisation": lambda: service.realisation(session, actor, as_of),

@@ -73,7 +73,7 @@ def figure_page(page: SignedInDep, figure: Figure, by: By = None, km: Km = servi
     try:
         table = build(page.session, page.signed_in_actor, figure, by, km, as_of)
     except Invalid as exc:
-        fields = ", ".join(".".join(map(str, e.loc[1:])) for e in exc.errors)
+        fields = "; ".join(page.located(exc))
         return error_page(page.request, 422, page.t("bad_request", fields=fields))
     pictures: list[Markup] = []
     if figure == "lead-times" and table.figure == "lead_times_month" and table.rows:

@@ -90,6 +90,9 @@ def _journey(client, secrets, lang: str) -> dict[str, str]:
     see("locked", client.get("/ui/planner/proposals"))
     see("accepted all", client.post(f"{review}/accept-all", data={"csrf": csrf, "back": review}))
     see("audit", client.get("/ui/planner/audit"))
+    for figure in ("", "/realisation", "/regional", "/predicted"):
+        see(f"monitoring{figure}", client.get(f"/ui/monitoring{figure}", params={"as_of": "2023-07-03"}))
+    see("monitoring 422", client.get("/ui/monitoring/realisation", params={"by": "month"}), 422)
     see("404", client.get("/ui/planner/proposals/999999"), 404)
     see("422", client.get("/ui/planner", params={"on": "3 juli"}), 422)
     client.cookies.clear()
@@ -100,6 +103,7 @@ def _journey(client, secrets, lang: str) -> dict[str, str]:
     see("municipality", client.get(base))
     see("homes", client.get(f"{base}/homes"))
     see("households", client.get(f"{base}/households"))
+    see("monitoring of the municipality", client.get("/ui/monitoring"))
     for name, content in (("upload header", UPLOAD), ("upload rows", UPLOAD_ROWS), ("upload cells", UPLOAD_CELLS), ("upload not utf-8", "E-1;\xe9\n".encode("latin-1"))):
         see(name, client.post(f"{base}/homes/upload", data={"csrf": csrf},
                               files={"file": ("homes.csv", content, "text/csv")}), 422)
