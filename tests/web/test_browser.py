@@ -190,6 +190,31 @@ def test_a_planner_starts_a_proposal_refuses_one_line_accepts_the_rest_and_sees_
     shot(page, "planner-audit")
 
 
+def test_the_review_page_shows_its_messages_in_dutch_and_in_english(page, secrets, live):
+    """A refusal without a reason: the review page says why in Dutch, and after the language
+    switch in English (the screenshots planner-proposal-review-nl and -en)."""
+    planner_world(live.app.state.engine)
+    sign_in(page, secrets.coa)
+    page.get_by_role("link", name="Voorstellen", exact=True).click()
+    page.get_by_label("Peildatum").fill("2023-07-03")
+    page.get_by_label("Rekenmethode").select_option("greedy")
+    page.get_by_role("button", name="Start").click()
+    page.locator("#lines").wait_for(timeout=30_000)
+    review = page.url
+    for lang, refuse, says in (("nl", "Regel {line} afwijzen", "Regel {line}: bij afwijzen is een reden nodig"),
+                               ("en", "Refuse line {line}", "Line {line}: a refusal needs a reason")):
+        family = page.locator('#lines tr[data-household="h-family"]')
+        line = family.get_attribute("id").removeprefix("line-")
+        family.get_by_role("button", name=refuse.format(line=line)).click()
+        page.get_by_text(says.format(line=line)).wait_for()
+        assert page.locator("html").get_attribute("lang") == lang
+        shot(page, f"planner-proposal-review-{lang}")
+        page.goto(review)
+        if lang == "nl":
+            page.get_by_role("link", name="English").click()
+            page.locator("#lines").wait_for()
+
+
 def test_a_municipality_session_cannot_open_another_municipalitys_pages(page, secrets):
     """Enschede types Hengelo's addresses: 'not found'; a planner page: 'not allowed'."""
     sign_in(page, secrets.enschede)
