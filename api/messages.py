@@ -270,6 +270,10 @@ TERMS: dict[str, tuple[str, str]] = {
     "failed": ("mislukt", "failed"), "open": ("aangeboden", "open"), "allocated": ("toegewezen", "allocated"),
     "withdrawn": ("ingetrokken", "withdrawn"), "waiting": ("wachtend", "waiting"), "coupled": ("gekoppeld", "coupled"),
     "housed": ("gehuisvest", "housed"), "gone": ("verdwenen", "gone"),
+    # why bytes are not UTF-8 (Python's UnicodeDecodeError.reason)
+    "invalid start byte": ("ongeldige beginbyte", "invalid start byte"),
+    "invalid continuation byte": ("ongeldige vervolgbyte", "invalid continuation byte"),
+    "unexpected end of data": ("onverwacht einde van de gegevens", "unexpected end of data"),
 }
 """State and decision words that appear as values in messages."""
 

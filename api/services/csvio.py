@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from api.messages import Term
 from api.services.errors import FieldError, Invalid
 from matcher import sheets
 
@@ -31,7 +32,7 @@ def read_rows(content: bytes, columns: Iterable[str], required: Iterable[str]) -
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         row = content[: exc.start].count(b"\n") + 1
-        raise Invalid([FieldError(("file", row), "file_not_utf8", {"reason": exc.reason, "byte": exc.start})]) from None
+        raise Invalid([FieldError(("file", row), "file_not_utf8", {"reason": Term(exc.reason), "byte": exc.start})]) from None
     if "\x00" in text:
         raise Invalid([FieldError(("file",), "file_nul")])
     reader = csv.reader(io.StringIO(text, newline=""))
