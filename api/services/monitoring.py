@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.models import Household, Location, Municipality, Period, ProposalLine, Quota, Redistribution
@@ -90,13 +90,26 @@ def _move_ins(session: Session, actor: Actor) -> pd.DataFrame:
     return frame
 
 
-def _lead_figures(group: pd.DataFrame) -> list[Cell]:
-    out: list[Cell] = [len(group), int(group["size"].sum())]
-    for measure, norm in (("coupling_days", NORM_DAYS), ("permit_days", NORM_FROM_PERMIT_DAYS)):
-        days = group[measure].dropna()
-        out += [_round(days.mean()), _round(days.median()), _round(days.quantile(0.9)), len(days),
-                int((days > norm).sum())]
+def _lead_figures(frame: pd.DataFrame, keys: list[str]) -> dict[Any, list[Cell]]:
+    """Per group of ``keys`` (a value, or a tuple of values for several keys) the figures of
+    :data:`LEAD_COLUMNS`, computed column-wise by pandas."""
+    groups = frame.groupby(keys, sort=True)
+    parts = [groups.size().rename("households"), groups["size"].sum().rename("persons")]
+    for measure, norm, name in (("coupling_days", NORM_DAYS, "coupling"), ("permit_days", NORM_FROM_PERMIT_DAYS, "permit")):
+        days = groups[measure]
+        over = (frame[measure] > norm).groupby([frame[k] for k in keys]).sum()
+        parts += [days.mean().rename(f"{name}_mean"), days.median().rename(f"{name}_median"),
+                  days.quantile(0.9).rename(f"{name}_p90"), days.count().rename(f"{name}_count"),
+                  over.rename(f"{name}_over_norm")]
+    table = pd.concat(parts, axis=1)
+    out: dict[Any, list[Cell]] = {}
+    for key, values in zip(table.index, table[LEAD_COLUMNS].itertuples(index=False), strict=True):
+        out[key] = [_round(v) if c.endswith(("_mean", "_median", "_p90")) else int(v)
+                    for c, v in zip(LEAD_COLUMNS, values, strict=True)]
     return out
+
+
+EMPTY_LEAD: list[Cell] = [0, 0, None, None, None, 0, 0, None, None, None, 0, 0]
 
 
 def _months(first: str, last: str) -> list[str]:
@@ -111,13 +124,14 @@ def lead_times(session: Session, actor: Actor, by: str = "month", as_of: dt.date
     notes = {"coupling_norm_days": NORM_DAYS, "permit_norm_days": NORM_FROM_PERMIT_DAYS}
     if by == "month":
         keys = ["month"]
-        groups: dict[str, pd.DataFrame] = {str(month): group for month, group in frame.groupby("month")}
-        months = _months(min(groups), max(groups)) if groups else []
-        rows = [[month, *_lead_figures(groups.get(month, frame.iloc[0:0]))] for month in months]
+        figures = _lead_figures(frame, keys) if len(frame) else {}
+        months = _months(str(min(figures)), str(max(figures))) if figures else []
+        rows = [[month, *figures.get(month, EMPTY_LEAD)] for month in months]
     else:
         keys = ["province"] if by == "province" else ["municipality", "name", "province"]
         columns = ["province"] if by == "province" else ["code", "name", "province"]
-        rows = [[*_cells(key), *_lead_figures(group)] for key, group in frame.groupby(columns, sort=True)]
+        figures = _lead_figures(frame, columns) if len(frame) else {}
+        rows = [[*_cells(key), *values] for key, values in figures.items()]
     return Table(f"lead_times_{by}", as_of, [*keys, *LEAD_COLUMNS], rows, notes)
 
 
@@ -151,14 +165,17 @@ def _figures(period: Period, session: Session, as_of: dt.date) -> dict[str, dict
         for code, sign in ((r.from_code, -1), (r.to_code, 1)):
             out[code]["redistributed"] += sign * r.persons
             out[code]["amv_redistributed"] += sign * r.amv_persons
-    housed = select(Household.municipality_code, Household.size, Household.amv).where(
-        Household.state == "housed", Household.housed_period_id == period.id, Household.housed_date <= as_of)
-    coupled = select(Household.municipality_code, Household.size, Household.amv).where(Household.state == "coupled")
-    for query, key in ((housed, "realised"), (coupled, "coupled")):
-        for place, size, amv in session.execute(query):
-            out[place or ""][key] += size  # a housed or coupled household always has a municipality
+    def sums(*conditions: Any) -> list[tuple[str | None, bool, int]]:
+        query = (select(Household.municipality_code, Household.amv, func.sum(Household.size)).where(*conditions)
+                 .group_by(Household.municipality_code, Household.amv))
+        return [(code, bool(amv), int(total or 0)) for code, amv, total in session.execute(query)]
+
+    housed = sums(Household.state == "housed", Household.housed_period_id == period.id, Household.housed_date <= as_of)
+    for key, found in (("realised", housed), ("coupled", sums(Household.state == "coupled"))):
+        for place, amv, persons in found:
+            out[place or ""][key] += persons  # a housed or coupled household always has a municipality
             if amv:
-                out[place or ""][f"amv_{key}"] += size
+                out[place or ""][f"amv_{key}"] += persons
     return out
 
 
@@ -229,24 +246,29 @@ def regional(session: Session, actor: Actor, by: str = "municipality", km: float
     """The share of couplings (households coupled or housed with a coupling date) whose
     municipality lies within ``km`` of their reception location, per municipality coupled to
     or per reception location."""
-    query = (select(Household.size, Household.municipality_code, Municipality.name, Municipality.lat, Municipality.lon,
-                    Location.location_id, Location.name, Location.lat, Location.lon)
+    query = (select(Household.municipality_code, Municipality.name, Municipality.lat, Municipality.lon,
+                    Location.location_id, Location.name, Location.lat, Location.lon,
+                    func.count(), func.sum(Household.size))
              .join(Municipality, Municipality.code == Household.municipality_code)
              .join(Location, Location.location_id == Household.location_id)
-             .where(Household.state.in_(("coupled", "housed")), Household.coupling_date.is_not(None)))
+             .where(Household.state.in_(("coupled", "housed")), Household.coupling_date.is_not(None))
+             .group_by(Household.municipality_code, Municipality.name, Municipality.lat, Municipality.lon,
+                       Location.location_id, Location.name, Location.lat, Location.lon))
     if not actor.is_coa:
         query = query.where(Household.municipality_code == actor.municipality)
-    frame = pd.DataFrame(session.execute(query).all(),
-                         columns=["size", "code", "name", "mlat", "mlon", "location_id", "location", "llat", "llon"])
+    frame = pd.DataFrame(session.execute(query).all(), columns=["code", "name", "mlat", "mlon", "location_id",
+                                                                  "location", "llat", "llon", "couplings", "size"])
     frame["km"] = [great_circle_km(a, b, c, d) for a, b, c, d in
                    zip(frame["llat"], frame["llon"], frame["mlat"], frame["mlon"], strict=True)]
     frame["regional"] = frame["km"] <= km
+    frame["km_sum"] = frame["km"] * frame["couplings"]
     keys = ["code", "name"] if by == "municipality" else ["location_id", "location"]
     rows: list[list[Cell]] = []
     for key, group in frame.groupby(keys, sort=True):
-        regional_n = int(group["regional"].sum())
-        rows.append([*_cells(key), len(group), regional_n, round(regional_n / len(group), 3), int(group["size"].sum()),
-                     int(group.loc[group["regional"], "size"].sum()), _round(group["km"].mean())])
+        near = group[group["regional"]]
+        couplings, regional_n = int(group["couplings"].sum()), int(near["couplings"].sum())
+        rows.append([*_cells(key), couplings, regional_n, round(regional_n / couplings, 3), int(group["size"].sum()),
+                     int(near["size"].sum()), _round(group["km_sum"].sum() / couplings)])
     return Table(f"regional_{by}", as_of or dt.date.today(), [*keys, *REGIONAL_COLUMNS], rows, {"km": km})
 
 
