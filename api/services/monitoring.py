@@ -263,12 +263,12 @@ def regional(session: Session, actor: Actor, by: str = "municipality", km: float
     frame["regional"] = frame["km"] <= km
     frame["km_sum"] = frame["km"] * frame["couplings"]
     keys = ["code", "name"] if by == "municipality" else ["location_id", "location"]
-    rows: list[list[Cell]] = []
-    for key, group in frame.groupby(keys, sort=True):
-        near = group[group["regional"]]
-        couplings, regional_n = int(group["couplings"].sum()), int(near["couplings"].sum())
-        rows.append([*_cells(key), couplings, regional_n, round(regional_n / couplings, 3), int(group["size"].sum()),
-                     int(near["size"].sum()), _round(group["km_sum"].sum() / couplings)])
+    frame["near"] = frame["couplings"].where(frame["regional"], 0)
+    frame["near_size"] = frame["size"].where(frame["regional"], 0)
+    sums = frame.groupby(keys, sort=True)[["couplings", "near", "size", "near_size", "km_sum"]].sum()
+    rows: list[list[Cell]] = [
+        [*_cells(key), int(n), int(near), round(int(near) / int(n), 3), int(size), int(near_size), _round(km_sum / n)]
+        for key, (n, near, size, near_size, km_sum) in zip(sums.index, sums.itertuples(index=False), strict=True)]
     return Table(f"regional_{by}", as_of or dt.date.today(), [*keys, *REGIONAL_COLUMNS], rows, {"km": km})
 
 
