@@ -286,22 +286,24 @@ def _monday(day: dt.date) -> dt.date:
 
 def predicted(session: Session, actor: Actor, as_of: dt.date | None = None) -> Table:
     """Accepted proposal lines against move-ins, per municipality and week."""
-    lines = (select(ProposalLine.municipality_code, ProposalLine.action, ProposalLine.persons, ProposalLine.decision_date,
-                    Household.state)
+    lines = (select(ProposalLine.municipality_code, ProposalLine.action, func.sum(ProposalLine.persons),
+                    ProposalLine.decision_date, Household.state)
              .join(Household, Household.household_id == ProposalLine.household_id)
              .where(ProposalLine.decision == "accepted", ProposalLine.decision_date.is_not(None),
-                    ProposalLine.municipality_code.is_not(None)))
+                    ProposalLine.municipality_code.is_not(None))
+             .group_by(ProposalLine.municipality_code, ProposalLine.action, ProposalLine.decision_date, Household.state))
     # the filters above leave no line without a decision date or municipality
-    moves = select(Household.municipality_code, Household.size, Household.housed_date).where(
-        Household.state == "housed", Household.housed_date.is_not(None))
+    moves = (select(Household.municipality_code, func.sum(Household.size), Household.housed_date)
+             .where(Household.state == "housed", Household.housed_date.is_not(None))
+             .group_by(Household.municipality_code, Household.housed_date))
     if not actor.is_coa:
         lines = lines.where(ProposalLine.municipality_code == actor.municipality)
         moves = moves.where(Household.municipality_code == actor.municipality)
     cells: dict[tuple[dt.date, str | None], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for code, action, persons, day, state in session.execute(lines):
+    for code, action, total, day, state in session.execute(lines):
         if day is None:  # not selected (decision_date IS NOT NULL); for the type checker
             continue
-        cell = cells[(_monday(day), code)]
+        cell, persons = cells[(_monday(day), code)], int(total or 0)
         if action == "couple":
             cell[0] += persons
         elif action == "house":
@@ -310,7 +312,7 @@ def predicted(session: Session, actor: Actor, as_of: dt.date | None = None) -> T
     for code, size, day in session.execute(moves):
         if day is None:  # not selected (housed_date IS NOT NULL)
             continue
-        cells[(_monday(day), code)][3] += size
+        cells[(_monday(day), code)][3] += int(size or 0)
     rows: list[list[Cell]] = [[week.isoformat(), code, *cells[(week, code)]]
                               for week, code in sorted(cells, key=lambda k: (k[0], k[1] or ""))]
     return Table("predicted", as_of or dt.date.today(), PREDICTED_COLUMNS, rows)
