@@ -137,7 +137,7 @@ def lead_times(session: Session, actor: Actor, by: str = "month", as_of: dt.date
 
 # --- realisation (Tabel 1) ------------------------------------------------------------------
 
-REALISATION_COLUMNS = ["level", "province", "region", "code", "name", "executed_by",
+REALISATION_COLUMNS = ["level", "province", "code", "name", "executed_by",
                        "taakstelling", "redistributed", "backlog", "target", "realised", "difference", "coupled",
                        "amv_taakstelling", "amv_redistributed", "amv_backlog", "amv_target", "amv_realised",
                        "amv_difference", "amv_coupled"]
@@ -179,9 +179,8 @@ def _figures(period: Period, session: Session, as_of: dt.date) -> dict[str, dict
     return out
 
 
-def _row(level: str, province: str, region: str, code: str, name: str, executed_by: str | None,
-         f: dict[str, int]) -> list[Cell]:
-    out: list[Cell] = [level, province, region, code, name, executed_by]
+def _row(level: str, province: str, code: str, name: str, executed_by: str | None, f: dict[str, int]) -> list[Cell]:
+    out: list[Cell] = [level, province, code, name, executed_by]
     for p in ("", "amv_"):
         target = f[f"{p}taakstelling"] + f[f"{p}redistributed"] + f[f"{p}backlog"]
         out += [f[f"{p}taakstelling"], f[f"{p}redistributed"], f[f"{p}backlog"], target, f[f"{p}realised"],
@@ -227,12 +226,12 @@ def realisation(session: Session, actor: Actor, as_of: dt.date | None = None) ->
             _add(total, folded[m.code])
         _add(national, total)
         if actor.is_coa:
-            rows.append(_row("province", province, "", "", province, None, total))
+            rows.append(_row("province", province, "", province, None, total))
         for m in members:
             if actor.is_coa or m.code == actor.municipality:
-                rows.append(_row("municipality", province, "", m.code, m.name, m.quota_executed_by, folded[m.code]))
+                rows.append(_row("municipality", province, m.code, m.name, m.quota_executed_by, folded[m.code]))
     if actor.is_coa:
-        rows.append(_row("total", "", "", "", "Totaal", None, national))
+        rows.append(_row("total", "", "", "Totaal", None, national))
     return Table("realisation", as_of, REALISATION_COLUMNS, rows, {"period": period.name})
 
 

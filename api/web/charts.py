@@ -54,6 +54,9 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[tuple[str, st
     for name, klass, level in norms:
         body.append(f'<line class="norm {klass}" x1="{LEFT}" y1="{y(level)}" x2="{W - RIGHT}" y2="{y(level)}">'
                     f"<title>{escape(name)}</title></line>")
+    for k, (name, klass, _) in enumerate(series):  # the legend, top left
+        body.append(f'<circle class="{klass}" cx="{LEFT + 10}" cy="{TOP + 6 + 14 * k}" r="4"/>'
+                    f'<text class="tick" x="{LEFT + 18}" y="{TOP + 10 + 14 * k}">{escape(name)}</text>')
     for name, klass, vs in series:
         run: list[str] = []
         for i, v in enumerate([*vs, None]):

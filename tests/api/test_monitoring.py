@@ -210,7 +210,7 @@ def test_exports_are_dutch_first_and_formula_neutral(client, history):
                                                   params={"as_of": "2023-12-31"}))))
     sheet = book["realisation"]
     values = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert values[0][4] == "Naam / Name" and values[1][3:5] == ["GM0153", "Enschede"] and len(values) == 2
+    assert values[0][3] == "Naam / Name" and values[1][2:4] == ["GM0153", "Enschede"] and len(values) == 2
     assert [[c.value for c in r] for r in book["peildatum"].iter_rows()][0] == ["as_of", "2023-12-31"]
 
 

@@ -263,3 +263,33 @@ def test_the_api_docs_work_offline_under_the_content_security_policy(page, live)
     page.wait_for_load_state()
     assert not outside, outside
     assert not violations, violations
+
+
+def test_the_monitoring_pages_open_from_the_menu_with_their_charts_and_tables(page, secrets, live):
+    """A planner follows the menu to the monitoring pages: the lead-time chart beside its table,
+    the realisation bars and map; a municipality sees its own row only."""
+    from api.db import session_factory
+    from api.services import households
+    from api.services.errors import Actor
+
+    with session_factory(live.app.state.engine)() as session:
+        households.upsert_batch(session, Actor(None, "test", "coa"), {"households": [
+            {"household_id": f"b{i}", "size": 1 + i % 3, "location_id": "azc-enschede", "permit_date": "2023-05-01",
+             "state": "housed", "municipality": (ENSCHEDE, HENGELO)[i % 2], "coupling_date": f"2023-06-{1 + i:02d}",
+             "housed_date": f"2023-{7 + i % 4:02d}-{10 + i:02d}"} for i in range(8)]})
+    sign_in(page, secrets.coa)
+    page.get_by_role("link", name="Monitoring").first.click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Monitoring")
+    assert page.locator("svg.chart.line polyline").count() == 2
+    assert page.locator("#figure-table tbody tr").count() == 4  # July to October
+    shot(page, "monitoring-lead-times")
+    page.get_by_role("link", name="Realisatie van de taakstelling").click()
+    page.wait_for_load_state()
+    assert page.locator("svg.chart.bars rect.bar").count() == 12
+    assert page.locator("svg.nlmap circle").count() == 342
+    shot(page, "monitoring-realisation")
+    page.context.clear_cookies()
+    sign_in(page, secrets.enschede)
+    assert page.goto("/ui/monitoring/realisation").status == 200
+    assert page.locator("#figure-table tbody tr").count() == 1 and page.locator("svg.nlmap circle").count() == 1
