@@ -368,7 +368,7 @@ class _Checker:
         """Rule 5 for a new coupling of ``h`` to ``code``."""
         hid = h.household_id
         km = self.km(h, code)
-        if km > self.params.max_km:
+        if self.params.max_km is not None and km > self.params.max_km:
             self.broken(hid, 5, f"newly coupled to {code} at {km:.1f} km; max_km is {_num(self.params.max_km)}")
         if self.params.max_minutes is not None:
             minutes = self.minutes.get((h.location_id, code))

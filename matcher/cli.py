@@ -13,7 +13,7 @@ from pathlib import Path
 
 from matcher.exceptions import InstanceError, LocksInfeasibleError, MatcherError, MissingDependencyError, Problem
 from matcher.models import LEVELS, Proposal
-from matcher.read import read_instance, read_params
+from matcher.read import read_instance, read_params, require_travel_times
 from matcher.rules import Rules
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_INVALID, EXIT_LOCKS = 0, 1, 2, 3
@@ -55,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--solver", default="auto", choices=["auto", *SOLVERS],
                    help="backend: auto (the fastest exact one), cpsat, highspy, highs, cbc, cpsat-classes or greedy")
     p.add_argument("--time-limit", type=_positive, default=60.0, help="wall-clock seconds for the solve (default 60)")
-    p.add_argument("--max-km", type=_positive, help="regional limit in km (default 50)")
+    p.add_argument("--max-km", type=_positive, help="regional limit in km (default 50; none when max_minutes is given and max_km is not)")
     p.add_argument("--max-minutes", type=_positive, help="public-transport limit in minutes (default none)")
     p.add_argument("--seed", type=int, default=0, help="random seed of the solver and of --example")
     p.add_argument("--workers", type=int, default=1, help="solver threads (1 is reproducible)")
@@ -172,6 +172,7 @@ def _propose(args: argparse.Namespace) -> int:
         folder = args.folder
     instance = read_instance(folder)
     params = read_params(folder, **overrides)
+    require_travel_times(instance, params)
     lookahead: dict | None = None
     if args.policy == "lookahead":
         from matcher.explain import explain_proposal

@@ -83,9 +83,31 @@ def _late(rules: Rules, h: Household) -> Clause:
 
 
 def _limit(rules: Rules) -> Clause:
+    """Rule 5's limits: km, minutes or both (a minutes-only region has no km)."""
     if rules.params.max_minutes is None:
         return {"key": "limit.km", "max_km": rules.params.max_km}
+    if rules.params.max_km is None:
+        return {"key": "limit.minutes", "max_minutes": rules.params.max_minutes}
     return {"key": "limit.km_minutes", "max_km": rules.params.max_km, "max_minutes": rules.params.max_minutes}
+
+
+NAMED_MISSING = 5
+"""A reason names at most this many missing travel times (the nearest); summary.json counts them all."""
+
+
+def _missing_times(rules: Rules, h: Household) -> Clause | None:
+    """The note naming the travel times rule 5 needs for ``h`` and lacks, nearest first and at most
+    :data:`NAMED_MISSING` of them (None when none is missing)."""
+    codes = sorted((m.code for m in rules.instance.municipalities if rules.travel_time_missing(h.location_id, m.code)),
+                   key=lambda code: rules.household_km(h, code))
+    if not codes:
+        return None
+    location = next((loc.name for loc in rules.instance.locations if loc.location_id == h.location_id), h.location_id)
+    towns = [_town(rules, code) for code in codes[:NAMED_MISSING]]
+    named = ", ".join(f"{t['municipality_name']} ({t['municipality']})" for t in towns)
+    more = len(codes) - len(towns)
+    return {"key": "note.no_travel_time_more" if more else "note.no_travel_time", "location_id": h.location_id,
+            "location_name": location, "municipalities": codes[:NAMED_MISSING], "names": named, "more": more}
 
 
 def _place(rules: Rules, h: Household, code: str) -> Clause:
@@ -171,6 +193,18 @@ def _why_this_home(rules: Rules, after: _After, h: Household, d: Dwelling) -> li
 
 
 def _why_not_coupled(rules: Rules, after: _After, h: Household) -> tuple[ReasonKind, Clause]:
+    """:func:`_why_not_coupled_in_range`, with a note naming the missing travel times (kind
+    ``no_travel_time`` when no municipality is in range)."""
+    kind, clause = _why_not_coupled_in_range(rules, after, h)
+    missing = _missing_times(rules, h)
+    if missing is None:
+        return kind, clause
+    if kind is ReasonKind.NO_MUNICIPALITY_IN_RANGE:
+        kind, clause = ReasonKind.NO_TRAVEL_TIME, {**clause, "key": "no_travel_time"}
+    return kind, {**clause, "notes": [*clause.get("notes", []), missing]}
+
+
+def _why_not_coupled_in_range(rules: Rules, after: _After, h: Household) -> tuple[ReasonKind, Clause]:
     limit = _limit(rules)
     in_range = [m.code for m in rules.instance.municipalities if rules.in_range(h, m.code)]
     if not in_range:
@@ -195,7 +229,8 @@ def _why_not_coupled(rules: Rules, after: _After, h: Household) -> tuple[ReasonK
 def _why_not_housed(rules: Rules, after: _After, h: Household, codes: list[str]) -> tuple[ReasonKind, Clause]:
     """Why ``h`` has no dwelling in any of ``codes``, as a kind and a clause."""
     places: Clause = ({"key": "places.in", **_town(rules, codes[0])} if len(codes) == 1
-                      else {"key": "places.within", "max_km": rules.params.max_km})
+                      else {"key": "places.within", "max_km": rules.params.max_km} if rules.params.max_km is not None
+                      else {"key": "places.within_limit", "limit": _limit(rules)})
     if not h.document_ready:
         return ReasonKind.DOCUMENT_MISSING, {"key": "cause.document_missing"}
     offered = [d for code in codes for d in rules.dwellings_by_municipality[code]]

@@ -486,6 +486,15 @@ def read_params(folder: str | Path, **overrides: Any) -> Params:
     return Params.from_dict({}, source="params.toml", **overrides)
 
 
+def require_travel_times(instance: Instance, params: Params, source: str = "travel_times.csv") -> None:
+    """Refuse ``max_minutes`` without a single travel time: every new coupling would be out of range
+    and every household not coupled would wait without a word (docs/contract.md §2)."""
+    if params.max_minutes is not None and not instance.travel_minutes:
+        raise InstanceError([Problem(source, f"max_minutes is {params.max_minutes:g} but there are no travel times: "
+                                             "every new coupling would be out of range; give travel_times.csv "
+                                             "(location_id, municipality, minutes) or leave max_minutes out")])
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -544,7 +553,8 @@ def write_params(params: Params, path: Path) -> None:
     lines = [f"as_of = {params.as_of.isoformat()}"]
     for name in ("horizon_days", "norm_days", "coupling_days", "quota_slack"):
         lines.append(f"{name} = {getattr(params, name)}")
-    lines.append(f"max_km = {params.max_km}")
+    if params.max_km is not None:  # left out with max_minutes set: a minutes-only region
+        lines.append(f"max_km = {params.max_km}")
     if params.max_minutes is not None:
         lines.append(f"max_minutes = {params.max_minutes}")
     lines.append(f"allow_recoupling = {'true' if params.allow_recoupling else 'false'}")

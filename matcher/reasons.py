@@ -34,6 +34,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                         "Waiting in reception, coupled to {municipality_name} ({municipality}), {late}: {why}."),
     "no_municipality_in_range": ("Wacht op koppeling: geen gemeente ligt binnen {limit} van de opvanglocatie.",
                                  "Waiting to be coupled: no municipality lies within {limit} of its reception location."),
+    "no_travel_time": ("Wacht op koppeling: geen gemeente ligt binnen {limit} van de opvanglocatie.",
+                       "Waiting to be coupled: no municipality lies within {limit} of its reception location."),
     "banned": ("Wacht op koppeling: dit huishouden is geweigerd door {count:every_municipality} binnen {limit}.",
                "Waiting to be coupled: {count:every_municipality} within {limit} refused for this household."),
     "quota_used_up": ("Wacht op koppeling: de {amv:quota} van {count:every_municipality} binnen {limit} "
@@ -58,6 +60,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "places.in": ("in {municipality_name} ({municipality})", "in {municipality_name} ({municipality})"),
     "places.within": ("binnen {max_km:number} km", "within {max_km:number} km"),
     "limit.km": ("{max_km:number} km", "{max_km:number} km"),
+    "limit.minutes": ("{max_minutes:number} minuten", "{max_minutes:number} minutes"),
+    "places.within_limit": ("binnen {limit}", "within {limit}"),
     "limit.km_minutes": ("{max_km:number} km en {max_minutes:number} minuten", "{max_km:number} km and {max_minutes:number} minutes"),
     "late.overdue": ("{overdue_days} dagen over de norm van {norm_days} dagen", "{overdue_days} days past the {norm_days}-day norm"),
     "late.not_yet": ("nog niet over de norm", "not yet past the norm"),
@@ -116,6 +120,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "grotere huishoudens.",
                            "A home for {capacity:persons}; {count:larger_home} that also fit stay free for larger "
                            "households."),
+    "note.no_travel_time": ("Geen reistijd bekend van {location_name} naar {names}.",
+                            "No travel time known from {location_name} to {names}."),
+    "note.no_travel_time_more": ("Geen reistijd bekend van {location_name} naar {names} en {more} andere.",
+                                 "No travel time known from {location_name} to {names} and {more} more."),
     "note.price": ("Prijs van de taakstelling hier volgens de vooruitblik: {price:price} (0-1).",
                    "The look-ahead's quota price here: {price:price} (0-1)."),
 }

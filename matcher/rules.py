@@ -137,9 +137,28 @@ class Rules:
     def household_km(self, h: Household, code: str) -> float:
         return self.km[(h.location_id, code)]
 
+    def within_km(self, location_id: str, code: str) -> bool:
+        """Rule 5's km half: within ``max_km``, or no km limit."""
+        return self.params.max_km is None or self.km[(location_id, code)] <= self.params.max_km
+
+    def travel_time_missing(self, location_id: str, code: str) -> bool:
+        """Whether rule 5 asks for a travel time (``max_minutes`` set, the pair within ``max_km``) that
+        ``travel_times.csv`` does not have: such a pair is out of range (docs/contract.md §3)."""
+        return (self.params.max_minutes is not None and (location_id, code) not in self.minutes
+                and self.within_km(location_id, code))
+
+    @cached_property
+    def missing_travel_times(self) -> list[tuple[str, str]]:
+        """Every (location, municipality) pair of :meth:`travel_time_missing`, for the locations
+        households wait at, in instance order: counted in ``summary.json``."""
+        used = {h.location_id for h in self.instance.households}
+        return [(loc.location_id, m.code) for loc in self.instance.locations if loc.location_id in used
+                for m in self.instance.municipalities if self.travel_time_missing(loc.location_id, m.code)]
+
     def in_range(self, h: Household, code: str) -> bool:
-        """Rule 5: the municipality is within ``max_km`` (and ``max_minutes`` when set)."""
-        if self.km[(h.location_id, code)] > self.params.max_km:
+        """Rule 5: the municipality is within ``max_km`` and ``max_minutes``, each when set; a pair
+        without a travel time is out of range while ``max_minutes`` is set."""
+        if not self.within_km(h.location_id, code):
             return False
         if self.params.max_minutes is not None:
             minutes = self.minutes.get((h.location_id, code))

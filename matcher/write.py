@@ -133,6 +133,7 @@ def summary(rules: Rules, proposal: Proposal) -> dict[str, Any]:
         "actions": actions,
         "reasons": dict(sorted(reasons.items())),
         "municipalities": municipalities,
+        "missing_travel_times": _missing_travel_times(rules, proposal),
         "params": {
             "horizon_days": rules.params.horizon_days,
             "norm_days": rules.params.norm_days,
@@ -145,6 +146,17 @@ def summary(rules: Rules, proposal: Proposal) -> dict[str, Any]:
         },
         "stats": proposal.stats,
     }
+
+
+def _missing_travel_times(rules: Rules, proposal: Proposal) -> dict[str, int]:
+    """Rule 5's travel times that ``max_minutes`` asks for and ``travel_times.csv`` lacks: the
+    (location, municipality) pairs within ``max_km`` at the locations households wait at, and the
+    households waiting to be coupled whose reason names one (docs/contract.md §3, §6)."""
+    by_id = proposal.by_household()
+    missing_at = {loc for loc, _ in rules.missing_travel_times}
+    households = sum(1 for h in rules.instance.households
+                     if by_id[h.household_id].action is Action.WAIT and not h.is_coupled and h.location_id in missing_at)
+    return {"pairs": len(rules.missing_travel_times), "households": households}
 
 
 def _atomic_write(path: Path, write) -> None:

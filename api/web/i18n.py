@@ -155,6 +155,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "reason_locked": ("vastgezet", "locked"),
     "reason_no_fitting_dwelling": ("geen passende woning", "no fitting home"),
     "reason_no_municipality_in_range": ("geen gemeente binnen bereik", "no municipality in range"),
+    "reason_no_travel_time": ("geen reistijd bekend", "no travel time known"),
     "reason_quota_used_up": ("taakstelling vol", "quota used up"),
     "reason_outcompeted": ("anderen wachten langer", "others wait longer"),
     "reason_document_missing": ("verblijfsdocument ontbreekt", "residence document missing"),

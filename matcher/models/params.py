@@ -64,8 +64,10 @@ class Params:
     horizon_days: int = 7
     norm_days: int = NORM_DAYS
     coupling_days: int = COUPLING_DAYS
-    max_km: float = 50.0
+    max_km: float | None = 50.0
+    """The regional limit in km; ``None`` for none (a minutes-only region)."""
     max_minutes: float | None = None
+    """The public-transport limit in minutes; ``None`` for none.  At least one of the two is set."""
     quota_slack: int = 0
     allow_recoupling: bool = False
     weights: Weights = field(default_factory=Weights)
@@ -74,7 +76,9 @@ class Params:
         for name in ("horizon_days", "norm_days", "coupling_days", "quota_slack"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")
-        if self.max_km < 0:
+        if self.max_km is None and self.max_minutes is None:
+            raise ValueError("set max_km, max_minutes or both: a new coupling needs a regional limit [001:2371]")
+        if self.max_km is not None and self.max_km < 0:
             raise ValueError("max_km must not be negative")
         if self.max_minutes is not None and self.max_minutes < 0:
             raise ValueError("max_minutes must not be negative")
@@ -137,11 +141,16 @@ class Params:
                 hint = _did_you_mean(key, known)
                 problems.append(Problem(source, f"unknown parameter {key!r}{hint}; expected one of {', '.join(known)}", line))
                 continue
+            if value is None and key in ("max_km", "max_minutes"):
+                values[key] = None  # JSON null: no limit of this kind
+                continue
             try:
                 values[key] = _coerce(key, value)
             except (TypeError, ValueError) as exc:
                 problems.append(Problem(source, f"parameter {key!r}: {exc}", line))
         values.update({k: v for k, v in overrides.items() if v is not None})
+        if "max_km" not in values and values.get("max_minutes") is not None:
+            values["max_km"] = None  # minutes given, km left out: a minutes-only region (contract §2)
         if "as_of" not in values and "as_of" not in raw:
             problems.append(Problem(source, "parameter 'as_of' is required (a date, YYYY-MM-DD)"))
         if problems:

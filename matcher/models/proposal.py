@@ -32,6 +32,8 @@ class ReasonKind(str, Enum):
     LOCKED = "locked"
     NO_FITTING_DWELLING = "no_fitting_dwelling"
     NO_MUNICIPALITY_IN_RANGE = "no_municipality_in_range"
+    NO_TRAVEL_TIME = "no_travel_time"
+    """No municipality in range, and travel times that ``max_minutes`` asks for are missing."""
     QUOTA_USED_UP = "quota_used_up"
     OUTCOMPETED = "outcompeted"
     DOCUMENT_MISSING = "document_missing"
