@@ -81,6 +81,7 @@ def snapshot(session: Session, job: Job) -> Snapshot:
     from api.services import locks
     from api.services.homes import occupied
     from api.services.municipalities import current_period, quota_states
+    from api.services.travel import engine_travel_minutes
 
     params = engine_params(job.as_of, job.params)
     period = current_period(session)
@@ -134,7 +135,7 @@ def snapshot(session: Session, job: Job) -> Snapshot:
     instance = engine.Instance(
         municipalities=municipalities, locations=locations, households=tuple(households), dwellings=tuple(dwellings),
         locks=locked, bans=tuple(sorted(bans, key=lambda b: (b.household_id, b.municipality or "", b.dwelling_id or ""))),
-        previous=tuple(previous), name=f"job-{job.id}")
+        previous=tuple(previous), travel_minutes=engine_travel_minutes(session), name=f"job-{job.id}")
     return Snapshot(instance, params, household_state, period.id, tuple(skipped))
 
 

@@ -166,6 +166,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "status is open or withdrawn; the service allocates homes"),
     "household_twice": ("huishouden {household} komt twee keer voor (ook op {at})",
                         "household {household} appears twice (also at {at})"),
+    "travel_time_twice": ("reistijd {location} -> {code} staat al op rij {row}",
+                          "travel time {location} -> {code} is already given on row {row}"),
+    "no_travel_times": ("er zijn geen reistijden opgeslagen, dus elke nieuwe koppeling valt buiten bereik; upload ze "
+                        "eerst (POST /api/v1/travel-times/upload) of laat max_minutes weg",
+                        "no travel times are stored, so every new coupling would be out of range; upload them first "
+                        "(POST /api/v1/travel-times/upload) or leave max_minutes out"),
     "unknown_location": ("onbekende opvanglocatie {location!r} (GET /api/v1/locations geeft ze)",
                          "unknown reception location {location!r} (GET /api/v1/locations lists them)"),
     "state_back": ("huishouden {household} is {old}; de stand kan niet terug naar {new}",

@@ -108,6 +108,19 @@ class Location(Base):
     lon: Mapped[float] = mapped_column(Float)
 
 
+class TravelTime(Base):
+    """Public-transport minutes, door to door, from a reception location to a municipality
+    (the service's ``travel_times.csv``, uploaded by COA); rule 5 reads them when ``max_minutes``
+    is set, and a pair without a row is out of range then."""
+
+    __tablename__ = "travel_times"
+
+    location_id: Mapped[str] = mapped_column(ForeignKey("locations.location_id"), primary_key=True)
+    municipality_code: Mapped[str] = mapped_column(CODE, ForeignKey("municipalities.code"), primary_key=True)
+    minutes: Mapped[float] = mapped_column(Float)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
 class Period(Base):
     """A half-year quota period (``2023-II``).  The one opened last is the current one."""
 

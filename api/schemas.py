@@ -409,6 +409,26 @@ class HomeList(BaseModel):
     total: int
 
 
+class TravelTimeIn(Strict):
+    """One row of a travel-time upload: public-transport minutes from a reception location to a
+    municipality (``travel_times.csv`` of docs/contract.md §1)."""
+
+    location_id: Key
+    municipality: Code
+    minutes: Annotated[float, Field(ge=0, le=1000)]
+
+
+class TravelTimeOut(BaseModel):
+    location_id: str
+    municipality: str
+    minutes: float
+
+
+class TravelTimeList(BaseModel):
+    items: list[TravelTimeOut]
+    total: int
+
+
 class UploadOut(BaseModel):
     """What a batch did: everything or, on any bad row, nothing (then the answer is a 422)."""
 

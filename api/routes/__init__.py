@@ -47,9 +47,10 @@ def build_router() -> APIRouter:
         monitoring,
         municipalities,
         proposals,
+        travel,
     )
 
     router = APIRouter(prefix=API_PREFIX, responses=ERRORS)
-    for module in (me, municipalities, homes, households, proposals, locks, audit, monitoring):
+    for module in (me, municipalities, homes, households, proposals, locks, audit, monitoring, travel):
         router.include_router(module.router)
     return router

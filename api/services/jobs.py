@@ -33,6 +33,7 @@ from api.engine import engine_params
 from api.models import Job, utcnow
 from api.schemas import JobIn
 from api.services.errors import WORKER, Actor, Conflict, FieldError, Invalid, NotFound
+from api.services.travel import has_travel_times
 
 
 def create_job(session: Session, actor: Actor, data: JobIn, settings: Settings) -> tuple[Job, bool]:
@@ -49,7 +50,8 @@ def create_job(session: Session, actor: Actor, data: JobIn, settings: Settings) 
     time_limit = data.time_limit if data.time_limit is not None else settings.default_time_limit
     if time_limit > settings.max_time_limit:
         raise Invalid([FieldError(("body", "time_limit"), "time_limit_max", {"seconds": settings.max_time_limit})])
-    engine_params(data.as_of, params)
+    if engine_params(data.as_of, params).max_minutes is not None and not has_travel_times(session):
+        raise Invalid([FieldError(("body", "params", "max_minutes"), "no_travel_times")])
     retry_of = None
     if data.reference is not None:
         existing = session.scalar(select(Job).where(Job.reference == data.reference))

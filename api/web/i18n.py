@@ -119,6 +119,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "as_of": ("Peildatum", "As of"),
     "solver": ("Rekenmethode", "Solver"),
     "time_limit": ("Tijdslimiet (s)", "Time limit (s)"),
+    "max_km": ("Max. km", "Max. km"),
+    "max_minutes": ("Max. reistijd (min)", "Max. travel time (min)"),
+    "range_help": ("Regio voor een nieuwe koppeling: leeg laten is 50 km; alleen een reistijd invullen "
+                   "is een regio op reistijd (openbaar vervoer, uit de geüploade reistijden; een paar "
+                   "zonder reistijd valt erbuiten).",
+                   "Region for a new coupling: blank is 50 km; filling in only a travel time makes a "
+                   "travel-time region (public transport, from the uploaded travel times; a pair "
+                   "without one is outside it)."),
     "start": ("Start", "Start"),
     "all_proposals": ("Alle voorstellen ({total})", "All proposals ({total})"),
     "no_proposals": ("Nog geen voorstellen.", "No proposals yet."),

@@ -72,7 +72,8 @@ def _jobs_page(page: Page, status: int = 200, errors: list[str] | None = None, f
                        locks=active, locks_total=locks_total,
                        names=overview.municipality_names(page.session, sorted({k.municipality_code for k in active
                                                                                 if k.municipality_code})),
-                       form=form or {"as_of": dt.date.today().isoformat(), "solver": "auto", "time_limit": ""})
+                       form=form or {"as_of": dt.date.today().isoformat(), "solver": "auto", "time_limit": "",
+                                     "max_km": "", "max_minutes": ""})
 
 
 @router.get("/proposals", summary="Proposals")
@@ -84,11 +85,16 @@ def proposals(page: CoaPageDep, done: Annotated[str | None, Query(max_length=40)
 @router.post("/proposals", summary="Start a proposal")
 def start_proposal(page: CoaPageDep, as_of: Annotated[str, Form(max_length=20)] = "",
                    solver: Annotated[str, Form(max_length=20)] = "auto",
-                   time_limit: Annotated[str, Form(max_length=20)] = "") -> Response:
-    """Queue a job with the households, homes and quota in the database; follow it on its page."""
-    form = {"as_of": as_of, "solver": solver, "time_limit": time_limit}
+                   time_limit: Annotated[str, Form(max_length=20)] = "",
+                   max_km: Annotated[str, Form(max_length=20)] = "",
+                   max_minutes: Annotated[str, Form(max_length=20)] = "") -> Response:
+    """Queue a job with the households, homes and quota in the database; follow it on its page.
+    ``max_km`` and ``max_minutes`` left blank keep the contract's defaults (50 km; minutes alone
+    make a minutes-only region)."""
+    form = {"as_of": as_of, "solver": solver, "time_limit": time_limit, "max_km": max_km, "max_minutes": max_minutes}
+    params = {name: value.strip() for name, value in (("max_km", max_km), ("max_minutes", max_minutes)) if value.strip()}
     try:
-        body = JobIn.model_validate({"as_of": as_of, "solver": solver or None,
+        body = JobIn.model_validate({"as_of": as_of, "solver": solver or None, "params": params,
                                      **({"time_limit": time_limit} if time_limit.strip() else {})})
         job, created = job_service.create_job(page.session, page.signed_in_actor, body, page.request.app.state.settings)
     except ValidationError as exc:
