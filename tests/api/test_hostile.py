@@ -278,6 +278,9 @@ def world(client, auth, run_jobs) -> dict[str, Any]:
     lock = ok(client.post(f"{API}/proposals/{made['job']['id']}/lines/{made['family']['id']}/lock",
                           headers=auth.coa, json={"note": "hold"}), 201)
     period = ok(client.get(f"{API}/periods", headers=auth.coa))[0]["id"]
+    # the example job body sets max_minutes, which needs a stored travel time
+    ok(client.post(f"{API}/travel-times/upload", headers=auth.coa,
+                   files={"file": ("t.csv", b"location_id,municipality,minutes\nazc-enschede,GM0153,10\n", "text/csv")}))
     return {"code": "GM0153", "period_id": period, "home_id": made["home"]["id"], "household_id": "h-family",
             "job_id": made["job"]["id"], "line_id": made["family"]["id"], "lock_id": lock["id"],
             "figure": "realisation"}

@@ -55,6 +55,7 @@ def csv(text: str) -> dict[str, Any]:
 
 HOMES_CSV = "reference,kind,capacity,available_from\nE-9,regular,3,2023-07-01\n"
 HOUSEHOLDS_CSV = "household_id,size,location_id,permit_date\nc-1,2,azc-enschede,2023-02-01\n"
+TRAVEL_CSV = "location_id,municipality,minutes\nazc-enschede,GM0153,10\n"
 PERIOD = {"name": "2024-I", "starts_on": "2024-01-01", "ends_on": "2024-06-30"}
 REDISTRIBUTION = {"reference": "r-1", "from_municipality": "GM0183", "to_municipality": "GM0141", "persons": 5,
                   "reason": "regional arrangement"}
@@ -101,6 +102,8 @@ HAPPY: dict[str, tuple[Call, int]] = {
     "GET /monitoring/{figure}/export.xlsx": (Call("hengelo", "GET", "/monitoring/regional/export.xlsx"), 200),
     "GET /proposed-lines": (Call("enschede", "GET", "/proposed-lines"), 200),
     "GET /proposed-lines/{line_id}": (Call("enschede", "GET", "/proposed-lines/{line_id}"), 200),
+    "GET /travel-times": (Call("coa", "GET", "/travel-times"), 200),
+    "POST /travel-times/upload": (Call("coa", "POST", "/travel-times/upload", files=csv(TRAVEL_CSV)), 200),
 }
 
 # The route -> a call by a token whose role may not use it.
@@ -118,6 +121,8 @@ FORBIDDEN: dict[str, Call] = {
     "POST /homes/{home_id}/withdraw": Call("coa", "POST", "/homes/{free_home_id}/withdraw"),
     "POST /households/batch": Call("enschede", "POST", "/households/batch", {"households": [household("b-1")]}),
     "POST /households/upload": Call("enschede", "POST", "/households/upload", files=csv(HOUSEHOLDS_CSV)),
+    "GET /travel-times": Call("enschede", "GET", "/travel-times"),
+    "POST /travel-times/upload": Call("enschede", "POST", "/travel-times/upload", files=csv(TRAVEL_CSV)),
     "POST /proposals": Call("enschede", "POST", "/proposals", {"as_of": "2023-07-10"}),
     "GET /proposals": Call("hengelo", "GET", "/proposals"),
     "GET /proposals/{job_id}": Call("enschede", "GET", "/proposals/{job_id}"),
@@ -209,6 +214,8 @@ INVALID: dict[str, Call] = {
     "GET /monitoring/{figure}/export.xlsx": Call("enschede", "GET", "/monitoring/signals/export.xlsx"),
     "GET /proposed-lines": Call("enschede", "GET", "/proposed-lines", params={"decision": "refused"}),
     "GET /proposed-lines/{line_id}": Call("enschede", "GET", "/proposed-lines/zero"),
+    "GET /travel-times": Call("coa", "GET", "/travel-times", params={"municipality": "Enschede"}),
+    "POST /travel-times/upload": Call("coa", "POST", "/travel-times/upload", files=csv("location_id,municipality\nazc-enschede,GM0153\n")),
 }
 
 NOT_APPLICABLE: dict[str, dict[str, str]] = {
@@ -220,7 +227,8 @@ NOT_APPLICABLE: dict[str, dict[str, str]] = {
             for route in ("GET /me", "GET /municipalities", "GET /periods", "POST /periods", "GET /redistributions",
                           "POST /redistributions", "GET /locations", "GET /homes", "POST /homes", "POST /homes/upload",
                           "GET /households", "POST /households/batch", "POST /households/upload", "POST /proposals",
-                          "GET /proposals", "GET /bans", "GET /audit", "GET /proposed-lines", "GET /locks")},
+                          "GET /proposals", "GET /bans", "GET /audit", "GET /proposed-lines", "GET /locks",
+                          "GET /travel-times", "POST /travel-times/upload")},
     "422": {route: "takes no input" for route in ("GET /me", "GET /periods", "GET /redistributions", "GET /locations")},}
 NOT_APPLICABLE["404"].update({route: "the figure is one of four words; another is a 422" for route in (
     "GET /monitoring/{figure}", "GET /monitoring/{figure}/export.csv", "GET /monitoring/{figure}/export.xlsx")})
@@ -352,7 +360,7 @@ def test_idempotent(route, client, auth, world, service):
     assert audit_count(service) == events
     if route.startswith("GET /audit"):
         return
-    if route in ("POST /households/batch", "POST /households/upload", "POST /homes/upload"):
+    if route in ("POST /households/batch", "POST /households/upload", "POST /homes/upload", "POST /travel-times/upload"):
         assert second.json()["created"] == second.json()["updated"] == 0
     elif route.endswith(".xlsx"):
         assert second.content[:2] == first.content[:2] == b"PK"
