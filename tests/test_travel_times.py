@@ -15,6 +15,7 @@ from matcher.check import check_proposal, lines_of
 from matcher.exceptions import InstanceError
 from matcher.models import Params, ReasonKind
 from matcher.read import read_instance, read_params, require_travel_times
+from matcher.reasons import render
 from matcher.solvers import solve
 from matcher.write import summary
 
@@ -48,8 +49,12 @@ def test_no_municipality_in_time_names_every_missing_pair():
     solution = solve(instance, params, solver="greedy")
     kinds = {a.household_id: a.reason_kind for a in solution.assignments}
     assert set(kinds.values()) == {ReasonKind.NO_TRAVEL_TIME}
-    reason = next(a.reason for a in solution.assignments if a.household_id == "T1")
-    assert "no travel time known from azc A to Cc (GM0003), Far (GM0004)" in reason
+    t1 = next(a for a in solution.assignments if a.household_id == "T1")
+    assert t1.reason == ("Wacht op koppeling: geen gemeente ligt binnen 30 minuten van de opvanglocatie. "
+                         "Geen reistijd bekend van azc A naar Cc (GM0003), Far (GM0004).")
+    assert render(t1.reason_values, "en") == ("Waiting to be coupled: no municipality lies within 30 minutes of its "
+                                              "reception location. No travel time known from azc A to Cc (GM0003), "
+                                              "Far (GM0004).")
     assert summary(solution.rules, solution)["missing_travel_times"] == {"pairs": 2, "households": 3}
 
 

@@ -83,8 +83,8 @@ def test_every_proposal_uses_the_stored_travel_times(client, auth, run_jobs):
     assert (first["action"], first["municipality"]) == ("house", "GM0153")
     second = line_of(client, auth, job["id"], "h-two")
     assert (second["action"], second["municipality"]) == ("couple", "GM0153")
-    assert "no travel time known" not in second["reason"]
+    assert "reistijd" not in second["reason"]
     assen = line_of(client, auth, job["id"], "h-assen")
     assert assen["action"] == "wait"
-    assert "no travel time known from Assen to Assen (GM0106), " in assen["reason"]
-    assert " more." in assen["reason"] and "within 120 minutes" in assen["reason"]
+    assert "Geen reistijd bekend van Assen naar Assen (GM0106), " in assen["reason"], assen["reason"]
+    assert " andere." in assen["reason"] and "binnen 120 minuten" in assen["reason"]
