@@ -72,7 +72,7 @@ class LookaheadSettings:
     """Count them to the end of the period instead (``window_weeks`` is then unused)."""
     base_days: float = 7.0
     """Value per person housed, whatever the clock: a home used beats a home left empty."""
-    guard: float = 1.0
+    guard: float = 3.0
     """Fairness guard: value per household housed and per day it is overdue already."""
     long_wait_days: int = 300
     """Fairness guard for the longest waiters: from this many days after the permit ..."""

@@ -233,7 +233,18 @@ def test_days_to_accrue_count_to_the_end_of_the_period() -> None:
 def test_longest_waiters_are_guarded() -> None:
     """A single 400 days after its permit against a family of five 100 days after it (and past the
     norm already): the family accrues more, but the guard for waits past 300 days houses the
-    single; without the guard (weight 0) the family."""
+    single; without the guards (both weights 0) the family."""
     instance, params = _one_home(single_age=400, family_age=100)
     assert housed(instance, params, LookaheadSettings(samples=1), weeks_left=25) == "s"
-    assert housed(instance, params, LookaheadSettings(samples=1, long_wait_weight=0.0), weeks_left=25) == "f"
+    assert housed(instance, params, LookaheadSettings(samples=1, guard=0.0, long_wait_weight=0.0), weeks_left=25) == "f"
+
+
+def test_guard_weighs_days_overdue_already() -> None:
+    """A single 250 days after its permit (152 past the norm, not yet a longest waiter past 300)
+    against a family of five whose norm ends in 88 days: the family accrues about 5 x 94 overdue
+    days to the period's end, the single 182 plus the guard x 152.  With the default guard (3) the
+    single gets the home; with the former guard of 1 the family."""
+    instance, params = _one_home(single_age=250, family_age=10)
+    assert LookaheadSettings().guard == 3.0
+    assert housed(instance, params, LookaheadSettings(samples=1), weeks_left=25) == "s"
+    assert housed(instance, params, LookaheadSettings(samples=1, guard=1.0), weeks_left=25) == "f"
