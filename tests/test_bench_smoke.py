@@ -66,3 +66,20 @@ def test_report_flags_disagreement(tmp_path: Path) -> None:
     assert "DISAGREEMENT" not in agree
     text = render([row("highs", "1,2,3,4", (10, 5, 2, 7)), row("cpsat", "1,2,3", (10, 5, 3, 7))])
     assert "DISAGREEMENT on `nl`" in text
+
+
+def test_lookahead_gap_settings_are_parsed_and_checked() -> None:
+    """``--set KEY=VALUE`` of the look-ahead gap benchmark takes the setting's own type and names
+    an unknown key."""
+    import argparse
+
+    import pytest
+
+    from benchmarks.lookahead_gap import _seeds, _setting
+
+    assert _setting("guard=2") == ("guard", 2.0)
+    assert _setting("samples=3") == ("samples", 3)
+    assert _setting("window_to_period_end=false") == ("window_to_period_end", False)
+    assert _seeds("0-2") == [0, 1, 2] and _seeds("4,7") == [4, 7]
+    with pytest.raises(argparse.ArgumentTypeError, match="unknown setting 'gaurd'"):
+        _setting("gaurd=2")
