@@ -24,9 +24,9 @@ import functools
 import inspect
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Query, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -37,6 +37,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.config import Settings
 from api.services import tokens
 from api.services.errors import Actor
+from matcher.reasons import Lang, pick_lang
 
 bearer = HTTPBearer(auto_error=False, description="A token made with `matcher token create`.")
 
@@ -106,6 +107,15 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 ActorDep = Annotated[Actor, Depends(get_actor)]
 CoaDep = Annotated[Actor, Depends(require_coa)]
 MunicipalityDep = Annotated[Actor, Depends(require_municipality)]
+
+
+async def reader_language(request: Request, lang: Annotated[Literal["nl", "en"] | None, Query(
+        description="language of the reasons: nl or en; default the Accept-Language header, else nl")] = None) -> Lang:
+    """The language a caller reads reasons in: ``lang``, else ``Accept-Language``, else Dutch."""
+    return lang if lang is not None else pick_lang(request.headers.get("accept-language"))
+
+
+LangDep = Annotated[Lang, Depends(reader_language)]
 
 
 def _in_one_thread(endpoint: Callable[..., Any]) -> Callable[..., Any]:

@@ -238,6 +238,7 @@ def store_result(session: Session, job_id: int, worker: str, snap: Snapshot, sol
             "persons": line.persons, "km": None if line.km is None else round(line.km, 1),
             "overdue_days": line.overdue_days, "moves": line.moves, "reason": line.reason,
             "reason_kind": line.reason_kind.value if line.reason_kind is not None else None,
+            "reason_values": line.reason_values,
             "was_state": state, "was_municipality": municipality,
             "decision": "none" if line.action is engine.Action.WAIT else "pending",
         })

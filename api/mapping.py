@@ -3,6 +3,8 @@ caller sees of each object."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from api import models
 from api.schemas import (
     AuditOut,
@@ -25,6 +27,8 @@ from api.services.errors import Actor
 from api.services.households import Proposed
 from api.services.municipalities import QuotaFigures, QuotaState
 from api.services.proposals import ProposedLine
+from api.services.reasons import line_reason
+from matcher.reasons import DEFAULT_LANG, Lang
 
 API = "/api/v1"
 
@@ -83,10 +87,15 @@ def job_out(j: models.Job, counts: dict[str, int]) -> JobOut:
                   links=job_links(j.id))
 
 
-def line_out(line: models.ProposalLine) -> LineOut:
+def line_out(line: models.ProposalLine, lang: Lang = DEFAULT_LANG, references: Mapping[str, str] | None = None) -> LineOut:
+    """A line with its reason in ``lang``; ``references`` are the homes' own references by id."""
+    references = references or {}
+    home = None if line.home_id is None else references.get(str(line.home_id))
     return LineOut(id=line.id, job_id=line.job_id, household_id=line.household_id, action=line.action,
-                   municipality=line.municipality_code, home_id=line.home_id, persons=line.persons, km=line.km,
-                   overdue_days=line.overdue_days, moves=line.moves, reason=line.reason, reason_kind=line.reason_kind,
+                   municipality=line.municipality_code, home_id=line.home_id, home_reference=home, persons=line.persons,
+                   km=line.km, overdue_days=line.overdue_days, moves=line.moves,
+                   reason=line_reason(line, lang, references), reason_kind=line.reason_kind,
+                   reason_values=line.reason_values,
                    decision=line.decision, decision_reason=line.decision_reason, decision_date=line.decision_date,
                    decided_at=utc(line.decided_at))
 

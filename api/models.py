@@ -268,6 +268,9 @@ class ProposalLine(Base):
     moves: Mapped[int]
     reason: Mapped[str] = mapped_column(Text)
     reason_kind: Mapped[str | None] = mapped_column(String(32))
+    reason_values: Mapped[dict[str, Any] | None]
+    """The reason as data (docs/contract.md §6): rendered into the reader's language; ``reason``
+    is its Dutch sentence as the engine wrote it."""
     was_state: Mapped[str] = mapped_column(String(16))
     """The household's state when the job read it; a decision on a changed household is refused."""
     was_municipality: Mapped[str | None] = mapped_column(CODE)

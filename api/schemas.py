@@ -676,12 +676,17 @@ class LineOut(BaseModel):
     action: Literal["house", "couple", "wait"]
     municipality: str | None
     home_id: int | None
+    home_reference: str | None = None
+    """The municipality's own reference of the home."""
     persons: int
     km: float | None
     overdue_days: int
     moves: int
     reason: str
+    """The reason in the reader's language (``lang``, else ``Accept-Language``, else Dutch)."""
     reason_kind: str | None
+    reason_values: dict[str, Any] | None = None
+    """The reason as data (docs/contract.md §6)."""
     decision: Decision
     """``none`` for wait lines; else pending, accepted or refused."""
     decision_reason: str | None

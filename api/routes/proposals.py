@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response, status
 
 from api import mapping
-from api.deps import ApiRoute, CoaDep, MunicipalityDep, SessionDep, SettingsDep
+from api.deps import ApiRoute, CoaDep, LangDep, MunicipalityDep, SessionDep, SettingsDep
 from api.routes import CONFLICT, IdPath, Limit, Offset
 from api.schemas import (
     MAX_INT,
@@ -28,6 +28,7 @@ from api.schemas import (
 from api.services import exports
 from api.services import jobs as job_service
 from api.services import proposals as service
+from api.services.reasons import home_references
 
 router = APIRouter(tags=["proposals"], route_class=ApiRoute)
 
@@ -67,37 +68,40 @@ def get_job(actor: CoaDep, session: SessionDep, job_id: Annotated[int, IdPath]) 
 
 
 @router.get("/proposals/{job_id}/lines", response_model=LineList, summary="The lines of a proposal")
-def list_lines(actor: CoaDep, session: SessionDep, job_id: Annotated[int, IdPath],
+def list_lines(actor: CoaDep, session: SessionDep, job_id: Annotated[int, IdPath], lang: LangDep,
                action: Annotated[str | None, Query(pattern="^(house|couple|wait)$")] = None,
                decision: Annotated[Decision | None, Query()] = None, municipality: Annotated[Code | None, Query()] = None,
                household_id: Annotated[HouseholdKey | None, Query()] = None,
                limit: Annotated[int, Limit] = 100, offset: Annotated[int, Offset] = 0) -> LineList:
+    """Each line's reason in the reader's language (``lang``, else ``Accept-Language``, else Dutch)."""
     lines, total = service.list_lines(session, job_id, action, decision.value if decision else None, municipality,
                                       household_id, limit, offset)
-    return LineList(items=[mapping.line_out(line) for line in lines], total=total)
+    references = home_references(session, lines)
+    return LineList(items=[mapping.line_out(line, lang, references) for line in lines], total=total)
 
 
 @router.put("/proposals/{job_id}/lines/{line_id}/decision", response_model=LineOut, summary="Accept or refuse a line",
             responses=CONFLICT)
 def decide(actor: CoaDep, session: SessionDep, job_id: Annotated[int, IdPath], line_id: Annotated[int, IdPath],
-           body: DecisionIn) -> LineOut:
+           body: DecisionIn, lang: LangDep) -> LineOut:
     """Accept: the household is coupled (or housed, and the home allocated) and the quota
     updated.  Refuse: a ban the engine keeps in later runs.  The same decision again changes
     nothing; the other one is a 409."""
-    return mapping.line_out(service.decide(session, actor, job_id, line_id, body))
+    line = service.decide(session, actor, job_id, line_id, body)
+    return mapping.line_out(line, lang, home_references(session, [line]))
 
 
 @router.get("/proposals/{job_id}/export.csv", summary="The proposal with its decisions, as CSV", response_class=Response,
             responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}, **CONFLICT})
-def export_csv(actor: CoaDep, session: SessionDep, job_id: Annotated[int, IdPath]) -> Response:
-    return Response(exports.export_csv(session, job_id), media_type="text/csv; charset=utf-8",
+def export_csv(actor: CoaDep, session: SessionDep, job_id: Annotated[int, IdPath], lang: LangDep) -> Response:
+    return Response(exports.export_csv(session, job_id, lang), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="proposal-{job_id}.csv"'})
 
 
 @router.get("/proposals/{job_id}/export.xlsx", summary="The proposal with its decisions, as XLSX", response_class=Response,
             responses={200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}, **CONFLICT})
-def export_xlsx(actor: CoaDep, session: SessionDep, job_id: Annotated[int, IdPath]) -> Response:
-    return Response(exports.export_xlsx(session, job_id), media_type=XLSX,
+def export_xlsx(actor: CoaDep, session: SessionDep, job_id: Annotated[int, IdPath], lang: LangDep) -> Response:
+    return Response(exports.export_xlsx(session, job_id, lang), media_type=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="proposal-{job_id}.xlsx"'})
 
 

@@ -21,6 +21,7 @@ from api.services import homes as home_service
 from api.services import households as household_service
 from api.services import municipalities as municipality_service
 from api.services.errors import Actor, Conflict, FieldError, Invalid, NotFound
+from api.services.reasons import references
 from api.web.pages import UI, Page, PageForbidden, PageRoute, SignedInDep, check_csrf, field_errors
 from api.web.planner import PAGE_SIZE, Offset
 
@@ -205,5 +206,6 @@ def households_page(page: SignedInDep, code: CodeDep,
     viewer = _viewer(page, code)
     rows, total = household_service.list_households(page.session, viewer, state or None, limit=PAGE_SIZE, offset=offset)
     proposed = household_service.proposed_lines(page.session, viewer, [h.household_id for h in rows])
-    return page.render("municipality/households.html", m=municipality, rows=rows, total=total, proposed=proposed,
+    homes = references(page.session, [h.home_id for h in rows] + [p.home_id for ps in proposed.values() for p in ps])
+    return page.render("municipality/households.html", m=municipality, rows=rows, total=total, proposed=proposed, homes=homes,
                        state=state or "", offset=offset, page_size=PAGE_SIZE)

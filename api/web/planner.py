@@ -18,6 +18,7 @@ from api.services import exports, locks, overview
 from api.services import jobs as job_service
 from api.services import proposals as service
 from api.services.errors import Conflict, Invalid
+from api.services.reasons import home_references, line_reason
 from api.web.pages import UI, CoaPageDep, Page, PageRoute, check_csrf, local_path
 from api.web.svgmap import BANDS, dots, size
 from matcher.models import Params
@@ -117,7 +118,10 @@ def _review_page(page: Page, job_id: int, wanted: overview.LineFilter, offset: i
     lines, total = overview.review_lines(page.session, job_id, wanted, PAGE_SIZE, offset)
     codes, kinds = overview.line_choices(page.session, job_id)
     names = overview.municipality_names(page.session, codes)
+    refs = home_references(page.session, lines)
     return page.render("planner/proposal.html", status, job=job, lines=lines, total=total, offset=offset,
+                       reasons={line.id: line_reason(line, page.lang, refs) for line in lines},
+                       homes={int(i): ref for i, ref in refs.items()},
                        locked=locks.locked_lines(page.session, lines),
                        skipped=((job.summary or {}).get("locks") or {}).get("skipped") or [],
                        page_size=PAGE_SIZE, wanted=wanted, codes=codes, kinds=kinds, names=names,
@@ -221,13 +225,13 @@ def accept_all(page: CoaPageDep, job_id: Annotated[int, IdPath], municipality: A
 
 @router.get("/proposals/{job_id}/export.csv", summary="Export a proposal as CSV")
 def export_csv(page: CoaPageDep, job_id: Annotated[int, IdPath]) -> Response:
-    return Response(exports.export_csv(page.session, job_id), media_type="text/csv; charset=utf-8",
+    return Response(exports.export_csv(page.session, job_id, page.lang), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="proposal-{job_id}.csv"'})
 
 
 @router.get("/proposals/{job_id}/export.xlsx", summary="Export a proposal as XLSX")
 def export_xlsx(page: CoaPageDep, job_id: Annotated[int, IdPath]) -> Response:
-    return Response(exports.export_xlsx(page.session, job_id), media_type=XLSX,
+    return Response(exports.export_xlsx(page.session, job_id, page.lang), media_type=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="proposal-{job_id}.xlsx"'})
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import subprocess
 import sys
 
@@ -13,8 +14,9 @@ from api_testing import API, home, household, offer, ok, upsert
 
 from api import engine as boundary
 from api.services import jobs
+from matcher.reasons import render
 from matcher.rules import Rules
-from matcher.write import PROPOSAL_HEADER, proposal_rows
+from matcher.write import PROPOSAL_HEADER, REASON_COLUMNS, proposal_rows
 
 
 def test_the_solver_child_imports_no_database_or_web_code():
@@ -46,14 +48,53 @@ def test_stored_lines_are_the_proposal_csv_of_the_proposal(client, auth, service
     with service.sessions() as session:
         assert not boundary.store_result(session, job_id, "host:1:a", snap, solved)
 
-    expected = [{k: str(row[k]) for k in PROPOSAL_HEADER} for row in proposal_rows(Rules(snap.instance, snap.params), solved.proposal)]
+    columns = PROPOSAL_HEADER + REASON_COLUMNS
+    expected = [{k: str(row[k]) for k in columns} for row in proposal_rows(Rules(snap.instance, snap.params), solved.proposal)]
     assert {row["action"] for row in expected} >= {"house", "couple"}
     assert any(row["km"] not in ("", "0.0") for row in expected)
     exported = list(csv.DictReader(io.StringIO(ok(client.get(f"{API}/proposals/{job_id}/export.csv",
                                                              headers=auth.coa)).decode())))
-    assert [{k: row[k] for k in PROPOSAL_HEADER} for row in exported] == expected
+    # the sentence names the municipality's own home reference where proposal.csv has the home id
+    references = {row["dwelling_id"]: row["home_reference"] for row in exported if row["dwelling_id"]}
+    assert set(references.values()) <= {"E-1", "E-2", "H-1"} and references
+    for row in expected:
+        row["reason"] = render(json.loads(row["reason_values"]), "nl", homes=references)
+    assert [{k: row[k] for k in columns} for row in exported] == expected
+    assert all(f"woning {references[row['dwelling_id']]} in" in row["reason"] for row in exported if row["action"] == "house")
     kinds = {a.household_id: a.reason_kind.value for a in solved.proposal.assignments}
     assert {row["household_id"]: row["reason_kind"] for row in exported} == kinds
     job = ok(client.get(f"{API}/proposals/{job_id}", headers=auth.coa))
     assert job["status"] == "done" and job["lines"]["total"] == 4
     assert job["summary"]["levels"] == solved.proposal.levels.as_dict()
+
+
+def test_lines_and_exports_speak_the_readers_language(client, auth, run_jobs):
+    """The API renders each line's reason from its stored values: Dutch by default, English by
+    ``lang=en`` or ``Accept-Language: en`` (``lang`` wins), with the home's own reference; the
+    exports likewise."""
+    upsert(client, auth, household("h1", 1, permit_date="2023-01-01"), household("h2", 4, permit_date="2023-01-02"))
+    offer(client, auth.enschede, home("Kerkstraat-5", capacity=1))
+    job_id = ok(client.post(f"{API}/proposals", headers=auth.coa, json={"as_of": "2023-07-03", "solver": "highspy"}),
+                202)["id"]
+    run_jobs()
+    url = f"{API}/proposals/{job_id}/lines"
+    dutch = ok(client.get(url, headers=auth.coa))["items"]
+    english = ok(client.get(url + "?lang=en", headers=auth.coa))["items"]
+    by_header = ok(client.get(url, headers={**auth.coa, "Accept-Language": "en-GB,en;q=0.9,nl;q=0.5"}))["items"]
+    query_wins = ok(client.get(url + "?lang=nl", headers={**auth.coa, "Accept-Language": "en"}))["items"]
+    assert [line["reason"] for line in by_header] == [line["reason"] for line in english]
+    assert [line["reason"] for line in query_wins] == [line["reason"] for line in dutch]
+    housed = next(line for line in dutch if line["action"] == "house")
+    assert housed["home_reference"] == "Kerkstraat-5"
+    assert housed["reason"].startswith("Gehuisvest in gewone woning Kerkstraat-5 in ")
+    assert next(line for line in english if line["action"] == "house")["reason"].startswith(
+        "Housed in regular dwelling Kerkstraat-5 in ")
+    for nl, en in zip(dutch, english, strict=True):
+        assert nl["reason_values"] == en["reason_values"] and nl["reason_values"]["kind"] == nl["reason_kind"]
+        assert nl["reason"] == render(nl["reason_values"], "nl", homes={str(housed["home_id"]): "Kerkstraat-5"})
+        assert en["reason"] == render(en["reason_values"], "en", homes={str(housed["home_id"]): "Kerkstraat-5"})
+    assert ok(client.get(url + "?lang=de", headers=auth.coa), 422)
+    export = ok(client.get(f"{API}/proposals/{job_id}/export.csv?lang=en", headers=auth.coa)).decode()
+    rows = list(csv.DictReader(io.StringIO(export)))
+    assert [row["reason"] for row in rows] == [line["reason"] for line in english]
+    assert {row["home_reference"] for row in rows} == {"", "Kerkstraat-5"}

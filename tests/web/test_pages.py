@@ -402,3 +402,30 @@ def test_a_bad_proposal_form_shows_the_problem(client, secrets):
     csrf = sign_in(client, secrets.coa)
     response = client.post("/ui/planner/proposals", data={"csrf": csrf, "as_of": "", "solver": "greedy"})
     assert response.status_code == 422 and "as_of" in response.text and "Nog geen voorstellen" in response.text
+
+
+def test_reasons_and_homes_read_in_the_pages_language(client, secrets):
+    """The review page shows each reason in the page's language (Dutch first, English after the
+    switch) and the home by the municipality's own reference; so does the households page."""
+    planner_world(client.app.state.engine)
+    csrf = sign_in(client, secrets.coa)
+    review = client.post("/ui/planner/proposals", data={"csrf": csrf, "as_of": "2023-07-03", "solver": "highspy"},
+                         follow_redirects=False).headers["location"]
+    run_pending(client.app.state.sessions, client.app.state.settings)
+
+    def reasons() -> list[str]:
+        return re.findall(r'<td class="reason">([^<]*)</td>', client.get(review).text)
+
+    dutch = reasons()
+    assert dutch and all(r.startswith(("Gehuisvest", "Gekoppeld", "Wacht")) for r in dutch), dutch
+    assert any("woning E-" in r for r in dutch)
+    homes = re.findall(r"<td>(E-[12])</td><td class=\"n\">", client.get(review).text)
+    assert homes, client.get(review).text
+    client.get("/ui/lang/en")
+    english = reasons()
+    assert len(english) == len(dutch) and all(r.startswith(("Housed", "Coupled", "Waiting")) for r in english), english
+    client.get("/ui/lang/nl")
+    client.cookies.clear()
+    sign_in(client, secrets.enschede)
+    households = client.get(f"/ui/municipality/{ENSCHEDE}/households").text
+    assert re.search(r"\(Woning E-[12]\)", households), households
