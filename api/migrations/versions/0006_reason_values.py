@@ -2,7 +2,7 @@
 the exports render the sentence in the reader's language.
 
 Revision ID: reason_values
-Revises: 0004
+Revises: travel_times
 Create Date: 2026-12-02 20:30:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'reason_values'
-down_revision = '0004'
+down_revision = 'travel_times'
 branch_labels = None
 depends_on = None
 
