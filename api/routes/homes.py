@@ -60,10 +60,11 @@ def create_home(actor: MunicipalityDep, session: SessionDep, body: HomeIn, respo
     return mapping.home_out(home, 0)  # nobody lives in a home just offered
 
 
-@router.post("/homes/upload", response_model=HomeUploadOut, summary="Offer, change or withdraw homes by CSV (municipality)",
+@router.post("/homes/upload", response_model=HomeUploadOut, summary="Offer, change or withdraw homes by file: XLSX or CSV (municipality)",
              responses=CONFLICT)
 def upload_homes(actor: MunicipalityDep, session: SessionDep, settings: SettingsDep, file: UploadFile) -> HomeUploadOut:
-    """Columns ``reference, kind, capacity, available_from`` and optional ``min_occupancy,
+    """An XLSX workbook or a CSV (comma, or the Dutch semicolon CSV), recognised by its content.
+    Columns ``reference, kind, capacity, available_from`` and optional ``min_occupancy,
     accessible, status`` (open or withdrawn).  Upserts by ``reference``: all rows, or on any
     bad row none, and the 422 lists every bad row.  A withdrawn home's reference with status
     ``open`` (the default) is a bad row: offer it under a new reference."""

@@ -61,10 +61,11 @@ def upsert_batch(actor: CoaDep, session: SessionDep, body: Annotated[Any, Body()
     return UploadOut(created=result.created, updated=result.updated, unchanged=result.unchanged)
 
 
-@router.post("/households/upload", response_model=UploadOut, summary="Create or update households by CSV (COA)")
+@router.post("/households/upload", response_model=UploadOut, summary="Create or update households by file: XLSX or CSV (COA)")
 def upload_households(actor: CoaDep, session: SessionDep, settings: SettingsDep, file: UploadFile) -> UploadOut:
-    """A CSV with the fields of ``HouseholdIn`` as columns (``household_id, size, location_id,
-    permit_date`` required); all rows or none, and the 422 lists every bad row."""
+    """An XLSX workbook or a CSV (comma, or the Dutch semicolon CSV) with the fields of
+    ``HouseholdIn`` as columns (``household_id, size, location_id, permit_date`` required),
+    recognised by its content; all rows or none, and the 422 lists every bad row."""
     result = service.upload_households(session, actor, read_upload(file, settings.max_upload_bytes))
     return UploadOut(created=result.created, updated=result.updated, unchanged=result.unchanged)
 

@@ -31,7 +31,7 @@ from api.messages import Term
 from api.models import Home, Household, utcnow
 from api.schemas import HomeIn, HomeKind, HomePatch, HomeStatus
 from api.services import locks
-from api.services.csvio import read_rows, validate_rows
+from api.services.csvio import column_kinds, read_rows, validate_rows
 from api.services.errors import (
     Actor,
     Conflict,
@@ -249,7 +249,7 @@ def upload_homes(session: Session, actor: Actor, content: bytes) -> UploadResult
     or, if any row is bad, none; the error lists every bad row."""
     code = _require_municipality(actor)
     errors: list[FieldError] = []
-    cells = [(("file", number), row) for number, row in read_rows(content, CSV_COLUMNS, CSV_REQUIRED)]
+    cells = [(("file", number), row) for number, row in read_rows(content, CSV_COLUMNS, CSV_REQUIRED, column_kinds(HomeRow))]
     rows = [(loc[1], row) for loc, row in validate_rows(cells, HomeRow, errors)]
     seen: dict[str, int] = {}
     for number, row in rows:

@@ -19,7 +19,7 @@ from api.messages import Term
 from api.models import Household, Job, Location, Municipality, ProposalLine, utcnow
 from api.schemas import HouseholdIn
 from api.services import locks
-from api.services.csvio import read_rows, validate_rows
+from api.services.csvio import column_kinds, read_rows, validate_rows
 from api.services.errors import Actor, FieldError, Invalid, NotFound
 from api.services.municipalities import hold_quota, period_for
 
@@ -228,5 +228,5 @@ def upsert_batch(session: Session, actor: Actor, body: object) -> UpsertResult:
 
 def upload_households(session: Session, actor: Actor, content: bytes) -> UpsertResult:
     """:func:`upsert_households` from a CSV with the columns of :class:`~api.schemas.HouseholdIn`."""
-    rows = read_rows(content, CSV_COLUMNS, CSV_REQUIRED)
+    rows = read_rows(content, CSV_COLUMNS, CSV_REQUIRED, column_kinds(HouseholdIn))
     return upsert_households(session, actor, [(("file", number), row) for number, row in rows])

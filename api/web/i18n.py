@@ -228,15 +228,23 @@ WORDS: dict[str, tuple[str, str]] = {
     "household_state_coupled": ("gekoppeld", "coupled"),
     "household_state_housed": ("gehuisvest", "housed"),
     "homes_of": ("Woningen van {name}", "Homes of {name}"),
-    "upload_csv": ("CSV uploaden", "Upload a CSV"),
+    "upload_csv": ("Bestand uploaden (Excel of CSV)", "Upload a file (Excel or CSV)"),
     "upload_intro": ("Eén regel per woning, met kolomkoppen. Een bestaande referentie wordt bijgewerkt; status withdrawn trekt haar in. Bevat het bestand een fout, dan wordt niets opgeslagen.",
                      "One row per home, with a header row. An existing reference is updated; status withdrawn withdraws it. If the file has an error, nothing is saved."),
+    "upload_formats": ("Geschikt: een Excel-werkmap (.xlsx, het eerste werkblad; geen macro's, formules worden niet uitgerekend: vul de waarde in), "
+                       "CSV met puntkomma's zoals Nederlandse Excel die opslaat (decimale komma, datums als 3-7-2023, WAAR/ONWAAR) "
+                       "of CSV met komma's in UTF-8 (datums als 2023-07-03). Het formaat wordt herkend aan de inhoud. "
+                       "Ten hoogste {rows} rijen, {columns} kolommen en {cell} tekens per cel.",
+                       "Accepted: an Excel workbook (.xlsx, its first sheet; no macros, formulas are not evaluated: enter the value), "
+                       "CSV with semicolons as Dutch Excel saves it (decimal comma, dates as 3-7-2023, WAAR/ONWAAR) "
+                       "or comma-separated UTF-8 CSV (dates as 2023-07-03). The format is recognised by the content. "
+                       "At most {rows} rows, {columns} columns and {cell} characters a cell."),
     "upload_failed": ("Niets opgeslagen: {n} fout(en). Verbeter het bestand en upload het opnieuw.",
                       "Nothing was saved: {n} problem(s). Fix the file and upload it again."),
     "row": ("Rij", "Row"),
     "column": ("Kolom", "Column"),
     "problem": ("Probleem", "Problem"),
-    "csv_file": ("CSV-bestand", "CSV file"),
+    "csv_file": ("Bestand (.xlsx of .csv)", "File (.xlsx or .csv)"),
     "upload": ("Uploaden", "Upload"),
     "add_home": ("Woning toevoegen", "Add a home"),
     "add": ("Toevoegen", "Add"),

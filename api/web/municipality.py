@@ -17,6 +17,7 @@ from starlette.responses import Response
 from api.routes import CodePath, IdPath
 from api.routes.homes import read_upload
 from api.schemas import HomeIn, HomeKind, HomePatch, HomeStatus
+from api.services import csvio
 from api.services import homes as home_service
 from api.services import households as household_service
 from api.services import municipalities as municipality_service
@@ -75,7 +76,8 @@ def _homes_page(page: Page, code: str, status: int = 200, form: dict[str, Any] |
                        offset=offset, page_size=PAGE_SIZE,
                        kinds=[k.value for k in HomeKind], form=form or {"kind": "regular", "capacity": "", "min_occupancy": "1"},
                        form_errors=form_errors or {}, upload_errors=upload_errors or [], notice=notice,
-                       own=page.signed_in_actor.municipality == code)
+                       own=page.signed_in_actor.municipality == code,
+                       upload_bounds={"rows": csvio.MAX_ROWS, "columns": csvio.MAX_COLUMNS, "cell": csvio.MAX_CELL})
 
 
 @router.get("/homes", summary="A municipality's homes")
