@@ -11,6 +11,8 @@ saved there as PNG (``docs/screenshots`` in the repository).
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import os
 import shutil
 from collections.abc import Iterator
@@ -32,12 +34,14 @@ from web_testing import (
 
 from api.main import create_app
 from api.web.session import WebSettings
+from upload_files import as_dutch_csv, as_xlsx
 
 CHROMIUM = os.environ.get("MATCHER_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 REQUIRE = os.environ.get("MATCHER_REQUIRE_BROWSER", "") not in ("", "0", "false")
 SHOTS = os.environ.get("MATCHER_SCREENSHOTS")
+FILE_LABEL = "Bestand (.xlsx of .csv)"
 
 
 def _missing() -> str | None:
@@ -122,7 +126,7 @@ def test_a_municipality_uploads_homes_sees_the_bad_row_fixes_it_and_submits(page
     page.get_by_role("link", name="Woningen", exact=True).click()
     bad = tmp_path / "homes.csv"
     bad.write_text(HOMES_CSV_BAD, encoding="utf-8")
-    page.get_by_label("CSV-bestand").set_input_files(str(bad))
+    page.get_by_label(FILE_LABEL).set_input_files(str(bad))
     page.get_by_role("button", name="Uploaden").click()
     errors = page.locator("#upload-errors")
     errors.wait_for()
@@ -133,12 +137,54 @@ def test_a_municipality_uploads_homes_sees_the_bad_row_fixes_it_and_submits(page
     assert page.locator("#homes tbody tr[data-reference]").count() == 0
     shot(page, "municipality-homes-csv-error")
     bad.write_text(HOMES_CSV_FIXED, encoding="utf-8")
-    page.get_by_label("CSV-bestand").set_input_files(str(bad))
+    page.get_by_label(FILE_LABEL).set_input_files(str(bad))
     page.get_by_role("button", name="Uploaden").click()
     page.get_by_role("status").filter(has_text="3 nieuw").wait_for()
     references = page.locator("#homes tbody tr[data-reference]")
     assert [references.nth(i).get_attribute("data-reference") for i in range(references.count())] == ["E-101", "E-102", "E-103"]
     shot(page, "municipality-homes")
+
+
+def _typed(text: str) -> list[list[object]]:
+    """A CSV's rows with numbers and dates typed, as a spreadsheet holds them."""
+    rows: list[list[object]] = [list(r) for r in csv.reader(text.splitlines())]
+    for row in rows[1:]:
+        row[2], row[3] = int(str(row[2])), dt.date.fromisoformat(str(row[3]))
+    return rows
+
+
+def _upload_errors(page, path: Path) -> list[tuple[str, str, str]]:
+    page.get_by_label(FILE_LABEL).set_input_files(str(path))
+    page.get_by_role("button", name="Uploaden").click()
+    page.locator("#upload-errors").wait_for()
+    assert "Niets opgeslagen" in page.locator("#upload-errors").inner_text()
+    rows = page.locator("tr.upload-error")
+    return [tuple(rows.nth(i).locator("td").nth(j).inner_text() for j in range(3)) for i in range(rows.count())]
+
+
+def test_a_municipality_uploads_an_xlsx_and_a_semicolon_csv_and_sees_the_same_row_errors(page, secrets, tmp_path):
+    """The bad homes file as a comma CSV, an Excel workbook (typed cells) and a Dutch semicolon CSV
+    (Windows-1252, dates as 1-7-2023): the page lists the same row, column and problem for each and
+    saves nothing; the fixed workbook saves the three homes."""
+    sign_in(page, secrets.enschede)
+    page.goto(f"/ui/municipality/{ENSCHEDE}/homes")
+    files = {"homes.csv": HOMES_CSV_BAD.encode("utf-8"), "woningen.xlsx": as_xlsx(_typed(HOMES_CSV_BAD)),
+             "woningen-nl.csv": as_dutch_csv(_typed(HOMES_CSV_BAD), "cp1252")}
+    seen = {}
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content)
+        seen[name] = _upload_errors(page, tmp_path / name)
+        assert page.locator("#homes tbody tr[data-reference]").count() == 0
+    assert seen["homes.csv"][0][:2] == ("3", "capacity")
+    assert seen["woningen.xlsx"] == seen["woningen-nl.csv"] == seen["homes.csv"]
+    fixed = tmp_path / "woningen-goed.xlsx"
+    fixed.write_bytes(as_xlsx(_typed(HOMES_CSV_FIXED)))
+    page.get_by_label(FILE_LABEL).set_input_files(str(fixed))
+    page.get_by_role("button", name="Uploaden").click()
+    page.get_by_role("status").filter(has_text="3 nieuw").wait_for()
+    references = page.locator("#homes tbody tr[data-reference]")
+    assert [references.nth(i).get_attribute("data-reference") for i in range(references.count())] == ["E-101", "E-102", "E-103"]
+    assert "Excel-werkmap (.xlsx" in page.locator("#file-formats").inner_text()
 
 
 def test_a_planner_starts_a_proposal_refuses_one_line_accepts_the_rest_and_sees_the_figures_change(page, secrets, live):
