@@ -9,11 +9,16 @@ In an XLSX workbook :func:`xlsx_cell` stores every text as a string, never as a 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
+"""A number written as text, with a decimal point or (a Dutch CSV) a decimal comma."""
+DATE_FORMATS = {"nl": "[$-413]d mmmm yyyy", "en": "[$-809]d mmmm yyyy"}
+"""How an XLSX shows a date cell: a long date in Dutch (``3 juli 2023``) or English (``3 July
+2023``), whatever the language of the spreadsheet program (the locale code is in the format)."""
 
 
 def cell(value: Any) -> Any:
@@ -30,12 +35,15 @@ def row(values: Any) -> Any:
     return [cell(v) for v in values]
 
 
-def xlsx_cell(sheet: Any, value: Any) -> Any:
+def xlsx_cell(sheet: Any, value: Any, lang: str = "nl") -> Any:
     """An openpyxl cell of a write-only ``sheet`` holding ``value``; text is a string cell even
-    when it starts with ``=`` (openpyxl would store it as a formula)."""
+    when it starts with ``=`` (openpyxl would store it as a formula); a date is a date cell shown
+    as a long date in ``lang`` (:data:`DATE_FORMATS`)."""
     from openpyxl.cell import WriteOnlyCell
 
     out = WriteOnlyCell(sheet, value)
     if isinstance(value, str):
         out.data_type = "s"
+    elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        out.number_format = DATE_FORMATS.get(lang, DATE_FORMATS["nl"])
     return out

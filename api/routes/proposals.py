@@ -91,14 +91,22 @@ def decide(actor: CoaDep, session: SessionDep, job_id: Annotated[int, IdPath], l
     return mapping.line_out(line, lang, home_references(session, [line]))
 
 
+CsvDialect = Annotated[Literal["comma", "nl"], Query(
+    description="comma: comma-separated UTF-8 with . decimals (default); nl: the Dutch CSV, semicolon-separated "
+                "UTF-8 with a byte-order mark and decimal commas. Dates are ISO in both.")]
+
+
 @router.get("/proposals/{job_id}/export.csv", summary="The proposal with its decisions, as CSV", response_class=Response,
             responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}, **CONFLICT})
-def export_csv(actor: CoaDep, session: SessionDep, job_id: Annotated[int, IdPath], lang: LangDep) -> Response:
-    return Response(exports.export_csv(session, job_id, lang), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="proposal-{job_id}.csv"'})
+def export_csv(actor: CoaDep, session: SessionDep, job_id: Annotated[int, IdPath], lang: LangDep,
+               dialect: CsvDialect = "comma") -> Response:
+    suffix = "-nl" if dialect == "nl" else ""
+    return Response(exports.export_csv(session, job_id, lang, dialect), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="proposal-{job_id}{suffix}.csv"'})
 
 
-@router.get("/proposals/{job_id}/export.xlsx", summary="The proposal with its decisions, as XLSX", response_class=Response,
+@router.get("/proposals/{job_id}/export.xlsx", summary="The proposal with its decisions, as XLSX (dates shown as Dutch dates)",
+            response_class=Response,
             responses={200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}, **CONFLICT})
 def export_xlsx(actor: CoaDep, session: SessionDep, job_id: Annotated[int, IdPath], lang: LangDep) -> Response:
     return Response(exports.export_xlsx(session, job_id, lang), media_type=XLSX,

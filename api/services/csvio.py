@@ -303,9 +303,12 @@ def validate_rows(rows: Sequence[tuple[tuple, object]], model: type[M], errors: 
     return valid
 
 
-def write_csv(header: list[str], rows: Iterable[Iterable[object]]) -> bytes:
+def write_csv(header: list[str], rows: Iterable[Iterable[object]], dutch: bool = False) -> bytes:
+    """A CSV of UTF-8 text: comma-separated, or with ``dutch`` semicolon-separated behind a
+    byte-order mark (so that Dutch Excel opens it as columns and as UTF-8).  The caller writes
+    the decimal comma; no cell is a formula (:func:`matcher.sheets.row`)."""
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, delimiter=";" if dutch else ",", lineterminator="\r\n" if dutch else "\n")
     writer.writerow(header)
     writer.writerows(sheets.row(r) for r in rows)  # no cell a spreadsheet would run as a formula
-    return out.getvalue().encode("utf-8")
+    return (codecs.BOM_UTF8 if dutch else b"") + out.getvalue().encode("utf-8")

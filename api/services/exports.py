@@ -1,10 +1,20 @@
 """A finished proposal with its decisions, for a spreadsheet: ``proposal.csv`` (docs/contract.md §6, the
 ``dwelling_id`` being the home id, the reason in the reader's language) with the line id in front and
-the reason kind and values, the municipality's own home reference and the decision behind, as CSV or
-as an XLSX workbook with a second sheet for the summary."""
+the reason kind and values, the municipality's own home reference and the decision behind, in three
+forms:
+
+- CSV: comma-separated UTF-8, ``.`` decimals, ISO dates (for programs);
+- Dutch CSV: semicolon-separated UTF-8 with a byte-order mark, decimal commas, ISO dates (Dutch
+  Excel opens it as columns, reads ``12,5`` as a number and ``2023-07-04`` as a date);
+- XLSX: a workbook for people, with numbers as numbers and dates as date cells shown as Dutch
+  dates (``4 juli 2023``; English ``4 July 2023`` for an English reader), a second sheet for the
+  summary.
+
+Every text cell is formula-neutral (:mod:`matcher.sheets`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
@@ -35,23 +45,36 @@ def _export_rows(session: Session, job_id: int, lang: str) -> tuple[Job, list[li
     for line in lines:
         rows.append([line.id, line.household_id, line.action, line.municipality_code or "",
                      "" if line.home_id is None else line.home_id, line.persons,
-                     "" if line.km is None else f"{line.km:.1f}", line.overdue_days, line.moves,
+                     None if line.km is None else round(line.km, 1), line.overdue_days, line.moves,
                      line_reason(line, lang, references), line.reason_kind or "",
                      "" if line.reason_values is None else reason_json(line.reason_values),
                      "" if line.home_id is None else references.get(str(line.home_id), ""),
-                     line.decision, line.decision_reason or "",
-                     line.decision_date.isoformat() if line.decision_date else ""])
+                     line.decision, line.decision_reason or "", line.decision_date])
     return job, rows
 
 
-def export_csv(session: Session, job_id: int, lang: str = DEFAULT_LANG) -> bytes:
-    """The lines of a done job with their decisions, as UTF-8 CSV; :class:`Conflict` before."""
+def _text(value: object, decimal: str) -> object:
+    """A cell of a CSV: nothing for no value, km with one decimal, a date in ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.1f}".replace(".", decimal)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def export_csv(session: Session, job_id: int, lang: str = DEFAULT_LANG, dialect: str = "comma") -> bytes:
+    """The lines of a done job with their decisions, as CSV (``dialect`` ``comma``, or ``nl`` for
+    the Dutch CSV); :class:`Conflict` before it is done."""
     _, rows = _export_rows(session, job_id, lang)
-    return write_csv(EXPORT_HEADER, rows)
+    dutch = dialect == "nl"
+    return write_csv(EXPORT_HEADER, ([_text(v, "," if dutch else ".") for v in row] for row in rows), dutch=dutch)
 
 
 def export_xlsx(session: Session, job_id: int, lang: str = DEFAULT_LANG) -> bytes:
-    """The same as :func:`export_csv` as a workbook, with a second sheet for the summary."""
+    """The same as :func:`export_csv` as a workbook, with a second sheet for the summary; dates
+    are date cells shown as long dates in ``lang`` (nl or en)."""
     from openpyxl import Workbook
 
     job, rows = _export_rows(session, job_id, lang)
@@ -59,14 +82,15 @@ def export_xlsx(session: Session, job_id: int, lang: str = DEFAULT_LANG) -> byte
     sheet = book.create_sheet("proposal")
     sheet.append(EXPORT_HEADER)
     for row in rows:  # text stays text: a reason "=HYPERLINK(...)" is not a formula
-        sheet.append([sheets.xlsx_cell(sheet, v) for v in row])
+        sheet.append([sheets.xlsx_cell(sheet, v, lang) for v in row])
     info = book.create_sheet("summary")
     summary = job.summary or {}
-    pairs: list[list[Any]] = [["job", job.id], ["as_of", job.as_of.isoformat()],
+    pairs: list[list[Any]] = [["job", job.id], ["as_of", job.as_of],
              *([key, summary.get(key)] for key in ("status", "solver", "runtime_s", "bound", "gap")),
              *([f"level {key}", value] for key, value in (summary.get("levels") or {}).items())]
     for pair in pairs:
-        info.append([sheets.xlsx_cell(info, v if isinstance(v, (str, int, float, type(None))) else str(v)) for v in pair])
+        info.append([sheets.xlsx_cell(info, v if isinstance(v, (str, int, float, dt.date, type(None))) else str(v), lang)
+                     for v in pair])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -146,6 +146,7 @@ WORDS: dict[str, tuple[str, str]] = {
                     "The engine is working on this proposal; the page refreshes by itself."),
     "job_failed": ("Dit voorstel is mislukt", "This proposal failed"),
     "export_csv": ("Exporteer CSV", "Export CSV"),
+    "export_csv_nl": ("Exporteer CSV voor Excel (puntkomma)", "Export CSV for Dutch Excel (semicolon)"),
     "export_xlsx": ("Exporteer Excel", "Export Excel"),
     "filter_lines": ("Regels filteren", "Filter lines"),
     "action": ("Actie", "Action"),

@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 
 from api import audit
 from api.routes import IdPath
-from api.routes.proposals import XLSX
+from api.routes.proposals import XLSX, CsvDialect
 from api.schemas import DecisionIn, JobIn, LockIn, SolverName
 from api.services import exports, locks, overview
 from api.services import jobs as job_service
@@ -224,9 +224,10 @@ def accept_all(page: CoaPageDep, job_id: Annotated[int, IdPath], municipality: A
 
 
 @router.get("/proposals/{job_id}/export.csv", summary="Export a proposal as CSV")
-def export_csv(page: CoaPageDep, job_id: Annotated[int, IdPath]) -> Response:
-    return Response(exports.export_csv(page.session, job_id, page.lang), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="proposal-{job_id}.csv"'})
+def export_csv(page: CoaPageDep, job_id: Annotated[int, IdPath], dialect: CsvDialect = "comma") -> Response:
+    suffix = "-nl" if dialect == "nl" else ""
+    return Response(exports.export_csv(page.session, job_id, page.lang, dialect), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="proposal-{job_id}{suffix}.csv"'})
 
 
 @router.get("/proposals/{job_id}/export.xlsx", summary="Export a proposal as XLSX")

@@ -194,6 +194,12 @@ def test_exports_carry_no_formula(client, auth, run_jobs):
     for r in rows:
         for value in r.values():
             assert not value.startswith(("=", "+", "-", "@", "\t", "\r")) or value.lstrip("+-").replace(".", "").isdigit(), r
+    text = client.get(f"{API}/proposals/{job}/export.csv", headers=auth.coa, params={"dialect": "nl"}).content.decode("utf-8-sig")
+    dutch = list(csv.DictReader(io.StringIO(text), delimiter=";"))  # the Dutch CSV likewise
+    assert {r["household_id"]: r["decision_reason"] for r in dutch} == reasons
+    for r in dutch:
+        for value in r.values():
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")) or value.lstrip("+-").replace(",", "").isdigit(), r
     book = load_workbook(io.BytesIO(client.get(f"{API}/proposals/{job}/export.xlsx", headers=auth.coa).content))
     cells = [c for sheet in book.worksheets for r in sheet.iter_rows() for c in r]
     assert cells and not [c.coordinate for c in cells if c.data_type == "f"]

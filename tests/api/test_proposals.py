@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import threading
 import time
@@ -182,6 +183,34 @@ def test_export_csv_and_xlsx_carry_the_lines_and_decisions(client, auth, run_job
     sheet = list(book["proposal"].values)
     assert sheet[0][1] == "household_id" and len(sheet) == 3
     assert ("status", "feasible") in list(book["summary"].values)
+
+
+def test_exports_as_dutch_csv_and_with_dates_for_people(client, auth, run_jobs):
+    """The Dutch CSV: byte-order mark, semicolons, decimal commas, ISO dates, the same rows as the
+    comma CSV; the XLSX: km a number, the decision date a date cell shown as a Dutch long date."""
+    world = enschede_world(client, auth, run_jobs)
+    job_id = world["job"]["id"]
+    ok(decide(client, auth, job_id, world["family"]["id"], date="2023-07-04"))
+    plain = list(csv.DictReader(io.StringIO(client.get(f"{API}/proposals/{job_id}/export.csv", headers=auth.coa).text)))
+    response = client.get(f"{API}/proposals/{job_id}/export.csv", headers=auth.coa, params={"dialect": "nl"})
+    assert response.status_code == 200 and 'proposal-' in response.headers["content-disposition"]
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    dutch = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert [r["household_id"] for r in dutch] == [r["household_id"] for r in plain]
+    for a, b in zip(plain, dutch):
+        assert b["km"] == a["km"].replace(".", ",") and b["decision_date"] == a["decision_date"]
+        assert {k: v for k, v in a.items() if k != "km"} == {k: v for k, v in b.items() if k != "km"}
+    assert any("," in r["km"] for r in dutch) and "2023-07-04" in [r["decision_date"] for r in dutch]
+    assert client.get(f"{API}/proposals/{job_id}/export.csv", headers=auth.coa, params={"dialect": "x"}).status_code == 422
+    book = load_workbook(io.BytesIO(client.get(f"{API}/proposals/{job_id}/export.xlsx", headers=auth.coa).content))
+    sheet = book["proposal"]
+    header = [c.value for c in sheet[1]]
+    family = next(r for r in sheet.iter_rows(min_row=2) if r[header.index("household_id")].value == "h-family")
+    decided, km = family[header.index("decision_date")], family[header.index("km")]
+    assert decided.is_date and decided.value.date() == dt.date(2023, 7, 4) and decided.number_format == "[$-413]d mmmm yyyy"
+    assert isinstance(km.value, (int, float)) and km.data_type == "n"  # a number, not the text "0.0"
+    as_of = next(r for r in book["summary"].iter_rows() if r[0].value == "as_of")[1]
+    assert as_of.is_date and as_of.number_format == "[$-413]d mmmm yyyy"
 
 
 def test_export_of_an_unfinished_job_is_409(client, auth):
