@@ -7,6 +7,7 @@ Values are ``str.format`` templates (``{name}``).  Messages that come from the s
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 LANGUAGES = ("nl", "en")
@@ -356,6 +357,26 @@ WORDS: dict[str, tuple[str, str]] = {
     "col_housed_of_accepted": ("Daarvan verhuisd", "Of those moved in"),
     "col_moved_in": ("Verhuisd (pers.)", "Moved in (persons)"),
 }
+
+
+MONTHS: dict[str, tuple[str, ...]] = {
+    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+           "november", "december"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+}
+"""The month names of :func:`long_date` (babel is not a dependency; two languages need no more)."""
+
+
+def long_date(lang: str, value: dt.date | None) -> str:
+    """A date as people read it: ``3 juli 2023`` (Dutch, also for an unknown language) or
+    ``3 July 2023``; with a time (a datetime) ``3 juli 2023 14:05``; nothing for None.  Machines
+    (the API, CSV, form fields) get ISO instead."""
+    if value is None:
+        return ""
+    months = MONTHS.get(lang, MONTHS[DEFAULT])
+    text = f"{value.day} {months[value.month - 1]} {value.year}"
+    return f"{text} {value:%H:%M}" if isinstance(value, dt.datetime) else text
 
 
 def translate(lang: str, key: str, **values: Any) -> str:

@@ -22,7 +22,7 @@ from urllib.parse import urlencode, urlsplit
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -125,8 +125,8 @@ def _environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["pct"] = lambda v: "–" if v is None else f"{round(100 * v)}%"
     env.filters["num"] = lambda v: f"{v:,}".replace(",", "\u202f")
-    env.filters["day"] = lambda v: "" if v is None else v.isoformat()
-    env.filters["minute"] = lambda v: "" if v is None else v.strftime("%Y-%m-%d %H:%M")
+    env.filters["day"] = lambda v: "" if v is None else v.isoformat()  # ISO: form fields and links
+    env.filters["date"] = pass_context(lambda context, v: i18n.long_date(context["lang"], v))  # for the reader
     env.filters["plain"] = lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v
     return env
 

@@ -3,6 +3,7 @@ the language switch, and the pages' work (homes, CSV upload, proposals) through 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -289,6 +290,22 @@ def test_a_csv_with_a_bad_row_saves_nothing_and_names_the_row(client, secrets):
     good = upload(client, csrf, HOMES_CSV_FIXED)
     assert good.status_code == 200 and "3 nieuw" in good.text
     assert re.findall(r'data-reference="(E-\d+)"', good.text) == ["E-101", "E-102", "E-103"]
+
+
+def test_dates_read_as_dutch_dates_on_dutch_pages_and_english_on_english_ones(client, secrets):
+    """The homes page shows 1 juli 2023 (with the ISO date for machines in <time datetime>), in
+    English 1 July 2023; the form fields keep ISO."""
+    csrf = sign_in(client, secrets.enschede)
+    assert upload(client, csrf, HOMES_CSV_FIXED).status_code == 200
+    dutch = client.get(f"/ui/municipality/{ENSCHEDE}/homes").text
+    assert re.findall(r'<time datetime="([\d-]+)">([^<]+)</time>', dutch)[:3] == [
+        ("2023-07-01", "1 juli 2023"), ("2023-07-01", "1 juli 2023"), ("2023-07-03", "3 juli 2023")]
+    client.get("/ui/lang/en", params={"next": "/ui/"})
+    english = client.get(f"/ui/municipality/{ENSCHEDE}/homes").text
+    assert '<time datetime="2023-07-03">3 July 2023</time>' in english and "juli" not in english
+    assert [i18n.long_date(lang, dt.date(2024, 12, 31)) for lang in ("nl", "en", "xx")] == [
+        "31 december 2024", "31 December 2024", "31 december 2024"]
+    assert i18n.long_date("nl", dt.datetime(2023, 3, 5, 9, 7)) == "5 maart 2023 09:07" and i18n.long_date("en", None) == ""
 
 
 def test_a_file_that_is_not_csv_is_an_error_not_a_crash(client, secrets):
