@@ -183,12 +183,18 @@ def _xlsx_table(content: bytes) -> Table:
     except StopIteration:
         raise Invalid([FieldError(("file",), "file_empty", type="file_empty")]) from None
     header = [value if isinstance(value, str) else "" for value in _trim([_xlsx_cell(c) for c in first])]
-    return Table("xlsx", header, _xlsx_rows(rows))
+    return Table("xlsx", header, _xlsx_rows(book, rows))
 
 
-def _xlsx_rows(rows: Iterator[Any]) -> Iterator[tuple[int, list[Cell]]]:
-    for number, cells in enumerate(rows, start=2):
-        yield number, _trim([_xlsx_cell(c) for c in cells])
+def _xlsx_rows(book: Any, rows: Iterator[Any]) -> Iterator[tuple[int, list[Cell]]]:
+    try:
+        for number, cells in enumerate(rows, start=2):
+            yield number, _trim([_xlsx_cell(c) for c in cells])
+    except Exception:  # a sheet damaged past its first row
+        raise Invalid([FieldError(("file",), "is not a readable XLSX workbook; save it again from Excel as .xlsx, or as CSV",
+                                  "file_format")]) from None
+    finally:
+        book.close()
 
 
 def _trim(cells: list[Cell]) -> list[Cell]:
