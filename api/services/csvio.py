@@ -191,8 +191,7 @@ def _xlsx_rows(book: Any, rows: Iterator[Any]) -> Iterator[tuple[int, list[Cell]
         for number, cells in enumerate(rows, start=2):
             yield number, _trim([_xlsx_cell(c) for c in cells])
     except Exception:  # a sheet damaged past its first row
-        raise Invalid([FieldError(("file",), "is not a readable XLSX workbook; save it again from Excel as .xlsx, or as CSV",
-                                  "file_format")]) from None
+        raise Invalid([FieldError(("file",), "file_not_xlsx", type="file_format")]) from None
     finally:
         book.close()
 
