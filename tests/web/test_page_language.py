@@ -157,7 +157,8 @@ def test_the_row_errors_of_an_upload_name_row_column_and_problem_in_dutch(client
     assert problems[("4", "available_from")] == "moet een datum zijn, zoals 2023-07-03"
     assert problems[("5", "capacity")] == "moet minstens 1 zijn"
     response = client.post(f"/ui/municipality/{ENSCHEDE}/homes/upload", data={"csrf": csrf},
-                           files={"file": ("homes.csv", "E-1;\xe9\n".encode("latin-1"), "text/csv")})
+                           files={"file": ("homes.csv", b"\xef\xbb\xbf" + "E-1;\xe9\n".encode("latin-1"), "text/csv")})
+    # (marked UTF-8 by its byte-order mark; without it the file would read as Windows-1252)
     assert "is geen UTF-8-tekst (ongeldige vervolgbyte bij byte 4); sla het op als UTF-8-CSV" in response.text
     response = client.post(f"/ui/municipality/{ENSCHEDE}/homes/upload", data={"csrf": csrf},
                            files={"file": ("homes.csv", UPLOAD_CELLS, "text/csv")})
