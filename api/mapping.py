@@ -15,6 +15,7 @@ from api.schemas import (
     LineCounts,
     LineOut,
     LockOut,
+    MoveInOut,
     MunicipalityOut,
     PeriodOut,
     ProposedLineOut,
@@ -130,3 +131,10 @@ def lock_out(lock: models.Lock) -> LockOut:
 def audit_out(e: models.AuditEvent) -> AuditOut:
     return AuditOut(id=e.id, at=utc(e.at), token_id=e.token_id, actor=e.actor, action=e.action,
                     object_type=e.object_type, object_id=e.object_id, detail=e.detail)
+
+
+def move_in_out(m: models.MoveIn, home_reference: str) -> MoveInOut:
+    return MoveInOut(id=m.id, household_id=m.household_id, municipality=m.municipality_code, home_id=m.home_id,
+                     home_reference=home_reference, line_id=m.line_id, accepted_on=m.accepted_on, status=m.status,
+                     moved_in_on=m.moved_in_on, reason=m.reason, ban_id=m.ban_id, created_at=utc(m.created_at),
+                     decided_at=utc(m.decided_at))

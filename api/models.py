@@ -192,10 +192,12 @@ class Home(Base):
 
 
 class Household(Base):
-    """A pseudonymous household of status holders: waiting, then coupled, then housed."""
+    """A pseudonymous household of status holders: waiting, then coupled, then (an accepted
+    house line) moving in to ``home_id`` until its municipality confirms the move-in
+    (:class:`MoveIn`), then housed."""
 
     __tablename__ = "households"
-    __table_args__ = (CheckConstraint("state IN ('waiting', 'coupled', 'housed')", name="state"),)
+    __table_args__ = (CheckConstraint("state IN ('waiting', 'coupled', 'moving_in', 'housed')", name="state"),)
 
     household_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     size: Mapped[int]
@@ -333,6 +335,38 @@ class Lock(Base):
     ended_at: Mapped[dt.datetime | None]
     ended_by: Mapped[int | None] = mapped_column(ForeignKey("tokens.id"))
     end_reason: Mapped[str | None] = mapped_column(String(16))
+
+
+class MoveIn(Base):
+    """An accepted house line awaiting its municipality: ``pending`` until the municipality
+    confirms the move-in (``confirmed``, ``moved_in_on``: the household is housed and realised
+    from then on) or reports that it fell through (``fell_through``, ``reason``: the household
+    refused the home; ``ban_id`` the ban that follows, and the household is coupled to the
+    municipality again).  One pending move-in per household (the partial unique index)."""
+
+    __tablename__ = "move_ins"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'confirmed', 'fell_through')", name="status"),
+        CheckConstraint("(status = 'confirmed') = (moved_in_on IS NOT NULL)", name="confirmed_date"),
+        CheckConstraint("(status = 'fell_through') = (reason IS NOT NULL)", name="fell_through_reason"),
+        Index("uq_move_ins_pending_household", "household_id", unique=True,
+              sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'")),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.household_id"), index=True)
+    municipality_code: Mapped[str] = mapped_column(CODE, ForeignKey("municipalities.code"), index=True)
+    home_id: Mapped[int] = mapped_column(ForeignKey("homes.id"))
+    line_id: Mapped[int] = mapped_column(ForeignKey("proposal_lines.id"), index=True)
+    accepted_on: Mapped[dt.date]
+    """The date of the accept (the line's decision date)."""
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    moved_in_on: Mapped[dt.date | None]
+    reason: Mapped[str | None] = mapped_column(Text)
+    ban_id: Mapped[int | None] = mapped_column(ForeignKey("bans.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[dt.datetime | None]
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("tokens.id"))
 
 
 class AuditEvent(Base):

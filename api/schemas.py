@@ -444,9 +444,21 @@ class HomeUploadOut(UploadOut):
 
 # --- households -------------------------------------------------------------------------------
 
-class HouseholdState(str, Enum):
+class HouseholdStateIn(str, Enum):
+    """The states an upload may give a household."""
+
     waiting = "waiting"
     coupled = "coupled"
+    housed = "housed"
+
+
+class HouseholdState(str, Enum):
+    """A household's state: ``moving_in`` follows an accepted house line until the municipality
+    confirms the move-in (then ``housed``) or reports that it fell through (``coupled`` again)."""
+
+    waiting = "waiting"
+    coupled = "coupled"
+    moving_in = "moving_in"
     housed = "housed"
 
 
@@ -478,7 +490,7 @@ class HouseholdIn(Strict):
     expected_extra: Count = 0
     tie_municipality: Code | None = None
     document_ready: bool = True
-    state: HouseholdState = HouseholdState.waiting
+    state: HouseholdStateIn = HouseholdStateIn.waiting
     municipality: Code | None = None
     coupling_date: Day | None = None
     housed_date: Day | None = None
@@ -507,14 +519,14 @@ class HouseholdIn(Strict):
 
     @model_validator(mode="after")
     def _check(self) -> HouseholdIn:
-        if self.state is HouseholdState.waiting:
+        if self.state is HouseholdStateIn.waiting:
             extra = [n for n in ("municipality", "coupling_date", "housed_date") if getattr(self, n) is not None]
             if extra:
                 raise Coded("waiting_has_no", fields=", ".join(extra))
         else:
             if self.municipality is None:
                 raise Coded("state_needs_municipality", state=Term(self.state.value))
-            if self.state is HouseholdState.coupled:
+            if self.state is HouseholdStateIn.coupled:
                 if self.coupling_date is None:
                     raise Coded("coupled_needs_date")
                 if self.housed_date is not None:
@@ -856,3 +868,48 @@ class MonitoringTable(BaseModel):
     labels: list[str]
     rows: list[dict[str, str | int | float | None]]
     notes: dict[str, str]
+
+
+# --- move-ins ---------------------------------------------------------------------------------
+
+class MoveInStatus(str, Enum):
+    pending = "pending"
+    confirmed = "confirmed"
+    fell_through = "fell_through"
+
+
+class MoveInConfirmIn(Strict):
+    """The household moved in on ``date`` (not before the accept, not in the future)."""
+
+    date: Day
+
+
+class MoveInFellThroughIn(Strict):
+    """The household refused the home: why (it becomes the reason of the ban on the home)."""
+
+    reason: Text
+
+
+class MoveInOut(BaseModel):
+    """An accepted house line awaiting its municipality (``pending``), or how it ended:
+    ``confirmed`` (moved in on ``moved_in_on``: housed, realised for that date's period) or
+    ``fell_through`` (``reason``; ``ban_id`` the ban on the home that follows)."""
+
+    id: int
+    household_id: str
+    municipality: str
+    home_id: int
+    home_reference: str
+    line_id: int
+    accepted_on: dt.date
+    status: MoveInStatus
+    moved_in_on: dt.date | None
+    reason: str | None
+    ban_id: int | None
+    created_at: dt.datetime
+    decided_at: dt.datetime | None
+
+
+class MoveInList(BaseModel):
+    items: list[MoveInOut]
+    total: int

@@ -45,12 +45,13 @@ def build_router() -> APIRouter:
         locks,
         me,
         monitoring,
+        moveins,
         municipalities,
         proposals,
         travel,
     )
 
     router = APIRouter(prefix=API_PREFIX, responses=ERRORS)
-    for module in (me, municipalities, homes, households, proposals, locks, audit, monitoring, travel):
+    for module in (me, municipalities, homes, households, proposals, locks, moveins, audit, monitoring, travel):
         router.include_router(module.router)
     return router

@@ -1,6 +1,8 @@
 """Households waiting for a home: upserted by COA in batches (JSON or CSV), all rows or none.
 
-A household moves forward only: waiting -> coupled -> housed.  A municipality sees only the
+A household moves forward only: waiting -> coupled -> housed; an accepted house line makes it
+``moving_in`` until its municipality decides the move-in (:mod:`api.services.moveins`), and an
+upload does not change a household that is moving in.  A municipality sees only the
 households coupled or housed to it and those a finished proposal places there (a line accepted,
 or pending and not made stale by a later change of the household: :func:`standing_line`), and of those only what it needs: size, composition, needs and dates.  A batch that
 changes a household's state or municipality ends its lock (:mod:`api.services.locks`).
@@ -23,7 +25,7 @@ from api.services.csvio import column_kinds, read_rows, validate_rows
 from api.services.errors import Actor, FieldError, Invalid, NotFound
 from api.services.municipalities import hold_quota, period_for
 
-STATE_ORDER = {"waiting": 0, "coupled": 1, "housed": 2}
+STATE_ORDER = {"waiting": 0, "coupled": 1, "moving_in": 2, "housed": 3}
 FIELDS = ("size", "adults", "children", "location_id", "permit_date", "amv", "needs_accessible", "expected_extra",
           "tie_municipality", "document_ready", "state", "municipality", "coupling_date", "housed_date")
 CSV_COLUMNS = ("household_id", *FIELDS)
@@ -160,7 +162,9 @@ def upsert_households(session: Session, actor: Actor, cells: list[tuple[tuple, o
             if code is not None and code not in codes:
                 errors.append(FieldError((*loc, name), "unknown_municipality", {"code": code}))
         old = existing.get(row.household_id)
-        if old is not None and STATE_ORDER[row.state.value] < STATE_ORDER[old.state]:
+        if old is not None and old.state == "moving_in":
+            errors.append(FieldError((*loc, "state"), "household_moving_in", {"household": row.household_id, "home": old.home_id, "code": old.municipality_code}))
+        elif old is not None and STATE_ORDER[row.state.value] < STATE_ORDER[old.state]:
             errors.append(FieldError((*loc, "state"), "state_back", {"household": row.household_id, "old": Term(old.state), "new": Term(row.state.value)}))
         if old is not None and old.state == "housed" and old.home_id is not None and row.municipality != old.municipality_code:
             errors.append(FieldError((*loc, "municipality"), "housed_elsewhere", {"household": row.household_id, "home": old.home_id, "code": old.municipality_code}))

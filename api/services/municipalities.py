@@ -4,11 +4,13 @@ The quota state of a municipality in a period is computed, never stored::
 
     remaining = taakstelling + redistributed + backlog - realised - coupled
 
-``realised`` is the persons housed with the period as their housing period, ``coupled`` the
-persons coupled to the municipality and not yet housed (whenever they were coupled), and
+``realised`` is the persons housed with the period as their housing period (a confirmed
+move-in: :mod:`api.services.moveins`), ``coupled`` the persons coupled to the municipality and
+not yet housed, moving in included (whenever they were coupled), and
 ``redistributed`` the net persons taken over from other municipalities this period.  The AMV
 part is computed the same way over unaccompanied minors.  An accepted proposal line changes
-``coupled`` or ``realised`` and so updates the quota at once.
+``coupled`` and so updates the quota at once; a confirmed move-in moves its persons from
+``coupled`` to ``realised``.
 """
 
 from __future__ import annotations
@@ -91,7 +93,7 @@ def quota_states(session: Session, period: Period, codes: list[str] | None = Non
         return {code: (int(total or 0), int(amv or 0)) for code, total, amv in session.execute(query)}
 
     realised = sums(Household.state == "housed", Household.housed_period_id == period.id)
-    coupled = sums(Household.state == "coupled")
+    coupled = sums(Household.state.in_(("coupled", "moving_in")))
     states = {}
     for code in (codes if codes is not None else base):
         q = base.get(code)

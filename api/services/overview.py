@@ -26,8 +26,14 @@ SORTS = ("overdue_desc", "overdue_asc", "line")
 
 def overdue_days(params: Params, state: str, permit_date: dt.date, coupling_date: dt.date | None, on: dt.date) -> int:
     """Days past ``params.norm_days`` on ``on`` (:meth:`matcher.models.Params.overdue_days` with the
-    horizon's end = ``on``); the coupling date counts only for a household in state ``coupled``."""
-    return params.overdue_days(permit_date, coupling_date if state == "coupled" else None, on)
+    horizon's end = ``on``); the coupling date counts only for a household coupled and not yet
+    housed (state ``coupled`` or ``moving_in``)."""
+    return params.overdue_days(permit_date, coupling_date if state in COUPLED else None, on)
+
+
+COUPLED = ("coupled", "moving_in")
+"""The states of a household coupled to a municipality and not yet housed there (a move-in not
+yet confirmed: :mod:`api.services.moveins`)."""
 
 
 @dataclass
@@ -58,20 +64,21 @@ class Waiting:
 
 
 def waiting_by_province(session: Session, on: dt.date, params: Params | None = None) -> tuple[Waiting, list[Waiting]]:
-    """Everyone waiting or coupled and not housed, by the province of the reception location
+    """Everyone waiting or coupled and not housed (moving in counts as coupled: the move-in is
+    not confirmed yet), by the province of the reception location
     they wait in: the national total and one row per province (alphabetical).  Overdue is counted
     with ``params`` (default: the engine's default parameters)."""
     params = params or Params(as_of=on)
     query = (select(Household.state, Household.size, Household.permit_date, Household.coupling_date, Municipality.province)
              .join(Location, Location.location_id == Household.location_id)
              .join(Municipality, Municipality.code == Location.municipality_code)
-             .where(Household.state.in_(("waiting", "coupled"))))
+             .where(Household.state.in_(("waiting", *COUPLED))))
     total = Waiting("")
     rows: dict[str, Waiting] = {}
     for state, size, permit_date, coupling_date, province in session.execute(query):
         overdue = overdue_days(params, state, permit_date, coupling_date, on)
-        total.add(size, state == "coupled", overdue)
-        rows.setdefault(province, Waiting(province)).add(size, state == "coupled", overdue)
+        total.add(size, state in COUPLED, overdue)
+        rows.setdefault(province, Waiting(province)).add(size, state in COUPLED, overdue)
     return total, [rows[p] for p in sorted(rows)]
 
 

@@ -2,7 +2,8 @@
 sees of them.  (Asking for a job and its states: :mod:`api.services.jobs`; reading the database
 for the engine and storing its lines: :mod:`api.engine`; exports: :mod:`api.services.exports`.)
 
-- :func:`decide` accepts a line (records the coupling or housing, which updates the quota) or
+- :func:`decide` accepts a line (records the coupling, or for a house line the move-in that its
+  municipality then confirms: :mod:`api.services.moveins`; either updates the quota) or
   refuses it (a ban for later runs).  Deciding the same way again changes nothing; a line whose
   household or home has changed since the job read it cannot be accepted (409).  An accept ends
   the household's lock; a refusal that bans the locked place ends it too.
@@ -31,12 +32,12 @@ from api import audit
 from api.messages import Part, Term
 from api.models import Ban, Home, Household, Job, ProposalLine, utcnow
 from api.schemas import DecisionIn
-from api.services import locks
+from api.services import locks, moveins
 from api.services.errors import Actor, Conflict, FieldError, Invalid, NotFound
 from api.services.homes import occupied
 from api.services.households import standing_line
 from api.services.jobs import get_job
-from api.services.municipalities import current_period, hold_quota, period_for, quota_states
+from api.services.municipalities import current_period, hold_quota, quota_states
 
 # --- the lines of a job -----------------------------------------------------------------------
 
@@ -124,20 +125,22 @@ def _accept(session: Session, actor: Actor, job: Job, line: ProposalLine, day: d
         if (home.kind == "regular" and taken) or taken + household.size > home.capacity:
             raise Conflict("home_full", home=home.id, size=household.size, taken=taken, capacity=home.capacity)
         over = _check_quota(session, job, line, household, home.municipality_code, data)
-        period = period_for(session, day) or current_period(session)
         if household.state != "coupled":
             household.coupling_date = day
-        household.state = "housed"
+        household.state = "moving_in"  # housed once the municipality confirms (api.services.moveins)
         household.municipality_code = home.municipality_code
         household.home_id = home.id
-        household.housed_date = day
-        household.housed_period_id = period.id
+        household.housed_date = None
+        household.housed_period_id = None
+        move_in = moveins.start(session, household, home, line.id, day)
+        session.flush()
         if home.kind == "regular" or taken + household.size >= home.capacity:
             home.status = "allocated"
             home.updated_at = utcnow()
             locks.end_on_home(session, actor, home.id, "taken", keep=household.household_id)
         audit.record(session, actor, "line.accept", "line", line.id, job=job.id, household=household.household_id,
                      proposed="house", home=home.id, municipality=home.municipality_code, date=day, note=note,
+                     move_in=move_in.id,
                      **({"over_quota": over} if over else {}))
     household.updated_at = utcnow()
 
@@ -147,7 +150,7 @@ def _check_quota(session: Session, job: Job, line: ProposalLine, household: Hous
     """Check that accepting ``line`` fits the quota ``code`` has left now (see the module
     docstring); :class:`Conflict` if not, unless ``data.over_quota``.  What the override went
     over (for the audit log), or ``None`` when it fits."""
-    if household.state in ("coupled", "housed") and household.municipality_code == code:
+    if household.state in ("coupled", "moving_in", "housed") and household.municipality_code == code:
         return None  # already coupled there: housing it uses no quota
     # Hold the municipality's row until commit: a second accept into it (or an upload or quota
     # change) waits here, then reads the quota with the first one's coupling counted (a new

@@ -228,6 +228,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "home_status_withdrawn": ("ingetrokken", "withdrawn"),
     "household_state_waiting": ("voorgesteld, wacht", "proposed, waiting"),
     "household_state_coupled": ("gekoppeld", "coupled"),
+    "household_state_moving_in": ("verhuist (nog niet bevestigd)", "moving in (not yet confirmed)"),
     "household_state_housed": ("gehuisvest", "housed"),
     "homes_of": ("Woningen van {name}", "Homes of {name}"),
     "upload_csv": ("Bestand uploaden (Excel of CSV)", "Upload a file (Excel or CSV)"),

@@ -57,7 +57,7 @@ def municipality_overview(page: SignedInDep, code: CodeDep) -> Response:
     viewer = _viewer(page, code)
     homes = {s.value: home_service.list_homes(page.session, page.signed_in_actor, code, s.value, limit=1)[1] for s in HomeStatus}
     households = {state_: household_service.list_households(page.session, viewer, state_, limit=1)[1]
-                  for state_ in ("waiting", "coupled", "housed")}
+                  for state_ in ("waiting", "coupled", "moving_in", "housed")}
     p = state.persons
     return page.render("municipality/overview.html", m=municipality, state=state, homes=homes, households=households,
                        target=p.taakstelling + p.redistributed + p.backlog)
@@ -202,7 +202,7 @@ def withdraw_home(page: SignedInDep, code: CodeDep, home_id: Annotated[int, IdPa
 
 @router.get("/households", summary="Households coupled, housed or proposed to the municipality")
 def households_page(page: SignedInDep, code: CodeDep,
-                    state: Annotated[str | None, Query(pattern="^(waiting|coupled|housed)?$")] = None,
+                    state: Annotated[str | None, Query(pattern="^(waiting|coupled|moving_in|housed)?$")] = None,
                     offset: Offset = 0) -> Response:
     municipality, _ = _visible(page, code)
     viewer = _viewer(page, code)

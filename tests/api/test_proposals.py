@@ -89,17 +89,18 @@ def test_accepting_a_couple_line_records_the_coupling_and_updates_the_quota(clie
     assert after["remaining"] == before["remaining"] - 4
 
 
-def test_accepting_a_house_line_houses_the_household_and_allocates_the_home(client, auth, run_jobs):
-    """Accept house: housed in the home (allocated), counted as realised for Enschede."""
+def test_accepting_a_house_line_makes_the_household_move_in_and_allocates_the_home(client, auth, run_jobs):
+    """Accept house: moving in to the home (allocated), counted as coupled for Enschede, not yet
+    realised (that waits for the municipality's confirmation: test_move_ins.py)."""
     world = enschede_world(client, auth, run_jobs)
     single = world["single"]
     assert single["action"] == "house" and single["home_id"] == world["home"]["id"]
     ok(decide(client, auth, world["job"]["id"], single["id"], date="2023-07-05"))
     h = ok(client.get(f"{API}/households/h-single", headers=auth.coa))
-    assert (h["state"], h["home_id"], h["housed_date"], h["coupling_date"]) == ("housed", world["home"]["id"], "2023-07-05", "2023-07-05")
+    assert (h["state"], h["home_id"], h["housed_date"], h["coupling_date"]) == ("moving_in", world["home"]["id"], None, "2023-07-05")
     assert ok(client.get(f"{API}/homes/{world['home']['id']}", headers=auth.enschede))["status"] == "allocated"
     figures = quota(client, auth.coa, "GM0153")["quota"]
-    assert figures["realised"] == 1 and figures["remaining"] == figures["taakstelling"] - 1
+    assert (figures["realised"], figures["coupled"]) == (0, 1) and figures["remaining"] == figures["taakstelling"] - 1
 
 
 def test_deciding_again_the_same_way_changes_nothing_the_other_way_is_409(client, auth, run_jobs):
@@ -340,7 +341,7 @@ def test_housing_a_household_already_coupled_there_uses_no_quota(client, auth, r
     line = line_of(client, auth, again["id"], "h-a")
     assert (line["action"], line["home_id"]) == ("house", home_["id"]), line
     ok(decide(client, auth, again["id"], line["id"], date="2023-07-10"))
-    assert ok(client.get(f"{API}/households/h-a", headers=auth.coa))["state"] == "housed"
+    assert ok(client.get(f"{API}/households/h-a", headers=auth.coa))["state"] == "moving_in"
 
 
 def test_an_amv_coupling_needs_amv_quota_left(client, auth, run_jobs):

@@ -238,7 +238,7 @@ def test_every_word_the_templates_use_is_in_both_languages():
     prefixed = {f"action_{a}" for a in ("house", "couple", "wait")} | {f"band_q{i}" for i in range(5)} | \
         {f"decision_{d}" for d in ("none", "pending", "accepted", "refused")} | \
         {f"home_status_{s}" for s in ("open", "allocated", "withdrawn")} | \
-        {f"household_state_{s}" for s in ("waiting", "coupled", "housed")} | \
+        {f"household_state_{s}" for s in ("waiting", "coupled", "moving_in", "housed")} | \
         {f"kind_{k}" for k in ("regular", "shared", "amv", "temporary")} | \
         {f"status_{s}" for s in ("queued", "running", "done", "failed")} | \
         {f"error_{s}" for s in (403, 404, 409, 422)} | {f"done_{d}" for d in ("decided", "accepted_all", "locked", "unlocked")} | \
