@@ -1,6 +1,7 @@
 """A municipality's pages (role ``municipality``; a COA planner may read them): its quota
 progress, its homes (add, change, withdraw, upload a CSV) and the households coupled or
-proposed to it.
+proposed to it, where it confirms a household's move-in or reports that it fell through
+(:mod:`api.services.moveins`).
 
 A municipality session opens only its own pages: another code is a 404, as in the JSON API.
 Changing homes is the municipality's own work: a planner gets a 403.
@@ -16,10 +17,11 @@ from starlette.responses import Response
 
 from api.routes import CodePath, IdPath
 from api.routes.homes import read_upload
-from api.schemas import HomeIn, HomeKind, HomePatch, HomeStatus
+from api.schemas import HomeIn, HomeKind, HomePatch, HomeStatus, MoveInConfirmIn, MoveInFellThroughIn
 from api.services import csvio
 from api.services import homes as home_service
 from api.services import households as household_service
+from api.services import moveins as move_in_service
 from api.services import municipalities as municipality_service
 from api.services.errors import Actor, Conflict, FieldError, Invalid, NotFound
 from api.services.reasons import references
@@ -200,14 +202,57 @@ def withdraw_home(page: SignedInDep, code: CodeDep, home_id: Annotated[int, IdPa
 
 # --- households -------------------------------------------------------------------------------
 
-@router.get("/households", summary="Households coupled, housed or proposed to the municipality")
-def households_page(page: SignedInDep, code: CodeDep,
-                    state: Annotated[str | None, Query(pattern="^(waiting|coupled|moving_in|housed)?$")] = None,
-                    offset: Offset = 0) -> Response:
+def _households_page(page: Page, code: str, state: str | None = None, offset: int = 0, status: int = 200,
+                     notice: str | None = None, errors: list[str] | None = None) -> Response:
     municipality, _ = _visible(page, code)
     viewer = _viewer(page, code)
     rows, total = household_service.list_households(page.session, viewer, state or None, limit=PAGE_SIZE, offset=offset)
-    proposed = household_service.proposed_lines(page.session, viewer, [h.household_id for h in rows])
+    ids = [h.household_id for h in rows]
+    proposed = household_service.proposed_lines(page.session, viewer, ids)
+    move_ins = move_in_service.pending_by_household(page.session, ids)
     homes = references(page.session, [h.home_id for h in rows] + [p.home_id for ps in proposed.values() for p in ps])
-    return page.render("municipality/households.html", m=municipality, rows=rows, total=total, proposed=proposed, homes=homes,
-                       state=state or "", offset=offset, page_size=PAGE_SIZE)
+    return page.render("municipality/households.html", status, m=municipality, rows=rows, total=total,
+                       proposed=proposed, move_ins=move_ins, homes=homes, state=state or "", offset=offset, page_size=PAGE_SIZE,
+                       notice=notice, errors=errors or [], own=page.signed_in_actor.municipality == code)
+
+
+@router.get("/households", summary="Households coupled, housed or proposed to the municipality")
+def households_page(page: SignedInDep, code: CodeDep,
+                    state: Annotated[str | None, Query(pattern="^(waiting|coupled|moving_in|housed)?$")] = None,
+                    done: Annotated[str | None, Query(pattern="^(move_in_confirmed|move_in_fell_through)?$")] = None,
+                    offset: Offset = 0) -> Response:
+    return _households_page(page, code, state, offset, notice=page.t(f"done_{done}") if done else None)
+
+
+@router.post("/move-ins/{move_in_id}/confirm", summary="Confirm a household's move-in")
+def confirm_move_in(page: SignedInDep, code: CodeDep, move_in_id: Annotated[int, IdPath],
+                    date: Annotated[str, Form(max_length=20)] = "") -> Response:
+    """The household moved in on ``date``; a bad date shows the households page again with why (422)."""
+    _own(page, code)
+    try:
+        day = MoveInConfirmIn.model_validate({"date": date.strip()}).date
+        move_in_service.confirm(page.session, page.signed_in_actor, move_in_id, day)
+    except (ValidationError, Invalid) as exc:
+        page.session.rollback()
+        return _households_page(page, code, status=422, errors=_messages(exc))
+    return page.redirect(f"{UI}/municipality/{code}/households", done="move_in_confirmed")
+
+
+@router.post("/move-ins/{move_in_id}/fell-through", summary="Report that a household's move-in fell through")
+def move_in_fell_through(page: SignedInDep, code: CodeDep, move_in_id: Annotated[int, IdPath],
+                         reason: Annotated[str, Form(max_length=500)] = "") -> Response:
+    """The household refused the home, for ``reason`` (required: a 422 page without it)."""
+    _own(page, code)
+    try:
+        why = MoveInFellThroughIn.model_validate({"reason": reason.strip()}).reason
+        move_in_service.fall_through(page.session, page.signed_in_actor, move_in_id, why)
+    except (ValidationError, Invalid) as exc:
+        page.session.rollback()
+        return _households_page(page, code, status=422, errors=_messages(exc))
+    return page.redirect(f"{UI}/municipality/{code}/households", done="move_in_fell_through")
+
+
+def _messages(exc: ValidationError | Invalid) -> list[str]:
+    if isinstance(exc, ValidationError):
+        return [f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors(include_url=False)]
+    return [f"{error.loc[-1] if error.loc else ''}: {error.msg}" for error in exc.errors]

@@ -38,7 +38,20 @@ from typing import Any
 
 import jsonschema_rs
 import pytest
-from api_testing import API, enschede_world, ok, restore, snapshot
+from api_testing import (
+    API,
+    decide,
+    enschede_world,
+    home,
+    household,
+    line_of,
+    offer,
+    ok,
+    propose,
+    restore,
+    snapshot,
+    upsert,
+)
 
 from api.guard import body_limit
 
@@ -273,7 +286,15 @@ def hostile_uploads(columns: tuple[str, ...]) -> Iterator[tuple[str, dict]]:
 
 @pytest.fixture
 def world(client, auth, run_jobs) -> dict[str, Any]:
-    """A finished proposal, a lock on one of its lines; the ids the path parameters take."""
+    """A pending move-in (a first proposal's house line accepted), a finished proposal, a lock
+    on one of its lines; the ids the path parameters take."""
+    upsert(client, auth, household("h-mover", 1, permit_date="2022-12-01", needs_accessible=True))
+    (adapted,) = offer(client, auth.enschede, home("E-0", capacity=1, accessible=True))
+    first = propose(client, auth, run_jobs)
+    mover = line_of(client, auth, first["id"], "h-mover")
+    assert (mover["action"], mover["home_id"]) == ("house", adapted["id"]), mover
+    ok(decide(client, auth, first["id"], mover["id"], date="2023-07-03"))
+    (move_in,) = ok(client.get(f"{API}/move-ins", headers=auth.enschede))["items"]
     made = enschede_world(client, auth, run_jobs)
     lock = ok(client.post(f"{API}/proposals/{made['job']['id']}/lines/{made['family']['id']}/lock",
                           headers=auth.coa, json={"note": "hold"}), 201)
@@ -283,7 +304,7 @@ def world(client, auth, run_jobs) -> dict[str, Any]:
                    files={"file": ("t.csv", b"location_id,municipality,minutes\nazc-enschede,GM0153,10\n", "text/csv")}))
     return {"code": "GM0153", "period_id": period, "home_id": made["home"]["id"], "household_id": "h-family",
             "job_id": made["job"]["id"], "line_id": made["family"]["id"], "lock_id": lock["id"],
-            "figure": "realisation"}
+            "figure": "realisation", "move_in_id": move_in["id"]}
 
 
 def operations(app) -> list[tuple[str, str, dict]]:

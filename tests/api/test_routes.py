@@ -16,11 +16,14 @@ from typing import Any
 import pytest
 from api_testing import (
     API,
+    decide,
     enschede_world,
     home,
     household,
+    line_of,
     make_tokens,
     offer,
+    propose,
     reset,
     restore,
     snapshot,
@@ -104,6 +107,11 @@ HAPPY: dict[str, tuple[Call, int]] = {
     "GET /proposed-lines/{line_id}": (Call("enschede", "GET", "/proposed-lines/{line_id}"), 200),
     "GET /travel-times": (Call("coa", "GET", "/travel-times"), 200),
     "POST /travel-times/upload": (Call("coa", "POST", "/travel-times/upload", files=csv(TRAVEL_CSV)), 200),
+    "GET /move-ins": (Call("enschede", "GET", "/move-ins"), 200),
+    "GET /move-ins/{move_in_id}": (Call("enschede", "GET", "/move-ins/{move_in_id}"), 200),
+    "POST /move-ins/{move_in_id}/confirm": (Call("enschede", "POST", "/move-ins/{move_in_id}/confirm", {"date": "2023-07-20"}), 200),
+    "POST /move-ins/{move_in_id}/fell-through":
+        (Call("enschede", "POST", "/move-ins/{move_in_id}/fell-through", {"reason": "te ver van school"}), 200),
 }
 
 # The route -> a call by a token whose role may not use it.
@@ -139,6 +147,8 @@ FORBIDDEN: dict[str, Call] = {
     "GET /audit": Call("hengelo", "GET", "/audit"),
     "GET /proposed-lines": Call("coa", "GET", "/proposed-lines"),
     "GET /proposed-lines/{line_id}": Call("coa", "GET", "/proposed-lines/{line_id}"),
+    "POST /move-ins/{move_in_id}/confirm": Call("coa", "POST", "/move-ins/{move_in_id}/confirm", {"date": "2023-07-20"}),
+    "POST /move-ins/{move_in_id}/fell-through": Call("coa", "POST", "/move-ins/{move_in_id}/fell-through", {"reason": "x"}),
 }
 
 # The route -> calls that must be 404: unknown ids, and for municipalities another one's object
@@ -148,7 +158,7 @@ NOT_FOUND: dict[str, list[Call]] = {
                                    Call("enschede", "GET", "/municipalities/GM0164")],
     "PATCH /municipalities/{code}/quota": [Call("coa", "PATCH", "/municipalities/GM9999/quota", {"backlog": 1})],
     "GET /periods/{period_id}": [Call("coa", "GET", "/periods/99")],
-    # Homes 1 and 2 are Enschede's, 3 is Hengelo's own: Hengelo guessing 1 and 2 finds nothing.
+    # Homes 1 to 3 are Enschede's, 4 is Hengelo's own: Hengelo guessing 1 and 2 finds nothing.
     "GET /homes/{home_id}": [Call("coa", "GET", "/homes/9999"), Call("hengelo", "GET", "/homes/{home_id}"),
                              Call("hengelo", "GET", "/homes/1"), Call("hengelo", "GET", "/homes/2")],
     "PATCH /homes/{home_id}": [Call("enschede", "PATCH", "/homes/9999", {"capacity": 2}),
@@ -174,6 +184,14 @@ NOT_FOUND: dict[str, list[Call]] = {
                                       Call("hengelo", "GET", "/proposed-lines/{line_id}"),
                                       Call("hengelo", "GET", "/proposed-lines/1"),
                                       Call("hengelo", "GET", "/proposed-lines/2")],
+    # Move-in {move_in_id} is Enschede's: Hengelo neither sees nor decides it.
+    "GET /move-ins/{move_in_id}": [Call("coa", "GET", "/move-ins/9999"), Call("hengelo", "GET", "/move-ins/{move_in_id}")],
+    "POST /move-ins/{move_in_id}/confirm": [
+        Call("enschede", "POST", "/move-ins/9999/confirm", {"date": "2023-07-20"}),
+        Call("hengelo", "POST", "/move-ins/{move_in_id}/confirm", {"date": "2023-07-20"})],
+    "POST /move-ins/{move_in_id}/fell-through": [
+        Call("enschede", "POST", "/move-ins/9999/fell-through", {"reason": "x"}),
+        Call("hengelo", "POST", "/move-ins/{move_in_id}/fell-through", {"reason": "x"})],
 }
 
 # The route -> a malformed call (by a role that may use the route).
@@ -216,19 +234,25 @@ INVALID: dict[str, Call] = {
     "GET /proposed-lines/{line_id}": Call("enschede", "GET", "/proposed-lines/zero"),
     "GET /travel-times": Call("coa", "GET", "/travel-times", params={"municipality": "Enschede"}),
     "POST /travel-times/upload": Call("coa", "POST", "/travel-times/upload", files=csv("location_id,municipality\nazc-enschede,GM0153\n")),
+    "GET /move-ins": Call("enschede", "GET", "/move-ins", params={"status": "moved"}),
+    "GET /move-ins/{move_in_id}": Call("enschede", "GET", "/move-ins/-1"),
+    "POST /move-ins/{move_in_id}/confirm": Call("enschede", "POST", "/move-ins/{move_in_id}/confirm", {"date": "soon"}),
+    "POST /move-ins/{move_in_id}/fell-through": Call("enschede", "POST", "/move-ins/{move_in_id}/fell-through", {"reason": ""}),
 }
 
 NOT_APPLICABLE: dict[str, dict[str, str]] = {
     "403": {route: "open to both roles; what a municipality may see of it is tested under 404"
             for route in ("GET /me", "GET /municipalities", "GET /municipalities/{code}", "GET /homes",
                           "GET /homes/{home_id}", "GET /households", "GET /households/{household_id}", "GET /monitoring/{figure}",
-                          "GET /monitoring/{figure}/export.csv", "GET /monitoring/{figure}/export.xlsx")},
+                          "GET /monitoring/{figure}/export.csv", "GET /monitoring/{figure}/export.xlsx",
+                          "GET /move-ins", "GET /move-ins/{move_in_id}")},
     "404": {route: "no id in the path; unknown references in a body or query are 422"
             for route in ("GET /me", "GET /municipalities", "GET /periods", "POST /periods", "GET /redistributions",
                           "POST /redistributions", "GET /locations", "GET /homes", "POST /homes", "POST /homes/upload",
                           "GET /households", "POST /households/batch", "POST /households/upload", "POST /proposals",
                           "GET /proposals", "GET /bans", "GET /audit", "GET /proposed-lines", "GET /locks",
-                          "GET /travel-times", "POST /travel-times/upload")},
+                          "GET /travel-times", "POST /travel-times/upload",
+                          "GET /move-ins")},
     "422": {route: "takes no input" for route in ("GET /me", "GET /periods", "GET /redistributions", "GET /locations")},}
 NOT_APPLICABLE["404"].update({route: "the figure is one of four words; another is a 422" for route in (
     "GET /monitoring/{figure}", "GET /monitoring/{figure}/export.csv", "GET /monitoring/{figure}/export.xlsx")})
@@ -254,6 +278,14 @@ def built(service, tmp_path_factory):
     def run_jobs():
         return run_pending(service.app.state.sessions, service.settings)
 
+    # A pending move-in first: h-mover, needing an adapted home, accepted into E-0.
+    upsert(client, tokens, household("h-mover", 1, permit_date="2022-12-01", needs_accessible=True))
+    (adapted,) = offer(client, tokens.enschede, home("E-0", capacity=1, accessible=True))
+    first = propose(client, tokens, run_jobs)
+    mover = line_of(client, tokens, first["id"], "h-mover")
+    assert (mover["action"], mover["home_id"]) == ("house", adapted["id"]), mover
+    assert decide(client, tokens, first["id"], mover["id"], date="2023-07-03").status_code == 200
+    (move_in,) = client.get(f"{API}/move-ins", headers=tokens.enschede).json()["items"]
     base = enschede_world(client, tokens, run_jobs)
     (free,) = offer(client, tokens.enschede, home("E-free"))
     (hengelo,) = offer(client, tokens.hengelo, home("H-1"))
@@ -261,7 +293,8 @@ def built(service, tmp_path_factory):
     lock = client.post(f"{API}/proposals/{base['job']['id']}/lines/{base['single']['id']}/lock", headers=tokens.coa)
     assert lock.status_code == 201, lock.text
     ids = {"job_id": base["job"]["id"], "line_id": base["family"]["id"], "home_id": base["home"]["id"],
-           "free_home_id": free["id"], "hengelo_home_id": hengelo["id"], "period_id": 1, "lock_id": lock.json()["id"]}
+           "free_home_id": free["id"], "hengelo_home_id": hengelo["id"], "period_id": 1, "lock_id": lock.json()["id"],
+           "move_in_id": move_in["id"]}
     return snapshot(service.engine), tokens, ids
 
 

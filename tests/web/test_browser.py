@@ -2,7 +2,8 @@
 the real service under uvicorn with its worker, a temporary SQLite database, and the two
 journeys of the issue — a municipality uploads homes, sees the bad row, fixes it and submits;
 a planner starts a proposal, locks one line, refuses another, accepts the rest and sees the
-quota and the waiting figures change — and a municipality that tries another municipality's pages by URL.
+quota and the waiting figures change; a municipality confirms a move-in and the planner sees it
+realised — and a municipality that tries another municipality's pages by URL.
 
 Without Chromium these tests are skipped with the reason, unless ``MATCHER_REQUIRE_BROWSER=1``
 (CI sets it), which makes that a failure.  With ``MATCHER_SCREENSHOTS=DIR`` the main pages are
@@ -15,6 +16,7 @@ import csv
 import datetime as dt
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -228,8 +230,9 @@ def test_a_planner_starts_a_proposal_refuses_one_line_accepts_the_rest_and_sees_
     page.get_by_role("link", name="Overzicht", exact=True).click()
     after = {name: figure(page, name) for name in before}
     assert after["uncoupled"] < before["uncoupled"]
-    assert after["persons"] < before["persons"]  # someone was housed
-    assert after["realised"] > before["realised"] and after["remaining"] < before["remaining"]
+    # accepted house lines are move-ins: still waiting and coupled, realised once the municipality confirms
+    assert after["persons"] == before["persons"] and after["realised"] == before["realised"]
+    assert after["quota-coupled"] > before["quota-coupled"] and after["remaining"] < before["remaining"]
     shot(page, "planner-overview")
     page.get_by_role("link", name="Logboek", exact=True).click()
     assert "familie woont in Almelo" in page.locator("#audit").inner_text()
@@ -259,6 +262,55 @@ def test_the_review_page_shows_its_messages_in_dutch_and_in_english(page, secret
         if lang == "nl":
             page.get_by_role("link", name="English").click()
             page.locator("#lines").wait_for()
+
+
+def _accept_house_line(page, secrets, household_id: str) -> None:
+    """As COA through the JSON API: a greedy proposal, and ``household_id``'s house line accepted."""
+    coa = {"Authorization": f"Bearer {secrets.coa}"}
+    job = page.request.post("/api/v1/proposals", headers=coa, data={"as_of": "2023-07-03", "solver": "greedy"}).json()
+    deadline = time.monotonic() + 60
+    while job["status"] in ("queued", "running") and time.monotonic() < deadline:
+        time.sleep(0.2)
+        job = page.request.get(f"/api/v1/proposals/{job['id']}", headers=coa).json()
+    assert job["status"] == "done", job
+    (line,) = page.request.get(f"/api/v1/proposals/{job['id']}/lines", headers=coa,
+                               params={"household_id": household_id}).json()["items"]
+    assert line["action"] == "house", line
+    answer = page.request.put(f"/api/v1/proposals/{job['id']}/lines/{line['id']}/decision", headers=coa,
+                              data={"decision": "accept", "date": "2023-07-04"})
+    assert answer.ok, answer.text()
+
+
+def test_a_municipality_confirms_a_move_in_and_the_planner_sees_it_realised(page, secrets, live):
+    """COA accepts h-late's house line (the household is moving in); Enschede's households page
+    offers the confirmation: an empty reason is refused by the form, a date confirms it; the
+    household is housed, and the planner overview counts it realised."""
+    planner_world(live.app.state.engine)
+    _accept_house_line(page, secrets, "h-late")
+    sign_in(page, secrets.coa)
+    before = {name: figure(page, name) for name in ("realised", "quota-coupled", "remaining")}
+    page.context.clear_cookies()
+
+    sign_in(page, secrets.enschede)
+    page.get_by_role("link", name="Huishoudens", exact=True).click()
+    row = page.locator('#households tr[data-household="h-late"]')
+    assert "verhuist" in row.inner_text()
+    row.get_by_role("button", name="Verhuizing van h-late ging niet door").click()  # no reason: the form refuses
+    assert page.locator('#households tr[data-household="h-late"] td.move-in form').count() == 2
+    row.get_by_label("Datum van verhuizing van h-late").fill("2023-07-20")
+    shot(page, "municipality-move-in")
+    row.get_by_role("button", name="Verhuizing van h-late bevestigen").click()
+    page.get_by_role("status").filter(has_text="Verhuizing bevestigd").wait_for()
+    row = page.locator('#households tr[data-household="h-late"]')
+    assert "gehuisvest" in row.inner_text() and row.locator("td.move-in form").count() == 0
+    page.context.clear_cookies()
+
+    sign_in(page, secrets.coa)
+    after = {name: figure(page, name) for name in before}
+    assert after["realised"] == before["realised"] + 3 and after["quota-coupled"] == before["quota-coupled"] - 3
+    assert after["remaining"] == before["remaining"]
+    page.get_by_role("link", name="Logboek", exact=True).click()
+    assert "move_in.confirm" in page.locator("#audit").inner_text()
 
 
 def test_a_municipality_session_cannot_open_another_municipalitys_pages(page, secrets):

@@ -23,7 +23,8 @@ from api.web.session import COOKIE, WebSettings
 from api.worker import run_pending
 
 TEMPLATES = Path(auth.__file__).resolve().parent / "templates"
-FILL = {"code": ENSCHEDE, "job_id": "1", "line_id": "1", "home_id": "1", "lock_id": "1", "figure": "realisation"}
+FILL = {"code": ENSCHEDE, "job_id": "1", "line_id": "1", "home_id": "1", "lock_id": "1", "figure": "realisation",
+        "move_in_id": "1"}
 PUBLIC = {"/ui/", "/ui/sign-in", "/ui/lang/{lang}"}
 """Pages anyone may open (they sign in, or send the visitor on)."""
 
@@ -392,7 +393,18 @@ def test_a_proposal_is_started_reviewed_decided_and_exported(client, secrets):
     seen = re.findall(r'<tr data-household="([^"]+)">', client.get(f"/ui/municipality/{ENSCHEDE}/households").text)
     assert "h-single" in seen and len(seen) == len(pending) - 1  # the refused couple line is not shown
     overview = client.get(f"/ui/municipality/{ENSCHEDE}").text
-    assert int(figures(overview)["realised"]) > 0
+    # accepted house lines are move-ins: coupled until the municipality confirms them
+    assert int(figures(overview)["realised"]) == 0 and int(figures(overview)["coupled"]) > 0
+    households = client.get(f"/ui/municipality/{ENSCHEDE}/households", params={"state": "moving_in"}).text
+    move_ins = re.findall(rf'action="/ui/municipality/{ENSCHEDE}/move-ins/(\d+)/confirm"', households)
+    assert move_ins, households
+    csrf = csrf_of(households)
+    bad = client.post(f"/ui/municipality/{ENSCHEDE}/move-ins/{move_ins[0]}/confirm", data={"csrf": csrf, "date": "2023-07-01"})
+    assert bad.status_code == 422 and "must not be before the accept" in bad.text  # accepted today
+    done = client.post(f"/ui/municipality/{ENSCHEDE}/move-ins/{move_ins[0]}/confirm", data={"csrf": csrf, "date": dt.date.today().isoformat()},
+                       follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"].endswith("done=move_in_confirmed")
+    assert int(figures(client.get(f"/ui/municipality/{ENSCHEDE}").text)["realised"]) > 0
 
 
 def test_filters_and_sorting_of_the_lines(client, secrets):
