@@ -171,7 +171,7 @@ def _figures(period: Period, session: Session, as_of: dt.date) -> dict[str, dict
         return [(code, bool(amv), int(total or 0)) for code, amv, total in session.execute(query)]
 
     housed = sums(Household.state == "housed", Household.housed_period_id == period.id, Household.housed_date <= as_of)
-    for key, found in (("realised", housed), ("coupled", sums(Household.state == "coupled"))):
+    for key, found in (("realised", housed), ("coupled", sums(Household.state.in_(("coupled", "moving_in"))))):
         for place, amv, persons in found:
             out[place or ""][key] += persons  # a housed or coupled household always has a municipality
             if amv:
@@ -250,7 +250,7 @@ def regional(session: Session, actor: Actor, by: str = "municipality", km: float
                     func.count(), func.sum(Household.size))
              .join(Municipality, Municipality.code == Household.municipality_code)
              .join(Location, Location.location_id == Household.location_id)
-             .where(Household.state.in_(("coupled", "housed")), Household.coupling_date.is_not(None))
+             .where(Household.state.in_(("coupled", "moving_in", "housed")), Household.coupling_date.is_not(None))
              .group_by(Household.municipality_code, Municipality.name, Municipality.lat, Municipality.lon,
                        Location.location_id, Location.name, Location.lat, Location.lon))
     if not actor.is_coa:

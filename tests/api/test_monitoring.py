@@ -165,6 +165,8 @@ def test_predicted_against_realised_by_week(client, auth, run_jobs):
     job = world["job"]["id"]
     ok(decide(client, auth, job, world["single"]["id"], date="2023-07-05"))  # house, 1 person, week of 3 July
     ok(decide(client, auth, job, world["family"]["id"], date="2023-07-09"))  # couple, 4 persons, Sunday: same week
+    (move_in,) = ok(client.get(f"{API}/move-ins", headers=auth.enschede))["items"]  # moved in once Enschede confirms
+    ok(client.post(f"{API}/move-ins/{move_in['id']}/confirm", headers=auth.enschede, json={"date": "2023-07-07"}))
     upsert(client, auth, household("m3", 3, permit_date="2023-04-01", state="housed", municipality="GM0164",
                                    coupling_date="2023-05-01", housed_date="2023-07-10"))
     table = figure(client, auth.coa, "predicted")
