@@ -234,7 +234,7 @@ def confirm_move_in(page: SignedInDep, code: CodeDep, move_in_id: Annotated[int,
         move_in_service.confirm(page.session, page.signed_in_actor, move_in_id, day)
     except (ValidationError, Invalid) as exc:
         page.session.rollback()
-        return _households_page(page, code, status=422, errors=_messages(exc))
+        return _households_page(page, code, status=422, errors=_messages(exc, page.lang))
     return page.redirect(f"{UI}/municipality/{code}/households", done="move_in_confirmed")
 
 
@@ -248,11 +248,9 @@ def move_in_fell_through(page: SignedInDep, code: CodeDep, move_in_id: Annotated
         move_in_service.fall_through(page.session, page.signed_in_actor, move_in_id, why)
     except (ValidationError, Invalid) as exc:
         page.session.rollback()
-        return _households_page(page, code, status=422, errors=_messages(exc))
+        return _households_page(page, code, status=422, errors=_messages(exc, page.lang))
     return page.redirect(f"{UI}/municipality/{code}/households", done="move_in_fell_through")
 
 
-def _messages(exc: ValidationError | Invalid) -> list[str]:
-    if isinstance(exc, ValidationError):
-        return [f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors(include_url=False)]
-    return [f"{error.loc[-1] if error.loc else ''}: {error.msg}" for error in exc.errors]
+def _messages(exc: ValidationError | Invalid, lang: str) -> list[str]:
+    return [error.text(lang) for error in field_errors(exc)]

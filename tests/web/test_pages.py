@@ -400,7 +400,7 @@ def test_a_proposal_is_started_reviewed_decided_and_exported(client, secrets):
     assert move_ins, households
     csrf = csrf_of(households)
     bad = client.post(f"/ui/municipality/{ENSCHEDE}/move-ins/{move_ins[0]}/confirm", data={"csrf": csrf, "date": "2023-07-01"})
-    assert bad.status_code == 422 and "must not be before the accept" in bad.text  # accepted today
+    assert bad.status_code == 422 and "mag niet voor de acceptatie" in bad.text  # accepted today
     done = client.post(f"/ui/municipality/{ENSCHEDE}/move-ins/{move_ins[0]}/confirm", data={"csrf": csrf, "date": dt.date.today().isoformat()},
                        follow_redirects=False)
     assert done.status_code == 303 and done.headers["location"].endswith("done=move_in_confirmed")
