@@ -2,7 +2,7 @@
 municipality confirms the move-in or reports that it fell through (``move_ins``).
 
 Revision ID: move_ins
-Revises: travel_times
+Revises: reason_values
 Create Date: 2026-12-02 20:20:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'move_ins'
-down_revision = 'travel_times'
+down_revision = 'reason_values'
 branch_labels = None
 depends_on = None
 
