@@ -82,11 +82,16 @@ def greedy_assignments(rules: Rules) -> dict[str, Assignment]:
     # Dwelling locks first, so that a municipality lock never takes a home another lock needs.
     for lock in sorted(instance.locks, key=lambda lock: lock.dwelling_id is None):
         h = instance.household_by_id[lock.household_id]
+        placed = out.get(h.household_id)
+        if placed is not None:
+            # A second lock of the same household: its place is taken already, once; it must keep
+            # this lock too (a dwelling lock and its municipality, say), not be placed again.
+            if not _keeps(h, lock, placed):
+                raise LocksInfeasibleError(f"household {h.household_id} has locks that contradict each other")
+            continue
         assignment = _place_locked(rules, state, homes, h, lock)
         if assignment is None:
             raise LocksInfeasibleError(f"greedy: lock of household {h.household_id} cannot hold")
-        if assignment.household_id in out and out[assignment.household_id] != assignment:
-            raise LocksInfeasibleError(f"household {h.household_id} has locks that contradict each other")
         out[h.household_id] = assignment
 
     def clock(h: Household):
@@ -117,6 +122,14 @@ def _place(rules: Rules, state: _State, homes: dict[str, list[Dwelling]], h: Hou
         state.take(h, code, None)
         return Assignment(h.household_id, Action.COUPLE, code)
     return Assignment(h.household_id, Action.WAIT)
+
+
+def _keeps(h: Household, lock: Lock, placed: Assignment) -> bool:
+    """Whether ``placed`` keeps ``lock`` (rule 7), as the checker reads it."""
+    if placed.action is Action.WAIT:
+        return not lock_needs_place(h, lock)
+    dwellings = (placed.dwelling_id,) if placed.dwelling_id is not None else ()
+    return lock_allows(lock, placed.municipality, dwellings)
 
 
 def _place_locked(rules: Rules, state: _State, homes: dict[str, list[Dwelling]], h: Household,
