@@ -39,7 +39,7 @@ class Permit:
     document_date: dt.date
 
 
-def _count(rng: random.Random, mean: float) -> int:
+def rounded_count(rng: random.Random, mean: float) -> int:
     """A whole count with the given mean: the floor, plus one with the fractional chance."""
     base = math.floor(mean)
     return base + (1 if rng.random() < mean - base else 0)
@@ -52,7 +52,7 @@ def weekly_permits(sampler: Sampler, seed: int, week: int, as_of: dt.date, facto
     each drawn with the examples' calibration.  Ids are ``a{week}-{n}``: pseudonymous.
     """
     rng = stream(seed, "arrivals", week)
-    n = _count(rng, sampler.persons_per_week * factor / MEAN_HOUSEHOLD_SIZE)
+    n = rounded_count(rng, sampler.persons_per_week * factor / MEAN_HOUSEHOLD_SIZE)
     out = []
     for i in range(n):
         permit_date = as_of - dt.timedelta(days=rng.randint(1, 7))
@@ -67,7 +67,7 @@ def weekly_homes(sampler: Sampler, seed: int, week: int, as_of: dt.date, factor:
     :attr:`Sampler.dwellings_per_week` × ``factor`` on average; ids ``o{week}-{n}``.
     """
     rng = stream(seed, "homes", week)
-    n = _count(rng, sampler.dwellings_per_week * factor)
+    n = rounded_count(rng, sampler.dwellings_per_week * factor)
     return [sampler.dwelling(rng, f"o{week:03d}-{i:04d}", as_of) for i in range(n)]
 
 

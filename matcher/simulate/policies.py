@@ -141,7 +141,7 @@ def prior_history(config: SimConfig, weeks: int = PRIOR_WEEKS) -> Any:
     import datetime as dt
 
     from matcher.lookahead import History
-    from matcher.simulate.arrivals import _count, stream
+    from matcher.simulate.arrivals import rounded_count, stream
     from matcher.simulate.config import start_date
     from matcher.synth import MEAN_HOUSEHOLD_SIZE, Sampler
 
@@ -153,10 +153,10 @@ def prior_history(config: SimConfig, weeks: int = PRIOR_WEEKS) -> Any:
     for k in range(weeks, 0, -1):
         as_of = first - dt.timedelta(days=7 * k)
         rng = stream(config.seed, "history-homes", k)
-        n = _count(rng, sampler.dwellings_per_week * config.supply)
+        n = rounded_count(rng, sampler.dwellings_per_week * config.supply)
         homes = [sampler.dwelling(rng, f"p{k:03d}-{i:04d}", as_of) for i in range(n)]
         rng = stream(config.seed, "history-arrivals", k)
-        n = _count(rng, sampler.persons_per_week * config.arrivals / MEAN_HOUSEHOLD_SIZE)
+        n = rounded_count(rng, sampler.persons_per_week * config.arrivals / MEAN_HOUSEHOLD_SIZE)
         permits = [sampler.household(rng, f"q{k:03d}-{i:04d}", as_of - dt.timedelta(days=rng.randint(1, 7)))[0]
                    for i in range(n)]
         history.add_week(homes, permits)
