@@ -3,12 +3,16 @@ caller sees of each object."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 from api import models
 from api.schemas import (
     AuditOut,
     BanOut,
+    DeadlineOut,
+    DeadlinesOut,
+    DeadlineStatus,
     HomeOut,
     HouseholdOut,
     JobOut,
@@ -24,6 +28,8 @@ from api.schemas import (
     RedistributionOut,
     utc,
 )
+from api.services import deadlines
+from api.services.deadlines import Deadline, Deadlines
 from api.services.errors import Actor
 from api.services.households import Proposed
 from api.services.municipalities import QuotaFigures, QuotaState
@@ -63,8 +69,17 @@ def home_out(h: models.Home, occupied: int) -> HomeOut:
                    withdrawn_at=utc(h.withdrawn_at))
 
 
-def household_out(h: models.Household, proposed: list[Proposed], actor: Actor) -> HouseholdOut:
-    """COA sees everything; a municipality not where the household waits nor its ties."""
+def deadline_out(d: Deadline) -> DeadlineOut:
+    return DeadlineOut(due=d.due, status=DeadlineStatus(d.status), days_left=d.days_left, done_on=d.done_on)
+
+
+def deadlines_out(d: Deadlines) -> DeadlinesOut:
+    return DeadlinesOut(coupling=deadline_out(d.coupling), housing=deadline_out(d.housing), next=d.next)
+
+
+def household_out(h: models.Household, proposed: list[Proposed], actor: Actor, today: dt.date | None = None) -> HouseholdOut:
+    """COA sees everything; a municipality not where the household waits nor its ties.  The
+    deadlines are those of ``today`` (default: the date today)."""
     return HouseholdOut(
         household_id=h.household_id, size=h.size, adults=h.adults, children=h.children, amv=h.amv,
         needs_accessible=h.needs_accessible, expected_extra=h.expected_extra, document_ready=h.document_ready,
@@ -73,7 +88,8 @@ def household_out(h: models.Household, proposed: list[Proposed], actor: Actor) -
         location_id=h.location_id if actor.is_coa else None,
         tie_municipality=h.tie_municipality if actor.is_coa else None,
         proposed=[ProposedOut(job_id=p.job_id, line_id=p.line_id, action=p.action, municipality=p.municipality,
-                              home_id=p.home_id, decision=p.decision) for p in proposed])
+                              home_id=p.home_id, decision=p.decision) for p in proposed],
+        deadlines=deadlines_out(deadlines.of(h, today or dt.date.today())))
 
 
 def job_links(job_id: int) -> dict[str, str]:

@@ -557,6 +557,39 @@ class ProposedOut(BaseModel):
     decision: Literal["pending", "accepted"]
 
 
+class DeadlineStatus(str, Enum):
+    open = "open"
+    overdue = "overdue"
+    met = "met"
+    late = "late"
+
+
+class DeadlineOut(BaseModel):
+    """One deadline today: ``due``; ``status`` ``open`` (``days_left`` >= 0, 0 on the day itself),
+    ``overdue`` (``days_left`` < 0: that many days past it), ``met`` or ``late`` (met on
+    ``done_on``; ``days_left`` is ``due - done_on``, negative when late)."""
+
+    due: dt.date
+    status: DeadlineStatus
+    days_left: int
+    done_on: dt.date | None
+
+
+class DeadlinesOut(BaseModel):
+    """COA's coupling deadline (permit + 14 days [001:2524]) and the municipality's housing
+    deadline (coupling + 84 days [001:2437]; not yet coupled: from the coupling deadline)."""
+
+    coupling: DeadlineOut
+    housing: DeadlineOut
+    next: Literal["coupling", "housing"] | None
+    """The first open one (None once housed)."""
+
+
+class HouseholdSort(str, Enum):
+    household = "household"
+    urgency = "urgency"
+
+
 class HouseholdOut(BaseModel):
     """A household as the caller may see it.  A municipality sees only households coupled,
     housed or proposed to it, and not ``location_id`` nor ``tie_municipality`` (null)."""
@@ -578,6 +611,8 @@ class HouseholdOut(BaseModel):
     location_id: str | None
     tie_municipality: str | None
     proposed: list[ProposedOut]
+    deadlines: DeadlinesOut
+    """Its two deadlines today (docs/contract.md §11, *Deadlines*)."""
 
 
 class HouseholdList(BaseModel):

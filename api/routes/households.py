@@ -16,6 +16,7 @@ from api.schemas import (
     Code,
     HouseholdList,
     HouseholdOut,
+    HouseholdSort,
     HouseholdState,
     UploadOut,
 )
@@ -47,8 +48,12 @@ def _out(session, actor, households) -> list[HouseholdOut]:
 @router.get("/households", response_model=HouseholdList, summary="Households (a municipality: those coupled or proposed to it)")
 def list_households(actor: ActorDep, session: SessionDep, state: Annotated[HouseholdState | None, Query()] = None,
                     municipality: Annotated[Code | None, Query()] = None,
-                    limit: Annotated[int, Limit] = 100, offset: Annotated[int, Offset] = 0) -> HouseholdList:
-    rows, total = service.list_households(session, actor, state.value if state else None, municipality, limit, offset)
+                    limit: Annotated[int, Limit] = 100, offset: Annotated[int, Offset] = 0,
+                    sort: Annotated[HouseholdSort, Query(description="household (by id) or urgency: the first open "
+                                                         "deadline with the fewest days left first, housed last")] = HouseholdSort.household) -> HouseholdList:
+    """Each with its deadlines today (``deadlines``)."""
+    rows, total = service.list_households(session, actor, state.value if state else None, municipality, limit, offset,
+                                          sort.value)
     return HouseholdList(items=_out(session, actor, rows), total=total)
 
 

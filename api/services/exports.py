@@ -26,13 +26,19 @@ from api.models import Job, ProposalLine
 from api.services.csvio import write_csv
 from api.services.errors import Conflict
 from api.services.jobs import get_job
+from api.services.overview import line_deadlines
 from api.services.reasons import home_references, line_reason
 from matcher import sheets
 from matcher.reasons import DEFAULT_LANG
 from matcher.write import PROPOSAL_HEADER, REASON_COLUMNS, reason_json
 
+DEADLINE_COLUMNS = ["coupling_deadline", "coupling_status", "coupling_days_left", "housing_deadline", "housing_status",
+                    "housing_days_left"]
+"""The household's two deadlines on the job's ``as_of`` (:mod:`api.services.deadlines`): the due
+date, ``open``/``overdue``/``met``/``late`` and the days left (negative: overdue or late)."""
+
 EXPORT_HEADER = ["line_id", *PROPOSAL_HEADER, *REASON_COLUMNS, "home_reference", "decision", "decision_reason",
-                 "decision_date"]
+                 "decision_date", *DEADLINE_COLUMNS]
 
 
 def _export_rows(session: Session, job_id: int, lang: str) -> tuple[Job, list[list[object]]]:
@@ -42,14 +48,18 @@ def _export_rows(session: Session, job_id: int, lang: str) -> tuple[Job, list[li
     rows = []
     lines = list(session.scalars(select(ProposalLine).where(ProposalLine.job_id == job_id).order_by(ProposalLine.id)))
     references = home_references(session, lines)
+    due = line_deadlines(session, lines, job.as_of)
     for line in lines:
+        d = due.get(line.household_id)
         rows.append([line.id, line.household_id, line.action, line.municipality_code or "",
                      "" if line.home_id is None else line.home_id, line.persons,
                      None if line.km is None else round(line.km, 1), line.overdue_days, line.moves,
                      line_reason(line, lang, references), line.reason_kind or "",
                      "" if line.reason_values is None else reason_json(line.reason_values),
                      "" if line.home_id is None else references.get(str(line.home_id), ""),
-                     line.decision, line.decision_reason or "", line.decision_date])
+                     line.decision, line.decision_reason or "", line.decision_date,
+                     *([] if d is None else [d.coupling.due, d.coupling.status, d.coupling.days_left,
+                                             d.housing.due, d.housing.status, d.housing.days_left])])
     return job, rows
 
 

@@ -20,7 +20,7 @@ from api import audit
 from api.messages import Term
 from api.models import Household, Job, Location, Municipality, ProposalLine, utcnow
 from api.schemas import HouseholdIn
-from api.services import locks
+from api.services import deadlines, locks
 from api.services.csvio import column_kinds, read_rows, validate_rows
 from api.services.errors import Actor, FieldError, Invalid, NotFound
 from api.services.municipalities import hold_quota, period_for
@@ -85,8 +85,16 @@ def proposed_lines(session: Session, actor: Actor, household_ids: list[str]) -> 
     return out
 
 
+SORTS = ("household", "urgency")
+"""How lists of households are ordered: by id (the default), or by urgency (the first open
+deadline with the fewest days left first, housed last: :mod:`api.services.deadlines`)."""
+
+
 def list_households(session: Session, actor: Actor, state: str | None = None, municipality: str | None = None,
-                    limit: int = 100, offset: int = 0) -> tuple[list[Household], int]:
+                    limit: int = 100, offset: int = 0, sort: str = "household",
+                    states: tuple[str, ...] | None = None) -> tuple[list[Household], int]:
+    """The households ``actor`` may see (``state``, or one of ``states``; COA: in ``municipality``),
+    ordered by ``sort`` (:data:`SORTS`), ``limit`` from ``offset``, and how many there are."""
     query = select(Household)
     if not actor.is_coa:
         query = query.where(_visible_clause(actor))
@@ -94,8 +102,11 @@ def list_households(session: Session, actor: Actor, state: str | None = None, mu
         query = query.where(Household.municipality_code == municipality)
     if state is not None:
         query = query.where(Household.state == state)
+    if states is not None:
+        query = query.where(Household.state.in_(states))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = list(session.scalars(query.order_by(Household.household_id).limit(limit).offset(offset)))
+    order = deadlines.urgency_order(session) if sort == "urgency" else [Household.household_id]
+    rows = list(session.scalars(query.order_by(*order).limit(limit).offset(offset)))
     return rows, total
 
 

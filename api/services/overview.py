@@ -16,12 +16,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.models import Household, Location, Municipality, ProposalLine
+from api.services import deadlines
 from api.services.jobs import get_job
 from api.services.municipalities import QuotaState, current_period, quota_states
 from matcher.models import Params
 
-SORTS = ("overdue_desc", "overdue_asc", "line")
-"""How review lines can be ordered: most overdue first (default), least overdue first, by line."""
+SORTS = ("overdue_desc", "overdue_asc", "line", "urgency")
+"""How review lines can be ordered: most overdue first (default), least overdue first, by line,
+by the urgency of the household's deadlines today (:func:`api.services.deadlines.urgency_order`)."""
 
 
 def overdue_days(params: Params, state: str, permit_date: dt.date, coupling_date: dt.date | None, on: dt.date) -> int:
@@ -51,8 +53,14 @@ class Waiting:
     overdue_persons: int = 0
     longest_overdue: int = 0
     """The most days past the norm of any household."""
+    past_coupling_households: int = 0
+    """Households not yet coupled past COA's coupling deadline (permit + 14 days: :mod:`api.services.deadlines`)."""
+    past_coupling_persons: int = 0
 
-    def add(self, persons: int, coupled: bool, overdue: int) -> None:
+    def add(self, persons: int, coupled: bool, overdue: int, past_coupling: bool = False) -> None:
+        if past_coupling:
+            self.past_coupling_households += 1
+            self.past_coupling_persons += persons
         self.households += 1
         self.persons += persons
         self.coupled_persons += persons if coupled else 0
@@ -77,8 +85,9 @@ def waiting_by_province(session: Session, on: dt.date, params: Params | None = N
     rows: dict[str, Waiting] = {}
     for state, size, permit_date, coupling_date, province in session.execute(query):
         overdue = overdue_days(params, state, permit_date, coupling_date, on)
-        total.add(size, state in COUPLED, overdue)
-        rows.setdefault(province, Waiting(province)).add(size, state in COUPLED, overdue)
+        past = state == "waiting" and deadlines.deadline(deadlines.coupling_due(permit_date), None, on).status == "overdue"
+        total.add(size, state in COUPLED, overdue, past)
+        rows.setdefault(province, Waiting(province)).add(size, state in COUPLED, overdue, past)
     return total, [rows[p] for p in sorted(rows)]
 
 
@@ -166,10 +175,21 @@ def review_lines(session: Session, job_id: int, wanted: LineFilter, limit: int =
         if value is not None:
             query = query.where(column == value)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    order = {"overdue_desc": (ProposalLine.overdue_days.desc(), ProposalLine.id),
-             "overdue_asc": (ProposalLine.overdue_days, ProposalLine.id),
-             "line": (ProposalLine.id,)}[wanted.sort if wanted.sort in SORTS else "overdue_desc"]
+    if wanted.sort == "urgency":
+        query = query.join(Household, Household.household_id == ProposalLine.household_id)
+        order: tuple = (*deadlines.urgency_order(session), ProposalLine.id)
+    else:
+        order = {"overdue_desc": (ProposalLine.overdue_days.desc(), ProposalLine.id),
+                 "overdue_asc": (ProposalLine.overdue_days, ProposalLine.id),
+                 "line": (ProposalLine.id,)}[wanted.sort if wanted.sort in SORTS else "overdue_desc"]
     return list(session.scalars(query.order_by(*order).limit(limit).offset(offset))), total
+
+
+def line_deadlines(session: Session, lines: list[ProposalLine], on: dt.date) -> dict[str, deadlines.Deadlines]:
+    """The deadlines on ``on`` of the households of these lines, by household id."""
+    ids = sorted({line.household_id for line in lines})
+    return {h.household_id: deadlines.of(h, on)
+            for h in session.scalars(select(Household).where(Household.household_id.in_(ids)))} if ids else {}
 
 
 def line_choices(session: Session, job_id: int) -> tuple[list[str], list[str]]:

@@ -307,6 +307,29 @@ WORDS: dict[str, tuple[str, str]] = {
     "coupling_date": ("Gekoppeld op", "Coupled on"),
     "proposed": ("Voorgesteld", "Proposed"),
     "no_households": ("Geen huishoudens.", "No households."),
+    # deadlines (issue 14 item 5): api/services/deadlines.py
+    "coupling_deadline": ("Koppeltermijn COA", "COA's coupling deadline"),
+    "housing_deadline": ("Huisvestingstermijn gemeente", "Municipality's housing deadline"),
+    "next_deadline": ("Eerstvolgende termijn", "Next deadline"),
+    "deadlines_intro": ("COA koppelt binnen {coupling} dagen na de vergunning; de gemeente huisvest binnen {norm} dagen na de koppeling.",
+                        "COA couples within {coupling} days of the permit; the municipality houses within {norm} days of the coupling."),
+    "deadline_left": ("nog {days} dagen", "{days} days left"),
+    "deadline_left_one": ("nog 1 dag", "1 day left"),
+    "deadline_today": ("vandaag", "today"),
+    "deadline_overdue": ("{days} dagen over tijd", "{days} days overdue"),
+    "deadline_overdue_one": ("1 dag over tijd", "1 day overdue"),
+    "deadline_met": ("gehaald", "met"),
+    "deadline_late": ("{days} dagen te laat gehaald", "met {days} days late"),
+    "deadline_late_one": ("1 dag te laat gehaald", "met 1 day late"),
+    "deadline_kind_coupling": ("koppeling", "coupling"),
+    "deadline_kind_housing": ("huisvesting", "housing"),
+    "sort_household": ("Huishouden", "Household"),
+    "sort_urgency": ("Urgentie: minste dagen over eerst", "Urgency: fewest days left first"),
+    "past_coupling_deadline": ("Huishoudens over de koppeltermijn ({days} dagen)", "Households past the coupling deadline ({days} days)"),
+    "nav_planner_households": ("Huishoudens", "Households"),
+    "planner_households": ("Huishoudens en hun termijnen", "Households and their deadlines"),
+    "planner_households_intro": ("Alle huishoudens met de koppeltermijn van COA en de huisvestingstermijn van de gemeente, op {date}.",
+                                 "Every household with COA's coupling deadline and the municipality's housing deadline, on {date}."),
     # monitoring (issue 16): pages, charts and the column labels of its tables and exports
     "nav_monitoring": ("Monitoring", "Monitoring"),
     "monitoring": ("Monitoring", "Monitoring"),
@@ -395,6 +418,21 @@ def long_date(lang: str, value: dt.date | None) -> str:
     months = MONTHS.get(lang, MONTHS[DEFAULT])
     text = f"{value.day} {months[value.month - 1]} {value.year}"
     return f"{text} {value:%H:%M}" if isinstance(value, dt.datetime) else text
+
+
+def deadline_text(lang: str, deadline: Any) -> str:
+    """Days left or overdue of a deadline (:class:`api.services.deadlines.Deadline`) in words:
+    ``nog 3 dagen``, ``vandaag``, ``2 dagen over tijd``, ``gehaald``, ``4 dagen te laat gehaald``."""
+    days = deadline.days_left
+    if deadline.status == "met":
+        return translate(lang, "deadline_met")
+    if deadline.status == "late":
+        return translate(lang, "deadline_late_one") if days == -1 else translate(lang, "deadline_late", days=-days)
+    if deadline.status == "overdue":
+        return translate(lang, "deadline_overdue_one") if days == -1 else translate(lang, "deadline_overdue", days=-days)
+    if days == 0:
+        return translate(lang, "deadline_today")
+    return translate(lang, "deadline_left_one") if days == 1 else translate(lang, "deadline_left", days=days)
 
 
 def translate(lang: str, key: str, **values: Any) -> str:

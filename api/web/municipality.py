@@ -9,6 +9,7 @@ Changing homes is the municipality's own work: a planner gets a 403.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, UploadFile
@@ -18,7 +19,7 @@ from starlette.responses import Response
 from api.routes import CodePath, IdPath
 from api.routes.homes import read_upload
 from api.schemas import HomeIn, HomeKind, HomePatch, HomeStatus, MoveInConfirmIn, MoveInFellThroughIn
-from api.services import csvio
+from api.services import csvio, deadlines
 from api.services import homes as home_service
 from api.services import households as household_service
 from api.services import moveins as move_in_service
@@ -27,6 +28,7 @@ from api.services.errors import Actor, Conflict, FieldError, Invalid, NotFound
 from api.services.reasons import references
 from api.web.pages import UI, Page, PageForbidden, PageRoute, SignedInDep, check_csrf, field_errors
 from api.web.planner import PAGE_SIZE, Offset
+from matcher.models.params import COUPLING_DAYS, NORM_DAYS
 
 router = APIRouter(prefix="/municipality/{code}", route_class=PageRoute, dependencies=[Depends(check_csrf)])
 
@@ -203,25 +205,30 @@ def withdraw_home(page: SignedInDep, code: CodeDep, home_id: Annotated[int, IdPa
 # --- households -------------------------------------------------------------------------------
 
 def _households_page(page: Page, code: str, state: str | None = None, offset: int = 0, status: int = 200,
-                     notice: str | None = None, errors: list[str] | None = None) -> Response:
+                     notice: str | None = None, errors: list[str] | None = None, sort: str = "household") -> Response:
+    """The households, with their deadlines today, by id or by urgency (``sort``)."""
     municipality, _ = _visible(page, code)
     viewer = _viewer(page, code)
-    rows, total = household_service.list_households(page.session, viewer, state or None, limit=PAGE_SIZE, offset=offset)
+    rows, total = household_service.list_households(page.session, viewer, state or None, limit=PAGE_SIZE, offset=offset,
+                                                    sort=sort)
+    today = dt.date.today()
     ids = [h.household_id for h in rows]
     proposed = household_service.proposed_lines(page.session, viewer, ids)
     move_ins = move_in_service.pending_by_household(page.session, ids)
     homes = references(page.session, [h.home_id for h in rows] + [p.home_id for ps in proposed.values() for p in ps])
     return page.render("municipality/households.html", status, m=municipality, rows=rows, total=total,
                        proposed=proposed, move_ins=move_ins, homes=homes, state=state or "", offset=offset, page_size=PAGE_SIZE,
-                       notice=notice, errors=errors or [], own=page.signed_in_actor.municipality == code)
+                       notice=notice, errors=errors or [], own=page.signed_in_actor.municipality == code,
+                       deadlines={h.household_id: deadlines.of(h, today) for h in rows}, sort=sort,
+                       sorts=household_service.SORTS, coupling_days=COUPLING_DAYS, norm_days=NORM_DAYS)
 
 
 @router.get("/households", summary="Households coupled, housed or proposed to the municipality")
 def households_page(page: SignedInDep, code: CodeDep,
                     state: Annotated[str | None, Query(pattern="^(waiting|coupled|moving_in|housed)?$")] = None,
                     done: Annotated[str | None, Query(pattern="^(move_in_confirmed|move_in_fell_through)?$")] = None,
-                    offset: Offset = 0) -> Response:
-    return _households_page(page, code, state, offset, notice=page.t(f"done_{done}") if done else None)
+                    offset: Offset = 0, sort: Annotated[str, Query(pattern="^(household|urgency)$")] = "household") -> Response:
+    return _households_page(page, code, state, offset, notice=page.t(f"done_{done}") if done else None, sort=sort)
 
 
 @router.post("/move-ins/{move_in_id}/confirm", summary="Confirm a household's move-in")

@@ -127,6 +127,7 @@ def _environment() -> Environment:
     env.filters["num"] = lambda v: f"{v:,}".replace(",", "\u202f")
     env.filters["day"] = lambda v: "" if v is None else v.isoformat()  # ISO: form fields and links
     env.filters["date"] = pass_context(lambda context, v: i18n.long_date(context["lang"], v))  # for the reader
+    env.filters["deadline"] = pass_context(lambda context, d: i18n.deadline_text(context["lang"], d))  # days left, in words
     env.filters["plain"] = lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v
     return env
 

@@ -14,7 +14,8 @@ from api import audit
 from api.routes import IdPath
 from api.routes.proposals import XLSX, CsvDialect
 from api.schemas import DecisionIn, JobIn, LockIn, SolverName
-from api.services import exports, locks, overview
+from api.services import deadlines, exports, locks, overview
+from api.services import households as household_service
 from api.services import jobs as job_service
 from api.services import proposals as service
 from api.services.errors import Conflict, Invalid
@@ -22,6 +23,7 @@ from api.services.reasons import home_references, line_reason
 from api.web.pages import UI, CoaPageDep, Page, PageRoute, check_csrf, local_path
 from api.web.svgmap import BANDS, dots, size
 from matcher.models import Params
+from matcher.models.params import COUPLING_DAYS, NORM_DAYS
 
 router = APIRouter(prefix="/planner", route_class=PageRoute, dependencies=[Depends(check_csrf)])
 
@@ -47,7 +49,23 @@ def planner_overview(page: CoaPageDep, on: Annotated[dt.date | None, Query()] = 
     return page.render("planner/overview.html", on=on, waiting=waiting, waiting_rows=waiting_rows, quota=quota,
                        dots=dots(quota.municipalities), width=width, height=height, bands=[b for _, b in BANDS],
                        jobs=jobs, counts=service.line_counts(page.session, [j.id for j in jobs]),
-                       norm=params.norm_days)
+                       norm=params.norm_days, coupling_days=params.coupling_days)
+
+
+@router.get("/households", summary="Households and their deadlines")
+def households_page(page: CoaPageDep, state: Annotated[str | None, Query(pattern="^(waiting|coupled|moving_in|housed)?$")] = None,
+                    sort: Annotated[str, Query(pattern="^(household|urgency)$")] = "urgency", offset: Offset = 0) -> Response:
+    """Every household with COA's coupling deadline and the municipality's housing deadline today,
+    the most urgent first (or by id)."""
+    rows, total = household_service.list_households(page.session, page.signed_in_actor, _blank(state), limit=PAGE_SIZE,
+                                                    offset=offset, sort=sort)
+    today = dt.date.today()
+    return page.render("planner/households.html", rows=rows, total=total, state=state or "", sort=sort,
+                       sorts=household_service.SORTS, offset=offset, page_size=PAGE_SIZE,
+                       deadlines={h.household_id: deadlines.of(h, today) for h in rows},
+                       names=overview.municipality_names(page.session, sorted({h.municipality_code for h in rows
+                                                                               if h.municipality_code})),
+                       coupling_days=COUPLING_DAYS, norm_days=NORM_DAYS)
 
 
 @router.get("/municipalities", summary="Quota per municipality")
@@ -122,6 +140,7 @@ def _review_page(page: Page, job_id: int, wanted: overview.LineFilter, offset: i
     return page.render("planner/proposal.html", status, job=job, lines=lines, total=total, offset=offset,
                        reasons={line.id: line_reason(line, page.lang, refs) for line in lines},
                        homes={int(i): ref for i, ref in refs.items()},
+                       deadlines=overview.line_deadlines(page.session, lines, dt.date.today()),
                        locked=locks.locked_lines(page.session, lines),
                        skipped=((job.summary or {}).get("locks") or {}).get("skipped") or [],
                        page_size=PAGE_SIZE, wanted=wanted, codes=codes, kinds=kinds, names=names,
@@ -134,7 +153,7 @@ def review(page: CoaPageDep, job_id: Annotated[int, IdPath], municipality: Code 
            action: Annotated[str | None, Query(pattern="^(house|couple|wait)?$")] = None,
            decision: Annotated[str | None, Query(pattern="^(none|pending|accepted|refused)?$")] = None,
            reason: Annotated[str | None, Query(pattern="^[a-z_]*$", max_length=40)] = None,
-           sort: Annotated[str, Query(pattern="^(overdue_desc|overdue_asc|line)$")] = "overdue_desc",
+           sort: Annotated[str, Query(pattern="^(overdue_desc|overdue_asc|line|urgency)$")] = "overdue_desc",
            offset: Offset = 0, done: Annotated[str | None, Query(max_length=40)] = None) -> Response:
     notice = page.t(f"done_{done}") if done in ("decided", "accepted_all", "locked") else None
     return _review_page(page, job_id, _filter(municipality, action, decision, reason, sort), offset, notice=notice)

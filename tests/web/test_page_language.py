@@ -72,6 +72,7 @@ def _journey(client, secrets, lang: str) -> dict[str, str]:
     csrf = sign_in(client, secrets.coa)
     see("overview", client.get("/ui/planner", params={"on": "2023-07-03"}))
     see("municipalities", client.get("/ui/planner/municipalities"))
+    see("households and deadlines", client.get("/ui/planner/households"))
     see("proposals", client.get("/ui/planner/proposals"))
     see("proposal form errors", client.post("/ui/planner/proposals", data={"csrf": csrf, "as_of": "3 juli 2023",
                                                                           "solver": "magic", "time_limit": "-1"}), 422)
@@ -103,6 +104,7 @@ def _journey(client, secrets, lang: str) -> dict[str, str]:
     see("municipality", client.get(base))
     see("homes", client.get(f"{base}/homes"))
     see("households", client.get(f"{base}/households"))
+    see("households by urgency", client.get(f"{base}/households", params={"sort": "urgency"}))
     see("monitoring of the municipality", client.get("/ui/monitoring"))
     for name, content in (("upload header", UPLOAD), ("upload rows", UPLOAD_ROWS), ("upload cells", UPLOAD_CELLS), ("upload not utf-8", "E-1;\xe9\n".encode("latin-1"))):
         see(name, client.post(f"{base}/homes/upload", data={"csrf": csrf},
