@@ -45,7 +45,7 @@ def _export_rows(session: Session, job_id: int, lang: str) -> tuple[Job, list[li
     job = get_job(session, job_id)
     if job.status != "done":
         raise Conflict("job_not_done", job=job.id, status=Term(job.status))
-    rows = []
+    rows: list[list[object]] = []
     lines = list(session.scalars(select(ProposalLine).where(ProposalLine.job_id == job_id).order_by(ProposalLine.id)))
     references = home_references(session, lines)
     due = line_deadlines(session, lines, job.as_of)
