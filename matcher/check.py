@@ -356,11 +356,13 @@ class _Checker:
         if h.coupled_to is not None and r.action != WAIT:
             if r.action == COUPLE:
                 # Spec §4: `couple` is only for households not yet coupled; with
-                # allow_recoupling a coupled household may only be re-coupled by housing.
+                # allow_recoupling (or its own may_recouple) a coupled household may only be
+                # re-coupled by housing.
                 self.broken(hid, 4, f"is already coupled to {h.coupled_to}; couple is only for households not yet coupled")
-            elif r.recoupling and not self.params.allow_recoupling:
+            elif r.recoupling and not (self.params.allow_recoupling or h.may_recouple):
                 self.broken(hid, 4, f"is coupled to {h.coupled_to} but housed in {r.municipality} "
-                                    f"(dwelling {d.dwelling_id if d else '?'}); allow_recoupling is off")
+                                    f"(dwelling {d.dwelling_id if d else '?'}); allow_recoupling is off and its "
+                                    f"may_recouple is 0")
         if r.new_coupling and r.municipality is not None:
             self.check_region(h, r.municipality)
 

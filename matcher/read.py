@@ -227,6 +227,7 @@ HOUSEHOLDS = Table("households.csv", (
     Column("expected_extra", _nonneg_int, required=False, default=0),
     Column("tie_municipality", _code, required=False),
     Column("document_ready", _bool, required=False, default=True),
+    Column("may_recouple", _bool, required=False, default=False),
 ))
 DWELLINGS = Table("dwellings.csv", (
     Column("dwelling_id", _text),
@@ -416,6 +417,8 @@ def read_instance(folder: str | Path) -> Instance:
             problems.append(row.problem(HOUSEHOLDS, col, f"coupling_date {expected}"))
         elif v["coupling_date"] is not None and v["coupling_date"] < v["permit_date"]:
             problems.append(row.problem(HOUSEHOLDS, "coupling_date", f"coupling_date {v['coupling_date']} is before permit_date {v['permit_date']}; a household is coupled after its permit"))
+        if v["may_recouple"] and v["coupled_to"] is None:
+            problems.append(row.problem(HOUSEHOLDS, "may_recouple", "may_recouple is only for a household coupled already; set coupled_to or leave it 0"))
     for row in dw:
         v = row.values
         ref(row, DWELLINGS, "municipality", codes, "municipality")
@@ -527,7 +530,7 @@ def write_instance(instance: Instance, folder: str | Path, params: Params | None
                ((loc.location_id, loc.name, loc.lat, loc.lon) for loc in instance.locations))
     _write_csv(folder / HOUSEHOLDS.file, [c.name for c in HOUSEHOLDS.columns],
                ((h.household_id, h.size, h.location_id, h.permit_date, h.coupled_to, h.coupling_date, h.amv, h.needs_accessible,
-                 h.expected_extra, h.tie_municipality, h.document_ready) for h in instance.households))
+                 h.expected_extra, h.tie_municipality, h.document_ready, h.may_recouple) for h in instance.households))
     _write_csv(folder / DWELLINGS.file, [c.name for c in DWELLINGS.columns],
                ((d.dwelling_id, d.municipality, d.kind, d.capacity, d.min_occupancy, d.accessible, d.available_from) for d in instance.dwellings))
     optional = (

@@ -207,12 +207,18 @@ class Rules:
         """Rule 3: the keys can be handed over within the horizon."""
         return d.available_from <= self.end
 
+    def may_recouple(self, h: Household) -> bool:
+        """Rule 4: whether coupled ``h`` may be housed in another municipality: every coupled
+        household with ``allow_recoupling``, else only one whose re-coupling COA approved
+        (``may_recouple``)."""
+        return self.params.allow_recoupling or h.may_recouple
+
     def can_be_coupled_to(self, h: Household, code: str) -> bool:
         """Whether a new coupling of ``h`` to ``code`` is allowed on its own (rules 4, 5, 7 and
         the quota being large enough for this household alone)."""
         if h.coupled_to == code:
             return False
-        if h.is_coupled and not self.params.allow_recoupling:
+        if h.is_coupled and not self.may_recouple(h):
             return False
         if code in self.banned_municipalities.get(h.household_id, ()):
             return False
@@ -238,7 +244,7 @@ class Rules:
 
     def candidate_municipalities(self, h: Household) -> list[str]:
         """Municipalities ``h`` could be housed in or coupled to."""
-        if h.is_coupled and not self.params.allow_recoupling:
+        if h.is_coupled and not self.may_recouple(h):
             return [h.coupled_to]
         in_range = self.in_range_by_location.get(h.location_id)
         if in_range is None:  # a location the instance does not list: check every municipality

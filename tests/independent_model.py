@@ -124,7 +124,7 @@ class _Facts:
             return False
         if d.dwelling_id in self.banned_d[h.household_id] or d.municipality in self.banned_m[h.household_id]:
             return False
-        if h.coupled_to is not None and d.municipality != h.coupled_to and not self.params.allow_recoupling:
+        if h.coupled_to is not None and d.municipality != h.coupled_to and not (self.params.allow_recoupling or h.may_recouple):
             return False
         if d.municipality != h.coupled_to and not self.region_ok(h, d.municipality):
             return False
@@ -396,7 +396,7 @@ def violations(instance: Instance, params: Params, assignments: Iterable) -> lis
         if code in f.banned_m[hid]:
             out.append(f"{hid}: rule 7: banned municipality {code}")
         if code != h.coupled_to:
-            if h.coupled_to is not None and not params.allow_recoupling:
+            if h.coupled_to is not None and not (params.allow_recoupling or h.may_recouple):
                 out.append(f"{hid}: rule 4: coupled to {h.coupled_to}, placed in {code}")
             if not f.region_ok(h, code):
                 out.append(f"{hid}: rule 5: {code} out of region ({f.km(h, code):.1f} km)")

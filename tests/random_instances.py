@@ -6,7 +6,7 @@ reception locations, touching every feature of docs/contract.md §1-§2: all dwe
 coupled and uncoupled households, ties, expected family members, dwellings available inside and
 outside the horizon, municipalities 10-80 km from the locations (so ``max_km`` 50 matters),
 quotas that are 0, negative or small, small AMV quotas, travel times with ``max_minutes``
-sometimes set, bans, ``allow_recoupling`` sometimes, ``previous.csv`` rows sometimes, and locks
+sometimes set, bans, ``allow_recoupling`` sometimes (and ``may_recouple`` on some coupled households), ``previous.csv`` rows sometimes, and locks
 taken from a greedy solution (so that together they can hold).
 """
 
@@ -102,6 +102,12 @@ def _base_instance(seed: int) -> tuple[Instance, Params, random.Random]:
             tie_municipality=rng.choice(mcodes) if rng.random() < 0.2 else None,
             document_ready=rng.random() >= 0.1,
         ))
+
+    # COA's approved re-couplings (may_recouple) on some coupled households, drawn apart so that
+    # the instances drawn before they existed stay the same.
+    approvals = random.Random(f"may_recouple-{seed}")
+    households = [dataclasses.replace(h, may_recouple=True) if h.coupled_to is not None and approvals.random() < 0.35 else h
+                  for h in households]
 
     # Dwellings of every kind.
     dwellings = []

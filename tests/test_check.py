@@ -390,6 +390,30 @@ def test_rule4_couple_to_own_municipality():
     assert_only(run(rows, par=params(allow_recoupling=True)), "H2: rule 4 (coupling): is already coupled to GM0002; couple is only")
 
 
+def _approved(household_id: str) -> Instance:
+    """The instance with COA's approval to re-couple this household (``may_recouple``)."""
+    base = make_instance()
+    return dataclasses.replace(base, households=tuple(dataclasses.replace(h, may_recouple=True) if h.household_id == household_id
+                                                      else h for h in base.households))
+
+
+def test_rule4_an_approved_household_may_be_recoupled_with_the_switch_off():
+    """H2's own approval (may_recouple) is what allow_recoupling is for everyone: the same
+    levels as test_rule4_recoupling_allowed_counts_moves_and_quota by hand; H6, not approved,
+    still may not."""
+    rows = with_row(valid_rows(), "H2", action="house", municipality=None, dwelling_id="D5")
+    report = run(rows, instance=_approved("H2"))
+    assert report.violations == ()
+    assert report.levels == {"overdue_relief": 251, "placement": 8, "moves": 2, "quality": 364}
+    assert_only(run(rows, instance=_approved("H6")), "H2: rule 4 (coupling): is coupled to GM0002 but housed in GM0001 "
+                                                     "(dwelling D5); allow_recoupling is off and its may_recouple is 0")
+
+
+def test_rule4_an_approved_household_is_still_not_coupled_again():
+    rows = with_row(valid_rows(), "H2", action="couple", municipality="GM0001", dwelling_id=None)
+    assert_only(run(rows, instance=_approved("H2")), "H2: rule 4 (coupling): is already coupled to GM0002; couple is only")
+
+
 def test_rule4_recoupling_allowed_counts_moves_and_quota():
     """With allow_recoupling, housing elsewhere is valid and a move; by hand: moves 2, km 2*11, idle 11."""
     rows = with_row(valid_rows(), "H2", action="house", municipality=None, dwelling_id="D5")

@@ -85,6 +85,9 @@ class Household:
     expected_extra: int = 0
     tie_municipality: str | None = None
     document_ready: bool = True
+    may_recouple: bool = False
+    """COA approved a re-coupling of this coupled household (``households.csv`` ``may_recouple``):
+    it may be housed in another municipality even when ``Params.allow_recoupling`` is off."""
 
     def __post_init__(self) -> None:
         if self.size < 1:
@@ -93,6 +96,8 @@ class Household:
             raise ValueError(f"household {self.household_id}: coupling_date goes with coupled_to")
         if self.expected_extra < 0:
             raise ValueError(f"household {self.household_id}: expected_extra must not be negative")
+        if self.may_recouple and self.coupled_to is None:
+            raise ValueError(f"household {self.household_id}: may_recouple is for a coupled household")
 
     @property
     def is_coupled(self) -> bool:

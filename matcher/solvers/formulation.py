@@ -164,7 +164,7 @@ def bucket_key(rules: Rules, h: Household) -> tuple[int, int]:
 def class_key(rules: Rules, h: Household, named: set[str]) -> tuple:
     if h.household_id in named:
         return ("named", h.household_id)
-    if h.is_coupled and not rules.params.allow_recoupling:
+    if h.is_coupled and not rules.may_recouple(h):
         # Where it lives and its ties only matter for new couplings, which it cannot get.
         return (h.size, None, h.coupled_to, h.amv, h.needs_accessible, h.document_ready, h.expected_extra, None)
     if not h.document_ready:

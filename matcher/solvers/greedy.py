@@ -1,7 +1,8 @@
 """Today's practice as a baseline: first come, first served.
 
 Households are taken oldest clock first (coupling date if coupled, else permit date).  A coupled
-household gets the first offered home in its municipality that fits; a household not yet coupled
+household gets the first offered home in its municipality that fits (one whose re-coupling COA
+approved, ``may_recouple``, else the first that fits in the nearest other municipality in range); a household not yet coupled
 goes to the nearest municipality in range with quota left, and gets a home there if one fits,
 otherwise only the coupling.  Locks are honoured first and bans always.  The result is valid but
 makes no claim of optimality, so its status is ``feasible``.
@@ -104,12 +105,22 @@ def greedy_assignments(rules: Rules) -> dict[str, Assignment]:
     return out
 
 
-def _place(rules: Rules, state: _State, homes: dict[str, list[Dwelling]], h: Household) -> Assignment:
+def _place(rules: Rules, state: _State, homes: dict[str, list[Dwelling]], h: Household,
+           stay: bool = False) -> Assignment:
+    """Greedy's place for ``h``; ``stay``: a coupled household keeps its municipality (a lock on it)."""
     if h.is_coupled:
         for d in homes[h.coupled_to]:
             if rules.may_house(h, d) and state.fits_now(h, d):
                 state.take(h, h.coupled_to, d)
                 return Assignment(h.household_id, Action.HOUSE, d.municipality, d.dwelling_id)
+        if h.may_recouple and not stay:  # COA approved its re-coupling: the nearest other municipality with a home that fits
+            others = sorted((c for c in rules.candidate_municipalities(h) if c != h.coupled_to),
+                            key=lambda code: (rules.household_km(h, code), code))
+            for code in others:
+                for d in homes[code]:
+                    if rules.may_house(h, d) and state.fits_now(h, d):
+                        state.take(h, code, d)
+                        return Assignment(h.household_id, Action.HOUSE, code, d.dwelling_id)
         return Assignment(h.household_id, Action.WAIT, h.coupled_to)
     nearest = sorted(rules.candidate_municipalities(h), key=lambda code: (rules.household_km(h, code), code))
     for code in nearest:
@@ -136,8 +147,9 @@ def _place_locked(rules: Rules, state: _State, homes: dict[str, list[Dwelling]],
                   lock: Lock) -> Assignment | None:
     """The first place in greedy order that keeps ``lock`` (``None`` if there is none)."""
     if not lock_needs_place(h, lock):
-        # Its own municipality: whatever greedy gives it there keeps the lock, waiting included.
-        return _place(rules, state, homes, h)
+        # Its own municipality: whatever greedy gives it there keeps the lock, waiting included
+        # (an approved re-coupling elsewhere would not).
+        return _place(rules, state, homes, h, stay=True)
     if lock.dwelling_id is not None:
         d = rules.instance.dwelling_by_id[lock.dwelling_id]
         code, dwellings = d.municipality, [d]
