@@ -45,6 +45,9 @@ ACTIONS = (HOUSE, COUPLE, WAIT)
 
 _IDLE_KINDS = frozenset({DwellingKind.REGULAR, DwellingKind.SHARED, DwellingKind.AMV})
 
+TEMPORARY_YEAR_DAYS = 365
+"""The longest stay in a temporary home (a doorstroomlocatie: at most one year [003:74])."""
+
 _RULE_NAMES = {1: "fit", 2: "access", 3: "availability", 4: "coupling", 5: "region", 6: "quota"}
 
 
@@ -65,6 +68,7 @@ class ProposalLine:
     km: float | None = None
     overdue_days: int | None = None
     moves: int | None = None
+    temporary_home: str | None = None
     row: int | None = None
     """The 1-based row in the file (header is row 1), when read from a file."""
 
@@ -94,7 +98,8 @@ class CheckReport:
 
 _PROPOSAL_FILE = "proposal.csv"
 _REQUIRED_COLUMNS = ("household_id", "action")
-_OPTIONAL_COLUMNS = ("municipality", "dwelling_id", "persons", "km", "overdue_days", "moves", "reason", "reason_kind", "reason_values")
+_OPTIONAL_COLUMNS = ("municipality", "dwelling_id", "persons", "km", "overdue_days", "moves", "temporary_home", "reason",
+                     "reason_kind", "reason_values")
 
 
 def _parse_count(raw: str) -> int:
@@ -197,6 +202,7 @@ def read_proposal_csv(path: str | Path) -> list[ProposalLine]:
             km=values.get("km"),
             overdue_days=values.get("overdue_days"),
             moves=values.get("moves"),
+            temporary_home=values.get("temporary_home"),
             row=number,
         ))
     if problems:
@@ -217,7 +223,10 @@ def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float
 
 def _overdue_days(h: Household, params: Params) -> int:
     """Days past ``norm_days`` at the end of the horizon, counted from the coupling date, or for
-    a household not yet coupled from the day it should have been coupled."""
+    a household not yet coupled from the day it should have been coupled; for a household in a
+    temporary home, days past the year it may stay there, counted from ``housed_since``."""
+    if h.housed_since is not None:
+        return max(0, (params.end - h.housed_since).days - TEMPORARY_YEAR_DAYS)
     if h.coupling_date is not None:
         clock = h.coupling_date
     else:
@@ -353,7 +362,14 @@ class _Checker:
             if d.available_from > self.params.end:
                 self.broken(hid, 3, f"dwelling {d.dwelling_id} is available from {d.available_from}, "
                                     f"after the end of the horizon {self.params.end}")
-        if h.coupled_to is not None and r.action != WAIT:
+        if h.temporary_home is not None and r.action == HOUSE and d is not None:
+            if d.kind is not DwellingKind.REGULAR:
+                self.broken(hid, 1, f"lives in temporary home {h.temporary_home} and may move on only to a regular "
+                                    f"dwelling; {d.dwelling_id} is {d.kind.value}")
+            if d.municipality != h.coupled_to:
+                self.broken(hid, 4, f"lives in temporary home {h.temporary_home} in {h.coupled_to} and moves on only "
+                                    f"within it; dwelling {d.dwelling_id} is in {d.municipality}")
+        elif h.coupled_to is not None and r.action != WAIT:
             if r.action == COUPLE:
                 # Spec §4: `couple` is only for households not yet coupled; with
                 # allow_recoupling (or its own may_recouple) a coupled household may only be
@@ -392,6 +408,9 @@ class _Checker:
         moves = _moves(r)
         if line.moves is not None and line.moves != moves:
             self.report(hid, "column moves", f"says {line.moves}; recomputed {moves}")
+        if line.temporary_home is not None and line.temporary_home != h.temporary_home:
+            now = f"lives in temporary home {h.temporary_home}" if h.temporary_home else "is not in a temporary home"
+            self.report(hid, "column temporary_home", f"says {line.temporary_home}; the household {now}")
         if line.km is not None and r.new_coupling and r.municipality is not None:
             km = self.km(h, r.municipality)
             if abs(line.km - km) > KM_TOLERANCE:
@@ -495,10 +514,9 @@ class _Checker:
             d = r.dwelling if r is not None else None
             if action == HOUSE:
                 relief += h.size * _overdue_days(h, self.params)
-            if action in (HOUSE, COUPLE):
-                placement += h.size
-            if r is not None:
-                moves += _moves(r)
+            if action in (HOUSE, COUPLE) and h.temporary_home is None:
+                placement += h.size  # one in a temporary home is placed already
+            moves += _moves(r) if r is not None else (h.size if h.temporary_home is not None else 0)
             if code is not None and code != h.coupled_to:
                 quality += w.km * h.size * round(self.km(h, code))
                 if h.tie_municipality is not None and h.tie_municipality != code:
@@ -532,7 +550,10 @@ class _Checker:
 
 def _moves(r: _Resolved) -> int:
     """Person-moves of one row: a re-coupling, and housing in a temporary dwelling, each count
-    the household's size."""
+    the household's size; a household in a temporary home counts its size whether it moves on
+    now or waits (the onward move it still owes)."""
+    if r.household.temporary_home is not None:
+        return r.household.size
     moves = r.household.size if r.recoupling else 0
     if r.dwelling is not None and r.dwelling.kind is DwellingKind.TEMPORARY:
         moves += r.household.size

@@ -76,10 +76,23 @@ def _town(rules: Rules, code: str) -> Clause:
 
 
 def _late(rules: Rules, h: Household) -> Clause:
+    if h.housed_since is not None:
+        return _year(rules, h)
     overdue = rules.overdue(h)
     if not overdue:
         return {"key": "late.not_yet"}
     return {"key": "late.overdue", "overdue_days": overdue, "norm_days": rules.params.norm_days}
+
+
+def _year(rules: Rules, h: Household) -> Clause:
+    """The year a household may stay in its temporary home: days left at the end of the horizon, or past it."""
+    left = rules.temporary_days_left(h)
+    return {"key": "year.left", "days_left": left} if left >= 0 else {"key": "year.over", "days_over": -left}
+
+
+def _temporary(h: Household) -> Clause:
+    assert h.housed_since is not None
+    return {"temporary_home": h.temporary_home, "since": h.housed_since.isoformat()}
 
 
 def _limit(rules: Rules) -> Clause:
@@ -127,6 +140,8 @@ def _reason(rules: Rules, after: _After, h: Household, a: Assignment,
         notes = _why_here(rules, after, h, d.municipality, prices) + _why_this_home(rules, after, h, d)
         if d.kind is DwellingKind.TEMPORARY:
             notes.append({"key": "note.temporary"})
+        if h.in_temporary:
+            notes.insert(0, {"key": "note.onward", **_temporary(h)})
         return ReasonKind.HOUSED, {"key": "housed", "dwelling_id": d.dwelling_id, "dwelling_kind": d.kind.value,
                                    **_town(rules, d.municipality), "place": _place(rules, h, d.municipality),
                                    "late": _late(rules, h), "notes": notes}
@@ -135,6 +150,11 @@ def _reason(rules: Rules, after: _After, h: Household, a: Assignment,
         return ReasonKind.COUPLED, {"key": "coupled", **_town(rules, a.municipality),
                                     "place": _place(rules, h, a.municipality), "why": why,
                                     "notes": _why_here(rules, after, h, a.municipality, prices)}
+    if h.in_temporary:
+        assert h.coupled_to is not None
+        kind, why = _why_not_housed(rules, after, h, [h.coupled_to])
+        return kind, {"key": "waiting_temporary", **_town(rules, h.coupled_to), **_temporary(h), "year": _year(rules, h),
+                      "why": why}
     if h.coupled_to is not None:
         kind, why = _why_not_housed(rules, after, h, [h.coupled_to])
         return kind, {"key": "waiting_coupled", **_town(rules, h.coupled_to), "late": _late(rules, h), "why": why}

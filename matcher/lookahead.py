@@ -457,6 +457,11 @@ def propose(instance: Instance, params: Params, history: History, week: int = 0,
     terms: dict[int, float] = defaultdict(float)
     for ci, key, hv, pv in f.bucket_vars:
         h = f.classes[ci].buckets[key][0]
+        if h.in_temporary:
+            # Housed for the quota already, out of reception: its onward move is worth the least a
+            # housing is, days past its year in the temporary home aside.
+            terms[hv] += settings.base_days * h.size + settings.guard * rules.overdue(h)
+            continue
         now = value(h)
         terms[hv] += max(settings.base_days * h.size, now - settings.potential_weight * potentials.get(ci, 0.0))
         if pv != hv and due(h):

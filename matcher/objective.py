@@ -66,8 +66,9 @@ def same_line(previous: PreviousRow, option: Option) -> bool:
 def option_levels(rules: Rules, h: Household, option: Option) -> tuple[int, int, int, int]:
     """(overdue relief, placement, moves, quality) contributed by giving ``h`` this option."""
     relief = h.size * rules.overdue(h) if option.action is Action.HOUSE else 0
-    placement = h.size if option.action is not Action.WAIT else 0
-    moves = rules.moves(h, option.dwelling, option.municipality) if option.action is not Action.WAIT else 0
+    placement = h.size if option.action is not Action.WAIT and rules.places(h) else 0
+    moves = (rules.moves(h, option.dwelling, option.municipality) if option.action is not Action.WAIT
+             else rules.wait_moves(h))
     quality = sum(quality_terms(rules, h, option).values())
     return relief, placement, moves, quality
 

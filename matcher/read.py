@@ -171,6 +171,16 @@ def _kind(raw: str) -> DwellingKind:
         raise CellError(f"unknown kind {raw!r}; expected one of {', '.join(k.value for k in DwellingKind)}") from None
 
 
+HOUSEHOLD_STATES = ("waiting", "temporary")
+"""``households.csv`` ``state``: in reception (coupled or not), or in a temporary home of its municipality."""
+
+
+def _state(raw: str) -> str:
+    if raw not in HOUSEHOLD_STATES:
+        raise CellError(f"unknown state {raw!r}; expected one of {', '.join(HOUSEHOLD_STATES)}")
+    return raw
+
+
 def _action(raw: str) -> Action:
     try:
         return Action(raw)
@@ -228,6 +238,9 @@ HOUSEHOLDS = Table("households.csv", (
     Column("tie_municipality", _code, required=False),
     Column("document_ready", _bool, required=False, default=True),
     Column("may_recouple", _bool, required=False, default=False),
+    Column("state", _state, required=False, default="waiting"),
+    Column("temporary_home", _text, required=False),
+    Column("housed_since", _date, required=False),
 ))
 DWELLINGS = Table("dwellings.csv", (
     Column("dwelling_id", _text),
@@ -265,6 +278,7 @@ PROPOSAL_COLUMNS = (
     Column("reason", _text, required=False),
     Column("reason_kind", _text, required=False),
     Column("reason_values", _text, required=False),
+    Column("temporary_home", _text, required=False),
 )
 PREVIOUS = Table("previous.csv", PROPOSAL_COLUMNS, required=False)
 
@@ -419,6 +433,7 @@ def read_instance(folder: str | Path) -> Instance:
             problems.append(row.problem(HOUSEHOLDS, "coupling_date", f"coupling_date {v['coupling_date']} is before permit_date {v['permit_date']}; a household is coupled after its permit"))
         if v["may_recouple"] and v["coupled_to"] is None:
             problems.append(row.problem(HOUSEHOLDS, "may_recouple", "may_recouple is only for a household coupled already; set coupled_to or leave it 0"))
+        _temporary_problems(row, problems)
     for row in dw:
         v = row.values
         ref(row, DWELLINGS, "municipality", codes, "municipality")
@@ -459,7 +474,7 @@ def read_instance(folder: str | Path) -> Instance:
     return Instance(
         municipalities=tuple(Municipality(**r.values) for r in munis),
         locations=tuple(Location(**r.values) for r in locs),
-        households=tuple(Household(**r.values) for r in hh),
+        households=tuple(Household(**{k: x for k, x in r.values.items() if k != "state"}) for r in hh),
         dwellings=tuple(Dwelling(**r.values) for r in dw),
         travel_minutes=tuple((r.values["location_id"], r.values["municipality"], r.values["minutes"]) for r in rows[TRAVEL_TIMES.file]),
         locks=tuple(Lock(**r.values) for r in rows[LOCKS.file]),
@@ -470,6 +485,38 @@ def read_instance(folder: str | Path) -> Instance:
         ),
         name=folder.name,
     )
+
+
+def _temporary_problems(row: Row, problems: list[Problem]) -> None:
+    """A household in a temporary home (``state`` ``temporary``) names the home and the day it moved
+    in, is coupled to the home's municipality (its quota counted there) by then, and is not AMV (a
+    temporary home takes none, rule 1); a household in reception names neither."""
+    v = row.values
+    if v["state"] == "temporary":
+        for column in ("temporary_home", "housed_since"):
+            if v[column] is None:
+                problems.append(row.problem(HOUSEHOLDS, column if column in row.positions else None,
+                                            f"{column} is required because state is temporary"))
+        if v["coupled_to"] is None:
+            problems.append(row.problem(HOUSEHOLDS, "coupled_to" if "coupled_to" in row.positions else "state",
+                                        "coupled_to is required because state is temporary: a temporary home is in the "
+                                        "municipality the household is coupled to"))
+        elif v["housed_since"] is not None and v["coupling_date"] is not None and v["housed_since"] < v["coupling_date"]:
+            problems.append(row.problem(HOUSEHOLDS, "housed_since", f"housed_since {v['housed_since']} is before coupling_date "
+                                        f"{v['coupling_date']}; a household moves into a temporary home once coupled"))
+        if v["amv"]:
+            problems.append(row.problem(HOUSEHOLDS, "amv", "a household in a temporary home is not AMV: a temporary home takes "
+                                        "no unaccompanied minors"))
+        if v["may_recouple"]:
+            problems.append(row.problem(HOUSEHOLDS, "may_recouple", "may_recouple is not for a household in a temporary "
+                                        "home: it moves on within the municipality it is housed in for the quota"))
+        if v["temporary_home"] is None or v["housed_since"] is None or v["coupled_to"] is None or v["amv"] or v["may_recouple"]:
+            v["temporary_home"] = v["housed_since"] = None  # reported above; keep the domain type buildable
+    else:
+        for column in ("temporary_home", "housed_since"):
+            if v[column] is not None:
+                problems.append(row.problem(HOUSEHOLDS, column, f"{column} must be empty unless state is temporary"))
+                v[column] = None
 
 
 def _home_of(what: str) -> str:
@@ -528,9 +575,12 @@ def write_instance(instance: Instance, folder: str | Path, params: Params | None
                ((m.code, m.name, m.province, m.lat, m.lon, m.quota_remaining, m.amv_quota_remaining) for m in instance.municipalities))
     _write_csv(folder / LOCATIONS.file, ["location_id", "name", "lat", "lon"],
                ((loc.location_id, loc.name, loc.lat, loc.lon) for loc in instance.locations))
-    _write_csv(folder / HOUSEHOLDS.file, [c.name for c in HOUSEHOLDS.columns],
+    # The state columns only when someone lives in a temporary home: other folders stay as they were.
+    width = len(HOUSEHOLDS.columns) if any(h.in_temporary for h in instance.households) else len(HOUSEHOLDS.columns) - 3
+    _write_csv(folder / HOUSEHOLDS.file, [c.name for c in HOUSEHOLDS.columns][:width],
                ((h.household_id, h.size, h.location_id, h.permit_date, h.coupled_to, h.coupling_date, h.amv, h.needs_accessible,
-                 h.expected_extra, h.tie_municipality, h.document_ready, h.may_recouple) for h in instance.households))
+                 h.expected_extra, h.tie_municipality, h.document_ready, h.may_recouple, "temporary" if h.in_temporary else "waiting",
+                 h.temporary_home, h.housed_since)[:width] for h in instance.households))
     _write_csv(folder / DWELLINGS.file, [c.name for c in DWELLINGS.columns],
                ((d.dwelling_id, d.municipality, d.kind, d.capacity, d.min_occupancy, d.accessible, d.available_from) for d in instance.dwellings))
     optional = (

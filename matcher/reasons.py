@@ -32,6 +32,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                 "Coupled to {place}, which has quota left; not housed yet because {why}."),
     "waiting_coupled": ("Wacht in de opvang, gekoppeld aan {municipality_name} ({municipality}), {late}: {why}.",
                         "Waiting in reception, coupled to {municipality_name} ({municipality}), {late}: {why}."),
+    "waiting_temporary": ("Woont sinds {since:date} in tijdelijke woning {temporary_home} in {municipality_name} "
+                          "({municipality}), {year}; wacht op een gewone woning: {why}.",
+                          "Living in temporary home {temporary_home} in {municipality_name} ({municipality}) since "
+                          "{since:date}, {year}; waiting for a regular home because {why}."),
     "no_municipality_in_range": ("Wacht op koppeling: geen gemeente ligt binnen {limit} van de opvanglocatie.",
                                  "Waiting to be coupled: no municipality lies within {limit} of its reception location."),
     "no_travel_time": ("Wacht op koppeling: geen gemeente ligt binnen {limit} van de opvanglocatie.",
@@ -64,6 +68,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "places.within_limit": ("binnen {limit}", "within {limit}"),
     "limit.km_minutes": ("{max_km:number} km en {max_minutes:number} minuten", "{max_km:number} km and {max_minutes:number} minutes"),
     "late.overdue": ("{overdue_days} dagen over de norm van {norm_days} dagen", "{overdue_days} days past the {norm_days}-day norm"),
+    "year.left": ("nog {days_left} dagen van het jaar dat het in de tijdelijke woning mag blijven",
+                  "{days_left} days left of the year it may stay in the temporary home"),
+    "year.over": ("{days_over} dagen over het jaar dat het in de tijdelijke woning mag blijven",
+                  "{days_over} days past the year it may stay in the temporary home"),
     "late.not_yet": ("nog niet over de norm", "not yet past the norm"),
     # --- why a household is not housed (binding cause) ---
     "cause.document_missing": ("het verblijfsdocument van de IND ontbreekt, en zonder dat mag geen woning worden toegewezen",
@@ -94,6 +102,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "note.locked": ("De planner heeft deze regel vastgezet.", "The planner locked this line."),
     "note.temporary": ("Het is een tijdelijke woning, dus het huishouden verhuist nog een keer.",
                        "It is a temporary home, so the household will move once more."),
+    "note.onward": ("Het verhuist door uit tijdelijke woning {temporary_home}, waar het sinds {since:date} woont; "
+                    "de taakstelling telde het toen al, en deze doorverhuizing telt als een verhuizing.",
+                    "It moves on from temporary home {temporary_home}, where it has lived since {since:date}; the quota "
+                    "counted it then already, and this onward move counts as a move."),
     "note.recoupled": ("Het huishouden is omgekoppeld van {municipality_name} ({municipality}).",
                        "The household is re-coupled from {municipality_name} ({municipality})."),
     "note.tie": ("Gekozen om de band (werk, studie of familie) met {municipality_name} ({municipality}).",

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from matcher.models import Dwelling, DwellingKind, Household, Instance, Lock, Params, PreviousRow
+from matcher.models.params import TEMPORARY_DAYS
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -32,8 +33,10 @@ def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float
 
 def dwelling_fits(h: Household, d: Dwelling) -> bool:
     """Rules 1 and 2 for one household alone in one dwelling (kind, size, AMV, accessibility,
-    residence document)."""
+    residence document).  A household in a temporary home moves on to a ``regular`` home only."""
     if not h.document_ready:
+        return False
+    if h.in_temporary and d.kind is not DwellingKind.REGULAR:
         return False
     if h.needs_accessible and not d.accessible:
         return False
@@ -127,8 +130,17 @@ class Rules:
         return out
 
     def overdue(self, h: Household) -> int:
-        """Days past the norm at the end of the horizon (docs/contract.md §3, :meth:`Params.overdue_days`)."""
+        """Days past the norm at the end of the horizon (docs/contract.md §3, :meth:`Params.overdue_days`);
+        for a household in a temporary home, days past the year it may stay there."""
+        if h.housed_since is not None:
+            return max(0, -self.temporary_days_left(h))
         return self.params.overdue_days(h.permit_date, h.coupling_date, self.end)
+
+    def temporary_days_left(self, h: Household) -> int:
+        """Days left at the end of the horizon of the year a household may stay in its temporary
+        home (negative: past it) [003:74]."""
+        assert h.housed_since is not None
+        return (h.housed_since + dt.timedelta(days=TEMPORARY_DAYS) - self.end).days
 
     def permit_age(self, h: Household) -> int:
         """Days from the permit to the end of the horizon (never negative)."""
@@ -216,7 +228,7 @@ class Rules:
     def can_be_coupled_to(self, h: Household, code: str) -> bool:
         """Whether a new coupling of ``h`` to ``code`` is allowed on its own (rules 4, 5, 7 and
         the quota being large enough for this household alone)."""
-        if h.coupled_to == code:
+        if h.coupled_to == code or h.in_temporary:
             return False
         if h.is_coupled and not self.may_recouple(h):
             return False
@@ -243,8 +255,9 @@ class Rules:
         return self.can_be_coupled_to(h, d.municipality)
 
     def candidate_municipalities(self, h: Household) -> list[str]:
-        """Municipalities ``h`` could be housed in or coupled to."""
-        if h.is_coupled and not self.may_recouple(h):
+        """Municipalities ``h`` could be housed in or coupled to (a household in a temporary home:
+        its own only, it is housed there for the quota already)."""
+        if h.is_coupled and (h.in_temporary or not self.may_recouple(h)):
             return [h.coupled_to]
         in_range = self.in_range_by_location.get(h.location_id)
         if in_range is None:  # a location the instance does not list: check every municipality
@@ -255,7 +268,11 @@ class Rules:
         return codes
 
     def moves(self, h: Household, d: Dwelling | None, code: str | None) -> int:
-        """Level 3 person-moves of giving ``h`` this place."""
+        """Level 3 person-moves of giving ``h`` this place (``house`` or ``couple``; waiting:
+        :meth:`wait_moves`).  A household in a temporary home moving on to a regular home makes its
+        onward move: its size."""
+        if h.in_temporary:
+            return h.size
         moves = 0
         if h.is_coupled and code is not None and code != h.coupled_to:
             moves += h.size
@@ -263,3 +280,14 @@ class Rules:
             moves += h.size
         return moves
 
+
+    def wait_moves(self, h: Household) -> int:
+        """Level 3 person-moves of letting ``h`` wait: the onward move still owed by a household in a
+        temporary home (its size; the same as making it), else none.  So no proposal looks better on
+        moves by leaving a household in its temporary home."""
+        return h.size if h.in_temporary else 0
+
+    def places(self, h: Household) -> bool:
+        """Whether a ``house`` or ``couple`` line of ``h`` counts for level 2 (placement): not for a
+        household in a temporary home, already housed for the quota."""
+        return not h.in_temporary

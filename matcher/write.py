@@ -18,6 +18,9 @@ from matcher.rules import Rules
 PROPOSAL_HEADER = ["household_id", "action", "municipality", "dwelling_id", "persons", "km", "overdue_days", "moves", "reason"]
 REASON_COLUMNS = ["reason_kind", "reason_values"]
 """The reason as data, after the sentence in ``proposal.csv``: its kind and its values (JSON)."""
+TEMPORARY_COLUMNS = ["temporary_home"]
+"""Last in ``proposal.csv``: the temporary home a household lives in (on a ``house`` line it moves on
+out of it: an onward move; on a ``wait`` line it stays there), empty for the others."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class Line:
     reason: str
     reason_kind: ReasonKind | None
     reason_values: dict[str, Any] | None = None
+    temporary_home: str | None = None
+    """The temporary home the household lives in (its ``house`` line is then an onward move)."""
 
 
 def proposal_lines(rules: Rules, proposal: Proposal) -> list[Line]:
@@ -47,7 +52,7 @@ def proposal_lines(rules: Rules, proposal: Proposal) -> list[Line]:
     for h in rules.instance.households:
         a = by_id[h.household_id]
         km = None
-        moves = 0
+        moves = rules.wait_moves(h)
         if a.action is not Action.WAIT and a.municipality != h.coupled_to:
             km = rules.household_km(h, a.municipality)
         if a.action is not Action.WAIT:
@@ -56,7 +61,7 @@ def proposal_lines(rules: Rules, proposal: Proposal) -> list[Line]:
         lines.append(Line(household_id=h.household_id, action=a.action, municipality=a.municipality,
                           dwelling_id=a.dwelling_id, persons=h.size, km=km, overdue_days=rules.overdue(h),
                           moves=moves, reason=a.reason, reason_kind=a.reason_kind,
-                          reason_values=a.reason_values))
+                          reason_values=a.reason_values, temporary_home=h.temporary_home))
     return lines
 
 
@@ -74,6 +79,7 @@ def proposal_rows(rules: Rules, proposal: Proposal) -> list[dict[str, Any]]:
         "reason": line.reason,
         "reason_kind": "" if line.reason_kind is None else line.reason_kind.value,
         "reason_values": "" if line.reason_values is None else reason_json(line.reason_values),
+        "temporary_home": line.temporary_home or "",
     } for line in proposal_lines(rules, proposal)]
 
 
@@ -134,6 +140,7 @@ def summary(rules: Rules, proposal: Proposal) -> dict[str, Any]:
         "reasons": dict(sorted(reasons.items())),
         "municipalities": municipalities,
         "missing_travel_times": _missing_travel_times(rules, proposal),
+        "temporary": _temporary(rules, proposal),
         "params": {
             "horizon_days": rules.params.horizon_days,
             "norm_days": rules.params.norm_days,
@@ -146,6 +153,27 @@ def summary(rules: Rules, proposal: Proposal) -> dict[str, Any]:
         },
         "stats": proposal.stats,
     }
+
+
+def _temporary(rules: Rules, proposal: Proposal) -> dict[str, Any]:
+    """Households in a temporary home: how many, how many move on (``house``: an onward move) and
+    how many stay, the fewest days left of the year they may stay there (at the end of the
+    horizon; negative: past it) and how many are past it."""
+    by_id = proposal.by_household()
+    out: dict[str, Any] = {"households": 0, "persons": 0, "onward": {"households": 0, "persons": 0},
+                           "staying": {"households": 0, "persons": 0}, "days_left_min": None, "past_year": 0}
+    for h in rules.instance.households:
+        if not h.in_temporary:
+            continue
+        out["households"] += 1
+        out["persons"] += h.size
+        part = out["onward"] if by_id[h.household_id].action is Action.HOUSE else out["staying"]
+        part["households"] += 1
+        part["persons"] += h.size
+        left = rules.temporary_days_left(h)
+        out["days_left_min"] = left if out["days_left_min"] is None else min(out["days_left_min"], left)
+        out["past_year"] += left < 0
+    return out
 
 
 def _missing_travel_times(rules: Rules, proposal: Proposal) -> dict[str, int]:
@@ -179,7 +207,7 @@ def write_proposal(rules: Rules, proposal: Proposal, out: str | Path) -> tuple[P
     data = summary(rules, proposal)
 
     def write_csv(fh) -> None:
-        writer = csv.DictWriter(fh, fieldnames=PROPOSAL_HEADER + REASON_COLUMNS, lineterminator="\n")
+        writer = csv.DictWriter(fh, fieldnames=PROPOSAL_HEADER + REASON_COLUMNS + TEMPORARY_COLUMNS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(sheets.row(r) for r in rows)  # no cell a spreadsheet would run as a formula
 

@@ -17,7 +17,8 @@ from matcher.synth import write_example
 
 SAMPLE = {"km": 27.9, "minutes": 41.5, "max_km": 50.0, "max_minutes": 45.0, "end": "2023-07-10", "amv": True,
           "accessible": True, "dwelling_kind": "temporary", "price": 0.25, "size": 7, "count": 4,
-          "municipality": "GM0153", "municipality_name": "Enschede", "winner": "h00001", "dwelling_id": "17"}
+          "municipality": "GM0153", "municipality_name": "Enschede", "winner": "h00001", "dwelling_id": "17",
+          "since": "2023-01-02"}
 
 
 def _fields(template: str) -> list[tuple[str, str]]:
@@ -36,7 +37,7 @@ def _sample(key: str) -> dict:
                 values[name] = SAMPLE[name]
             elif spec or name in ("overdue_days", "norm_days", "days", "days_min", "days_max", "mine", "free"):
                 values[name] = 3
-            elif name in ("place", "late", "why", "housing", "limit", "places", "homes", "to", "locked"):
+            elif name in ("place", "late", "why", "year", "housing", "limit", "places", "homes", "to", "locked"):
                 values[name] = {"key": "empty"}
             else:
                 values[name] = f"<{name}>"

@@ -88,6 +88,11 @@ class Household:
     may_recouple: bool = False
     """COA approved a re-coupling of this coupled household (``households.csv`` ``may_recouple``):
     it may be housed in another municipality even when ``Params.allow_recoupling`` is off."""
+    temporary_home: str | None = None
+    """The temporary home (tussenvoorziening, doorstroomlocatie) it lives in now, if any: housed
+    for the quota in ``coupled_to`` already, it waits there for a regular home (state ``temporary``)."""
+    housed_since: dt.date | None = None
+    """The day it moved into ``temporary_home``; it should move on within a year [003:74]."""
 
     def __post_init__(self) -> None:
         if self.size < 1:
@@ -98,11 +103,25 @@ class Household:
             raise ValueError(f"household {self.household_id}: expected_extra must not be negative")
         if self.may_recouple and self.coupled_to is None:
             raise ValueError(f"household {self.household_id}: may_recouple is for a coupled household")
+        if (self.temporary_home is None) != (self.housed_since is None):
+            raise ValueError(f"household {self.household_id}: housed_since goes with temporary_home")
+        if self.temporary_home is not None:
+            if self.coupled_to is None:
+                raise ValueError(f"household {self.household_id}: in a temporary home, so coupled to its municipality")
+            if self.amv:
+                raise ValueError(f"household {self.household_id}: a temporary home takes no AMV household")
+            if self.may_recouple:
+                raise ValueError(f"household {self.household_id}: in a temporary home, so not to be re-coupled")
 
     @property
     def is_coupled(self) -> bool:
         """Whether the household is already coupled to a municipality."""
         return self.coupled_to is not None
+
+    @property
+    def in_temporary(self) -> bool:
+        """Whether the household lives in a temporary home of its municipality (state ``temporary``)."""
+        return self.temporary_home is not None
 
 
 @dataclass(frozen=True)

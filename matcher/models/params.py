@@ -55,6 +55,11 @@ NORM_FROM_PERMIT_DAYS = COUPLING_DAYS + NORM_DAYS
 """The 14-week norm from the permit to the move-in [001:2431]: the simulation's headline measure and the
 objective of the look-ahead and the hindsight.  Fixed, not a parameter, so every policy is measured alike."""
 
+TEMPORARY_DAYS = 365
+"""The longest stay in a temporary home (doorstroomlocatie: at most a year [003:74; 003:230]): a
+household housed there past it is overdue by the days beyond (docs/contract.md §3).  Fixed, not a
+parameter."""
+
 
 @dataclass(frozen=True)
 class Params:

@@ -166,7 +166,8 @@ def class_key(rules: Rules, h: Household, named: set[str]) -> tuple:
         return ("named", h.household_id)
     if h.is_coupled and not rules.may_recouple(h):
         # Where it lives and its ties only matter for new couplings, which it cannot get.
-        return (h.size, None, h.coupled_to, h.amv, h.needs_accessible, h.document_ready, h.expected_extra, None)
+        return (h.size, None, h.coupled_to, h.amv, h.needs_accessible, h.document_ready, h.expected_extra, None,
+                h.in_temporary)
     if not h.document_ready:
         # It can only be coupled: its needs and expected family play no part.
         return (h.size, h.location_id, h.coupled_to, h.amv, None, False, None, h.tie_municipality)
@@ -220,6 +221,8 @@ def build(rules: Rules, split: Callable[[Household], Hashable] | None = None,
         if not h.is_coupled:
             wait_q -= w.permit_age * h.size * rules.permit_age(h)
         f.constants[3] += n * wait_q
+        wait_moves = rules.wait_moves(h)
+        f.constants[2] += n * wait_moves
         placed_terms: list[tuple[int, int]] = []
         housed_terms: list[tuple[int, int]] = []
         options: list[tuple[int, Option]] = []
@@ -263,6 +266,7 @@ def build(rules: Rules, split: Callable[[Household], Hashable] | None = None,
                 moves = rules.moves(h, d, option.municipality)
             else:
                 _, _, moves, quality = option_levels(rules, h, option)
+            moves -= wait_moves
             if moves:
                 f.objectives[2].append((var, moves))
             quality -= wait_q
@@ -289,7 +293,7 @@ def build(rules: Rules, split: Callable[[Household], Hashable] | None = None,
                 f.constants[3] += size_b * age_cost
                 if age_cost:
                     f.objectives[3].append((pv, -age_cost))
-            else:
+            elif rules.places(h):
                 f.objectives[1].append((hv, h.size))
             if overdue:
                 f.objectives[0].append((hv, h.size * overdue))

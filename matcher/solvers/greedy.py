@@ -4,7 +4,8 @@ Households are taken oldest clock first (coupling date if coupled, else permit d
 household gets the first offered home in its municipality that fits (one whose re-coupling COA
 approved, ``may_recouple``, else the first that fits in the nearest other municipality in range); a household not yet coupled
 goes to the nearest municipality in range with quota left, and gets a home there if one fits,
-otherwise only the coupling.  Locks are honoured first and bans always.  The result is valid but
+otherwise only the coupling.  Households in a temporary home come last, longest there first,
+and move on to the first regular home left in their municipality that fits.  Locks are honoured first and bans always.  The result is valid but
 makes no claim of optimality, so its status is ``feasible``.
 
 The construction is its own, the hard rules are not: what a household takes of a dwelling and of
@@ -96,7 +97,9 @@ def greedy_assignments(rules: Rules) -> dict[str, Assignment]:
         out[h.household_id] = assignment
 
     def clock(h: Household):
-        return (h.coupling_date or h.permit_date, h.permit_date, h.household_id)
+        # Those in reception first; households in a temporary home then take the regular homes
+        # left in their municipality, longest there first.
+        return (h.in_temporary, h.housed_since or h.coupling_date or h.permit_date, h.permit_date, h.household_id)
 
     for h in sorted(instance.households, key=clock):
         if h.household_id in out:
