@@ -1,12 +1,14 @@
 """The embedded reference data: all 342 municipalities of 2023 and illustrative reception locations.
 
-Two CSV files ship with the package (``data/`` in the repository, ``matcher/data/`` in the wheel;
+Three CSV files ship with the package (``data/`` in the repository, ``matcher/data/`` in the wheel;
 provenance in ``data/README.md``):
 
 - ``municipalities_2023.csv``: Bijlage A of the 2023-II quota letter (CBS code, name, province,
   inhabitants on 1-1-2022, taakstelling 2023-II and its AMV part), the municipality that carries
   out the quota when another one does (the Wadden islands are carried by Leeuwarden), and one
   GeoNames point per municipality.
+- ``safety_regions_2023.csv``: the veiligheidsregio (safety region) of each municipality of
+  2023, in the names and order of the quota letter's Tabel 1.
 - ``reception_locations_illustrative.csv``: about 50 well-known reception locations placed at
   their municipality's point.  Illustrative only: for synthetic regions, never for real planning.
 
@@ -25,6 +27,7 @@ from matcher.exceptions import MatcherError
 
 MUNICIPALITIES_FILE = "municipalities_2023.csv"
 LOCATIONS_FILE = "reception_locations_illustrative.csv"
+SAFETY_REGIONS_FILE = "safety_regions_2023.csv"
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,18 @@ class EmbeddedMunicipality:
     quota_executed_by: str | None
     lat: float
     lon: float
+
+
+@dataclass(frozen=True)
+class EmbeddedSafetyRegion:
+    """The veiligheidsregio a municipality belongs to (boundaries of 1-1-2023)."""
+
+    code: str
+    """CBS code of the municipality."""
+    region_code: str
+    """CBS code of the safety region (``VR01`` ... ``VR25``)."""
+    region: str
+    """The region's name as printed in Tabel 1 of the 2023-II quota letter."""
 
 
 @dataclass(frozen=True)
@@ -150,3 +165,25 @@ def load_reception_locations(folder: Path | None = None) -> tuple[EmbeddedLocati
         )
         for number, row in _rows(path, columns)
     )
+
+
+@lru_cache(maxsize=4)
+def load_safety_regions(folder: Path | None = None) -> tuple[EmbeddedSafetyRegion, ...]:
+    """The safety region of every municipality, in the file's order (that of Bijlage A).
+
+    ``folder`` overrides :func:`data_dir` (for tests).  Raises :class:`MatcherError` if the file
+    is missing, a column is absent or a region code is not ``VR`` and two digits.
+    """
+    path = (folder or data_dir()) / SAFETY_REGIONS_FILE
+    out = []
+    for number, row in _rows(path, ("gm_code", "vr_code", "veiligheidsregio")):
+        code = row["vr_code"]
+        if len(code) != 4 or not code.startswith("VR") or not code[2:].isdigit():
+            raise MatcherError(f"{path.name}:{number}: vr_code {code!r} is not VR and two digits")
+        out.append(EmbeddedSafetyRegion(code=row["gm_code"], region_code=code, region=row["veiligheidsregio"]))
+    return tuple(out)
+
+
+def safety_region_of() -> dict[str, EmbeddedSafetyRegion]:
+    """Per municipality code its safety region."""
+    return {r.code: r for r in load_safety_regions()}
