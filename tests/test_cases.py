@@ -151,7 +151,7 @@ def test_large_family_reason_names_seven_persons(backend: str) -> None:
     coupled, uncoupled = by_household["F7"], by_household["G7"]
     assert coupled.action is Action.WAIT and uncoupled.action is Action.WAIT
     assert coupled.reason_kind.value == "no_fitting_dwelling"
-    assert "no dwelling in Aa (GM0001) fits 7 persons" in coupled.reason
+    assert "no home in Aa (GM0001) fits 7 persons" in coupled.reason
     assert uncoupled.reason_kind.value == "quota_used_up"
     assert "fits 7 persons" in uncoupled.reason and "quota" in uncoupled.reason
 

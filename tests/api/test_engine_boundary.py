@@ -88,7 +88,7 @@ def test_lines_and_exports_speak_the_readers_language(client, auth, run_jobs):
     assert housed["home_reference"] == "Kerkstraat-5"
     assert housed["reason"].startswith("Gehuisvest in gewone woning Kerkstraat-5 in ")
     assert next(line for line in english if line["action"] == "house")["reason"].startswith(
-        "Housed in regular dwelling Kerkstraat-5 in ")
+        "Housed in regular home Kerkstraat-5 in ")
     for nl, en in zip(dutch, english, strict=True):
         assert nl["reason_values"] == en["reason_values"] and nl["reason_values"]["kind"] == nl["reason_kind"]
         assert nl["reason"] == render(nl["reason_values"], "nl", homes={str(housed["home_id"]): "Kerkstraat-5"})

@@ -1,7 +1,8 @@
 """Every page speaks one language: a journey through every page (sign-in, the planner's and the
 municipality's pages, forms and CSV uploads with errors, conflicts, the error pages 403, 404, 409,
-422 and 500) in Dutch finds no English sentence of the catalogues (``api/messages.py`` and
-``api/web/i18n.py``), and the same journey in English no Dutch one."""
+422 and 500, and a review page with a line of every reason kind) in Dutch finds no English
+sentence of the catalogues (``api/messages.py``, ``api/web/i18n.py`` and the reasons of
+``matcher/reasons.py``), and the same journey in English no Dutch one."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import re
 import string
 
 import pytest
+from reason_lines import store_job
 from sqlalchemy import select
 from web_testing import ENSCHEDE, csrf_of, planner_world, sign_in
 
@@ -18,6 +20,8 @@ from api.models import Home
 from api.web import i18n, planner
 from api.web.session import LANG_COOKIE
 from api.worker import run_pending
+from matcher import reasons
+from matcher.models import ReasonKind
 
 UPLOAD = ("reference,kind,capacity,min_occupancy,available_from,colour\n"
           "E-101,regular,4,1,2023-07-01,red\n")
@@ -48,7 +52,7 @@ def _fragments(template: str) -> list[str]:
 def _sentences(lang: str) -> set[str]:
     """The catalogues' sentences in ``lang`` that the other language does not also use."""
     index = messages.LANGUAGES.index(lang)
-    tables = (messages.MESSAGES, i18n.WORDS)
+    tables = (messages.MESSAGES, i18n.WORDS, reasons.CATALOGUE)
     other = " ".join(words[1 - index] for table in tables for words in table.values())
     return {f for table in tables for words in table.values() for f in _fragments(words[index]) if f not in other}
 
@@ -91,6 +95,14 @@ def _journey(client, secrets, lang: str) -> dict[str, str]:
     see("locked", client.get("/ui/planner/proposals"))
     see("accepted all", client.post(f"{review}/accept-all", data={"csrf": csrf, "back": review}))
     see("audit", client.get("/ui/planner/audit"))
+    with client.app.state.sessions() as session:
+        home = session.scalar(select(Home.id).where(Home.municipality_code == ENSCHEDE, Home.status == "open"))
+    every_kind, clauses = store_job(engine, ENSCHEDE, home)
+    text = see("review with every reason kind", client.get(f"/ui/planner/proposals/{every_kind}", params={"sort": "line"}))
+    kinds = set(re.findall(r'<option value="([a-z_]+)"', text.split('name="reason"')[1].split("</select>")[0]))
+    assert kinds == {k.value for k in ReasonKind}  # a line of every kind is on the page
+    shown = pages["review with every reason kind"]
+    assert [c["kind"] for c in clauses if " ".join(reasons.render(c, lang).split()) not in shown] == []
     for figure in ("", "/realisation", "/regional", "/predicted"):
         see(f"monitoring{figure}", client.get(f"/ui/monitoring{figure}", params={"as_of": "2023-07-03"}))
     see("monitoring 422", client.get("/ui/monitoring/realisation", params={"by": "month"}), 422)
