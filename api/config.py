@@ -15,6 +15,9 @@
 | ``MATCHER_MAX_BODY_BYTES`` | ``1000000`` | the largest request body (413 beyond it), but for the two below |
 | ``MATCHER_MAX_BATCH_BYTES`` | ``16000000`` | the largest ``POST /api/v1/households/batch`` body (50,000 households) |
 | ``MATCHER_MAX_UPLOAD_BYTES`` | ``5000000`` | the largest CSV file of an upload (the request may be 64 kB larger) |
+| ``MATCHER_SIGNAL_LARGE_HOME`` | ``5`` | signals: a home of at least this capacity is a large home |
+| ``MATCHER_SIGNAL_WEEKS`` | ``4`` | signals: the whole weeks a province's couplings are counted over |
+| ``MATCHER_SIGNAL_SHORTFALL`` | ``0.8`` | signals: a province below this share of its expected couplings is signalled |
 """
 
 from __future__ import annotations
@@ -41,6 +44,9 @@ _ENV = {
     "max_body_bytes": "MATCHER_MAX_BODY_BYTES",
     "max_batch_bytes": "MATCHER_MAX_BATCH_BYTES",
     "max_upload_bytes": "MATCHER_MAX_UPLOAD_BYTES",
+    "signal_large_home": "MATCHER_SIGNAL_LARGE_HOME",
+    "signal_weeks": "MATCHER_SIGNAL_WEEKS",
+    "signal_shortfall": "MATCHER_SIGNAL_SHORTFALL",
 }
 
 
@@ -79,6 +85,15 @@ class Settings:
     threads 520-649 requests/s and p99 161-189 ms, 20 threads 466-542 requests/s and p99
     226-243 ms); use ``matcher serve --workers N`` for
     more processes."""
+
+    signal_large_home: int = 5
+    """Signals (:mod:`api.services.signals`): a home of at least this capacity is a large home [001:1870]."""
+    signal_weeks: int = 4
+    """Signals: the whole ISO weeks before this week over which a province's couplings are
+    compared with its quota share [004:135-137]."""
+    signal_shortfall: float = 0.8
+    """Signals: a province receiving fewer than this times its quota share of the couplings is
+    signalled (1.0: any shortfall at all)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

@@ -58,6 +58,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "no_lock": ("vastzetting {lock} bestaat niet", "no lock {lock}"),
     "no_municipality": ("gemeente {code} bestaat niet", "no municipality {code}"),
     "no_period": ("periode {period} bestaat niet", "no period {period}"),
+    "no_signal": ("signaal {signal} bestaat niet (meer)", "no signal {signal} (or no longer)"),
     # forbidden (403)
     "only_municipality_offers": ("alleen een gemeente biedt woningen aan", "only a municipality offers homes"),
     # conflicts (409)
@@ -136,6 +137,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "no_token": ("token {token} bestaat niet", "no token {token}"),
     "no_token_r": ("token {token!r} bestaat niet", "no token {token!r}"),
     "token_prefix_ambiguous": ("voorvoegsel {key!r} past bij {n} tokens; gebruik het id", "prefix {key!r} matches {n} tokens; use the id"),
+    "bad_cursor": ("geen cursor van deze feed: gebruik de waarde next van een eerdere pagina",
+                   "not a cursor of this feed: use the next value of an earlier page"),
     "no_grouping": ("{figure} kent geen indeling {by!r}; kies {choices}", "{figure} has no grouping {by!r}; choose {choices}"),
     "municipality_gone": ("gemeente {code} van regel {line} bestaat niet meer",
                           "municipality {code} of line {line} no longer exists"),

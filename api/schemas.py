@@ -64,6 +64,8 @@ HouseholdKey = Annotated[str, StringConstraints(min_length=1, max_length=64, pat
 """A household's pseudonymous id: letters, digits and ``. _ -`` (it appears in URLs)."""
 NewHouseholdKey = Annotated[HouseholdKey, AfterValidator(_not_reserved)]
 """A household id as it is submitted: not ``batch`` nor ``upload``."""
+SignalId = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[a-z0-9-]+$")]
+"""A signal's id (:mod:`api.services.signals`): lower-case letters, digits and hyphens."""
 Code = Annotated[str, StringConstraints(pattern=r"^GM[0-9]{4}$")]
 """A CBS municipality code: GM and four digits."""
 PeriodName = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-(I|II)$")]
@@ -282,6 +284,8 @@ class RedistributionIn(Strict):
     persons: Annotated[int, Field(ge=1, le=100_000)]
     amv_persons: Annotated[int, Field(ge=0, le=100_000)] = 0
     reason: Text
+    signal: SignalId | None = None
+    """The signal whose suggestion this is (``GET /api/v1/signals``), named in the audit event."""
 
     @model_validator(mode="after")
     def _check(self) -> RedistributionIn:
@@ -903,6 +907,40 @@ class MonitoringTable(BaseModel):
     labels: list[str]
     rows: list[dict[str, str | int | float | None]]
     notes: dict[str, str]
+
+
+class SignalKind(str, Enum):
+    large_home = "large_home"
+    province_shortfall = "province_shortfall"
+    region_shortfall = "region_shortfall"
+    idle_homes = "idle_homes"
+
+
+class SignalOut(BaseModel):
+    """One signal (docs/contract.md §11, *Signals*): a stable ``id``, its ``kind``, when it was
+    raised, whom it is about, its figures (``values``), the homes and households it concerns
+    and, for ``idle_homes``, ``suggestion``: the body of ``POST /api/v1/redistributions`` that
+    records the suggested redistribution in one action."""
+
+    id: str
+    kind: SignalKind
+    raised_at: dt.datetime
+    municipalities: list[str]
+    province: str
+    values: dict[str, str | int | float | bool | dt.date | None]
+    homes: list[dict[str, str | int | float | bool | dt.date | None]]
+    households: list[dict[str, str | int | float | bool | dt.date | None]]
+    suggestion: dict[str, str | int] | None
+
+
+class SignalFeed(BaseModel):
+    """A page of the feed, newest first; ``next`` is the cursor of the next (older) page, or
+    null at the end."""
+
+    items: list[SignalOut]
+    next: str | None
+    limit: int
+    as_of: dt.date
 
 
 # --- move-ins ---------------------------------------------------------------------------------

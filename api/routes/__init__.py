@@ -48,10 +48,11 @@ def build_router() -> APIRouter:
         moveins,
         municipalities,
         proposals,
+        signals,
         travel,
     )
 
     router = APIRouter(prefix=API_PREFIX, responses=ERRORS)
-    for module in (me, municipalities, homes, households, proposals, locks, moveins, audit, monitoring, travel):
+    for module in (me, municipalities, homes, households, proposals, locks, moveins, audit, monitoring, signals, travel):
         router.include_router(module.router)
     return router

@@ -83,7 +83,7 @@ def redistribute(actor: CoaDep, session: SessionDep, body: RedistributionIn, res
     """``to_municipality`` carries out ``persons`` of ``from_municipality``'s taakstelling; the total
     is unchanged.  The same ``reference`` again returns the record (200)."""
     record, created = service.redistribute(session, actor, body.reference, body.from_municipality, body.to_municipality,
-                                           body.persons, body.amv_persons, body.reason)
+                                           body.persons, body.amv_persons, body.reason, body.signal)
     if not created:
         response.status_code = status.HTTP_200_OK
     return mapping.redistribution_out(record, service.get_period(session, record.period_id).name)

@@ -246,10 +246,11 @@ def list_redistributions(session: Session, period: Period | None = None) -> list
 
 
 def redistribute(session: Session, actor: Actor, reference: str, from_code: str, to_code: str, persons: int,
-                 amv_persons: int, reason: str) -> tuple[Redistribution, bool]:
+                 amv_persons: int, reason: str, signal: str | None = None) -> tuple[Redistribution, bool]:
     """Record that ``to_code`` carries out ``persons`` of ``from_code``'s taakstelling in the current
     period.  The national total is unchanged by construction.  The same ``reference`` with the
-    same content returns the existing record (``created`` false)."""
+    same content returns the existing record (``created`` false).  ``signal`` names the signal
+    whose suggestion this is (:mod:`api.services.signals`), in the audit event."""
     wanted = (from_code, to_code, persons, amv_persons, reason)
     existing = session.scalar(select(Redistribution).where(Redistribution.reference == reference))
     if existing is not None:
@@ -280,9 +281,10 @@ def redistribute(session: Session, actor: Actor, reference: str, from_code: str,
         session.flush()
     except IntegrityError:  # the same reference at the same moment
         session.rollback()
-        return redistribute(session, actor, reference, from_code, to_code, persons, amv_persons, reason)
+        return redistribute(session, actor, reference, from_code, to_code, persons, amv_persons, reason, signal)
     audit.record(session, actor, "redistribution.create", "redistribution", record.id, period=period.name,
-                 from_municipality=from_code, to_municipality=to_code, persons=persons, amv_persons=amv_persons)
+                 from_municipality=from_code, to_municipality=to_code, persons=persons, amv_persons=amv_persons,
+                 **({"signal": signal} if signal else {}))
     session.commit()
     return record, True
 

@@ -112,6 +112,8 @@ HAPPY: dict[str, tuple[Call, int]] = {
     "POST /move-ins/{move_in_id}/confirm": (Call("enschede", "POST", "/move-ins/{move_in_id}/confirm", {"date": "2023-07-20"}), 200),
     "POST /move-ins/{move_in_id}/fell-through":
         (Call("enschede", "POST", "/move-ins/{move_in_id}/fell-through", {"reason": "te ver van school"}), 200),
+    "GET /signals": (Call("coa", "GET", "/signals"), 200),
+    "GET /signals/{signal_id}": (Call("hengelo", "GET", "/signals/large-home-{hengelo_home_id}"), 200),
 }
 
 # The route -> a call by a token whose role may not use it.
@@ -186,6 +188,9 @@ NOT_FOUND: dict[str, list[Call]] = {
                                       Call("hengelo", "GET", "/proposed-lines/2")],
     # Move-in {move_in_id} is Enschede's: Hengelo neither sees nor decides it.
     "GET /move-ins/{move_in_id}": [Call("coa", "GET", "/move-ins/9999"), Call("hengelo", "GET", "/move-ins/{move_in_id}")],
+    # H-1 (5 places) is Hengelo's large home: Enschede does not see its signal.
+    "GET /signals/{signal_id}": [Call("coa", "GET", "/signals/large-home-9999"), Call("coa", "GET", "/signals/nothing"),
+                                 Call("enschede", "GET", "/signals/large-home-{hengelo_home_id}")],
     "POST /move-ins/{move_in_id}/confirm": [
         Call("enschede", "POST", "/move-ins/9999/confirm", {"date": "2023-07-20"}),
         Call("hengelo", "POST", "/move-ins/{move_in_id}/confirm", {"date": "2023-07-20"})],
@@ -209,6 +214,8 @@ INVALID: dict[str, Call] = {
     "PATCH /homes/{home_id}": Call("enschede", "PATCH", "/homes/{free_home_id}", {"capacity": 0}),
     "POST /homes/{home_id}/withdraw": Call("enschede", "POST", "/homes/99999999999/withdraw"),
     "GET /households": Call("coa", "GET", "/households", params={"state": "asleep"}),
+    "GET /signals": Call("coa", "GET", "/signals", params={"limit": 0}),
+    "GET /signals/{signal_id}": Call("coa", "GET", "/signals/Large_Home"),
     "POST /households/batch": Call("coa", "POST", "/households/batch", {"households": [household("b-1", 0)]}),
     "POST /households/upload": Call("coa", "POST", "/households/upload", files=csv("household_id\nx\n")),
     "GET /households/{household_id}": Call("coa", "GET", "/households/has space"),
@@ -245,14 +252,14 @@ NOT_APPLICABLE: dict[str, dict[str, str]] = {
             for route in ("GET /me", "GET /municipalities", "GET /municipalities/{code}", "GET /homes",
                           "GET /homes/{home_id}", "GET /households", "GET /households/{household_id}", "GET /monitoring/{figure}",
                           "GET /monitoring/{figure}/export.csv", "GET /monitoring/{figure}/export.xlsx",
-                          "GET /move-ins", "GET /move-ins/{move_in_id}")},
+                          "GET /move-ins", "GET /move-ins/{move_in_id}", "GET /signals", "GET /signals/{signal_id}")},
     "404": {route: "no id in the path; unknown references in a body or query are 422"
             for route in ("GET /me", "GET /municipalities", "GET /periods", "POST /periods", "GET /redistributions",
                           "POST /redistributions", "GET /locations", "GET /homes", "POST /homes", "POST /homes/upload",
                           "GET /households", "POST /households/batch", "POST /households/upload", "POST /proposals",
                           "GET /proposals", "GET /bans", "GET /audit", "GET /proposed-lines", "GET /locks",
                           "GET /travel-times", "POST /travel-times/upload",
-                          "GET /move-ins")},
+                          "GET /move-ins", "GET /signals")},
     "422": {route: "takes no input" for route in ("GET /me", "GET /periods", "GET /redistributions", "GET /locations")},}
 NOT_APPLICABLE["404"].update({route: "the figure is one of four words; another is a 422" for route in (
     "GET /monitoring/{figure}", "GET /monitoring/{figure}/export.csv", "GET /monitoring/{figure}/export.xlsx")})
@@ -288,7 +295,7 @@ def built(service, tmp_path_factory):
     (move_in,) = client.get(f"{API}/move-ins", headers=tokens.enschede).json()["items"]
     base = enschede_world(client, tokens, run_jobs)
     (free,) = offer(client, tokens.enschede, home("E-free"))
-    (hengelo,) = offer(client, tokens.hengelo, home("H-1"))
+    (hengelo,) = offer(client, tokens.hengelo, home("H-1", capacity=5))
     upsert(client, tokens, household("h-elsewhere", location_id="azc-maastricht"))
     lock = client.post(f"{API}/proposals/{base['job']['id']}/lines/{base['single']['id']}/lock", headers=tokens.coa)
     assert lock.status_code == 201, lock.text

@@ -1,0 +1,408 @@
+"""Signals for COA (issue 16 item 5), computed on read from the service's database, with ids and
+times that do not change while what they describe holds, so a feed of them pages stably.
+
+Three kinds (docs/contract.md §11, *Signals*):
+
+- ``large_home``: an open home with room left whose ``capacity`` is at least
+  :attr:`~api.config.Settings.signal_large_home` (default 5), with the households it fits.  A
+  household *fits* a home when the engine's own rules allow housing it there with the quota set
+  aside (:meth:`matcher.rules.Rules.may_house` on the job's instance with unlimited quota, the
+  home's availability date lifted to the as-of date): kind, size and minimum occupancy, AMV,
+  accessibility, the residence document, bans, and the region (rule 5) for a household not yet
+  coupled, or the household already coupled to the home's municipality.  ``quota_allows`` says
+  whether the real quota left allows it too.  Id ``large-home-<home>``, raised when the home was
+  offered (``homes.created_at``).
+- ``province_shortfall``: a province whose couplings over the last ``N`` whole ISO weeks
+  (:attr:`~api.config.Settings.signal_weeks`, default 4; the weeks before the as-of date's week)
+  fall below ``ratio`` (:attr:`~api.config.Settings.signal_shortfall`, default 0.8) times its
+  quota share of all couplings in those weeks.  Couplings are persons of households coupled,
+  moving in or housed whose ``coupling_date`` lies in the window, counted for the province of
+  the municipality they are coupled to; the quota share of a province is its ``target``
+  (taakstelling + redistributed + backlog of the current period, summed over its
+  municipalities, at least 0) over the sum of all provinces' targets; ``expected`` is that share
+  times the national couplings.  Nothing is raised while there are no couplings in the window.
+  Id ``shortfall-<province>-<monday>``, raised on the Monday of the as-of date's week.
+- ``region_shortfall``: the same for COA's five regions (:data:`REGIONS`, groups of
+  provinces): id ``region-shortfall-<region>-<monday>``.
+- ``idle_homes``: a municipality with homes available within the horizon that stay empty for
+  lack of quota while households in range wait uncoupled elsewhere.  Home by home (in id order),
+  each takes the first fitting household (longest overdue first, then earliest permit, then id):
+  one coupled to the municipality if any (no quota needed), else a waiting one, which uses the
+  quota left (:attr:`matcher.rules.Rules.quota`, AMV likewise) if it suffices; if it does not,
+  the home is idle for lack of quota and the household's persons are ``short``.  The suggested
+  redistribution comes from the nearest other municipality (great-circle, municipality points)
+  with quota to spare (its quota left after the same pass over its own homes, and no more than
+  the taakstelling it may give away, as ``POST /redistributions`` checks): ``persons`` =
+  the least of ``short`` and that spare, the AMV part likewise.  The total stays unchanged (a
+  redistribution moves persons from one municipality's target to the other's).  Id
+  ``idle-<code>-<monday>``, raised on the Monday of the as-of date's week.
+
+COA sees every signal; a municipality only those about itself (its large home; idle homes it
+offers or is asked to give quota for), without the ids of households not coupled to it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from api.models import Home, Household, Job, Municipality
+from api.services.errors import Actor, FieldError, Invalid, NotFound
+from api.services.municipalities import QuotaState, current_period, quota_states
+from matcher import models as engine
+from matcher.rules import Rules, great_circle_km
+
+KINDS = ("large_home", "province_shortfall", "region_shortfall", "idle_homes")
+UNLIMITED = 10**9
+MAX_HOUSEHOLDS = 1000
+"""The most households one signal lists (the count is always whole)."""
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One signal: a stable ``id``, its ``kind``, when it was raised, whom it is about, and what
+    it says (``values``), with the homes and households it concerns and, for ``idle_homes``, the
+    suggested redistribution (the body of ``POST /api/v1/redistributions``)."""
+
+    id: str
+    kind: str
+    raised_at: dt.datetime
+    municipalities: tuple[str, ...]
+    province: str
+    values: dict[str, Any] = field(default_factory=dict)
+    homes: list[dict[str, Any]] = field(default_factory=list)
+    households: list[dict[str, Any]] = field(default_factory=list)
+    suggestion: dict[str, Any] | None = None
+
+    @property
+    def key(self) -> tuple[dt.datetime, str]:
+        """The feed's order (newest first is this key descending)."""
+        return self.raised_at, self.id
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the signals are computed with (:class:`api.config.Settings` gives the defaults)."""
+
+    large_home: int = 5
+    weeks: int = 4
+    shortfall: float = 0.8
+
+
+# --- cursor -----------------------------------------------------------------------------------
+
+def encode_cursor(signal: Signal) -> str:
+    """An opaque cursor: the signal's place in the feed."""
+    raw = f"{signal.raised_at.isoformat()}|{signal.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[dt.datetime, str]:
+    """The place a cursor names; :class:`Invalid` at ``after`` if it is not one of ours."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        when, _, ident = raw.partition("|")
+        if not ident or not ID.match(ident):
+            raise ValueError(raw)
+        return dt.datetime.fromisoformat(when), ident
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise Invalid([FieldError(("query", "after"), "bad_cursor")]) from None
+
+
+ID = re.compile(r"^[a-z0-9-]{1,100}$")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+# --- the world the engine sees ----------------------------------------------------------------
+
+@dataclass
+class World:
+    """The job's instance for ``as_of`` (:func:`api.engine.snapshot`), its rules, the same with
+    the quota set aside, and the quota states."""
+
+    rules: Rules
+    unlimited: Rules
+    states: dict[str, QuotaState]
+    homes: dict[int, Home]
+    households: dict[str, engine.Household]
+    by_location: dict[str, list[engine.Household]]
+    locations_of: dict[str, list[str]]
+    """Per municipality the reception locations from which it is in range (rule 5)."""
+
+    def priority(self, h: engine.Household) -> tuple[int, dt.date, str]:
+        return -self.rules.overdue(h), h.permit_date, h.household_id
+
+    def candidates(self, code: str) -> list[engine.Household]:
+        """Households coupled to ``code`` and those waiting uncoupled in a location in range of it."""
+        out = [h for h in self.households.values() if h.coupled_to == code]
+        for loc in self.locations_of.get(code, ()):
+            out += [h for h in self.by_location.get(loc, ()) if not h.is_coupled]
+        return sorted(out, key=self.priority)
+
+
+def world(session: Session, as_of: dt.date) -> World:
+    from api.engine import snapshot
+
+    snap = snapshot(session, Job(id=0, as_of=as_of, params={}, solver="greedy", time_limit=1.0))
+    instance = snap.instance
+    free = replace(instance, municipalities=tuple(replace(m, quota_remaining=UNLIMITED, amv_quota_remaining=UNLIMITED)
+                                                  for m in instance.municipalities))
+    rules, unlimited = Rules(instance, snap.params), Rules(free, snap.params)
+    by_location: dict[str, list[engine.Household]] = defaultdict(list)
+    for h in instance.households:
+        by_location[h.location_id].append(h)
+    locations_of: dict[str, list[str]] = defaultdict(list)
+    for loc, codes in rules.in_range_by_location.items():
+        for code in codes:
+            locations_of[code].append(loc)
+    ids = [int(d.dwelling_id) for d in instance.dwellings]
+    homes = {h.id: h for h in session.scalars(select(Home).where(Home.id.in_(ids)))} if ids else {}
+    return World(rules, unlimited, quota_states(session, current_period(session)), homes,
+                 {h.household_id: h for h in instance.households}, by_location, locations_of)
+
+
+def _fits(w: World, d: engine.Dwelling) -> list[tuple[engine.Household, bool]]:
+    """The households ``d`` fits by the engine's rules with the quota set aside (its
+    availability lifted), each with whether the real quota allows it too; best first."""
+    lifted = replace(d, available_from=min(d.available_from, w.rules.end))
+    return [(h, w.rules.may_house(h, lifted)) for h in w.candidates(d.municipality) if w.unlimited.may_house(h, lifted)]
+
+
+def _household(w: World, h: engine.Household, code: str, quota_allows: bool | None = None) -> dict[str, Any]:
+    out = {"household_id": h.household_id, "size": h.size, "amv": h.amv, "needs_accessible": h.needs_accessible,
+           "location_id": h.location_id, "permit_date": h.permit_date, "coupled_to": h.coupled_to,
+           "km": round(w.rules.household_km(h, code), 1) if (h.location_id, code) in w.rules.km else None,
+           "overdue_days": w.rules.overdue(h)}
+    if quota_allows is not None:
+        out["quota_allows"] = quota_allows
+    return out
+
+
+def _home(w: World, d: engine.Dwelling) -> dict[str, Any]:
+    home = w.homes[int(d.dwelling_id)]
+    return {"home_id": home.id, "reference": home.reference, "municipality": home.municipality_code, "kind": home.kind,
+            "capacity": home.capacity, "room_left": d.capacity, "min_occupancy": home.min_occupancy,
+            "accessible": home.accessible, "available_from": home.available_from}
+
+
+# --- the three kinds --------------------------------------------------------------------------
+
+def large_homes(session: Session, w: World, names: dict[str, Municipality], size: int) -> list[Signal]:
+    out = []
+    for d in w.rules.instance.dwellings:
+        home = w.homes.get(int(d.dwelling_id))
+        if home is None or home.capacity < size:
+            continue
+        fits = _fits(w, d)
+        m = names[d.municipality]
+        out.append(Signal(
+            f"large-home-{home.id}", "large_home", home.created_at, (d.municipality,), m.province,
+            {"home_id": home.id, "municipality": d.municipality, "name": m.name, "capacity": home.capacity,
+             "size": size, "fits": len(fits), "fits_within_quota": sum(1 for _, ok in fits if ok)},
+            [_home(w, d)], [_household(w, h, d.municipality, ok) for h, ok in fits[:MAX_HOUSEHOLDS]]))
+    return out
+
+
+REGIONS = {
+    "Noord-Nederland": ("Friesland", "Groningen", "Drenthe"),
+    "Midden-Nederland": ("Utrecht", "Flevoland", "Noord-Holland"),
+    "Oost-Nederland": ("Gelderland", "Overijssel"),
+    "Zuid-Nederland": ("Noord-Brabant", "Limburg"),
+    "West-Nederland": ("Zuid-Holland", "Zeeland"),
+}
+"""COA's five regions of its regional coordinators (regievoerders), by province: Fryslân,
+Groningen and Drenthe; Utrecht, Flevoland and Noord-Holland; Gelderland and Overijssel;
+Noord-Brabant and Limburg; Zuid-Holland and Zeeland [001:846; 001:886; 001:1025; 001:1163;
+001:1427].  The names are ours (the sources list the provinces)."""
+
+
+def shortfalls(session: Session, w: World, as_of: dt.date, weeks: int, ratio: float,
+               names: dict[str, Municipality]) -> list[Signal]:
+    """``province_shortfall`` per province and ``region_shortfall`` per COA region (:data:`REGIONS`)."""
+    start_week = monday(as_of)
+    start, end = start_week - dt.timedelta(days=7 * weeks), start_week - dt.timedelta(days=1)
+    province_of = {code: m.province for code, m in names.items()}
+    target: dict[str, int] = defaultdict(int)
+    for code, state in w.states.items():
+        p = state.persons
+        target[province_of[code]] += p.taakstelling + p.redistributed + p.backlog
+    query = (select(Municipality.province, func.sum(Household.size))
+             .join(Municipality, Municipality.code == Household.municipality_code)
+             .where(Household.state.in_(("coupled", "moving_in", "housed")),
+                    Household.coupling_date >= start, Household.coupling_date <= end)
+             .group_by(Municipality.province))
+    couplings = {prov: int(n or 0) for prov, n in session.execute(query)}
+    raised = dt.datetime.combine(start_week, dt.time())
+    region_of = {prov: region for region, provinces in REGIONS.items() for prov in provinces}
+    out = []
+    groupings: tuple[tuple[str, dict[str, str]], ...] = (
+        ("province_shortfall", {prov: prov for prov in target}),
+        ("region_shortfall", {prov: region_of.get(prov, prov) for prov in target}))
+    for kind, group in groupings:
+        targets: dict[str, int] = defaultdict(int)
+        got: dict[str, int] = defaultdict(int)
+        for prov, t in target.items():
+            targets[group[prov]] += t
+        for prov, n in couplings.items():
+            got[group.get(prov, prov)] += n
+        targets = {name: max(0, t) for name, t in targets.items()}
+        national_target, total = sum(targets.values()), sum(got.values())
+        if total == 0 or national_target == 0:
+            continue
+        for name in sorted(targets):
+            share = targets[name] / national_target
+            expected = share * total
+            if got[name] < ratio * expected:
+                prefix = "shortfall" if kind == "province_shortfall" else "region-shortfall"
+                values: dict[str, Any] = {"weeks": weeks, "window_start": start, "window_end": end,
+                                          "couplings": got[name], "national_couplings": total, "target": targets[name],
+                                          "national_target": national_target, "share": round(share, 4),
+                                          "expected": round(expected, 1), "ratio": ratio}
+                if kind == "province_shortfall":
+                    values["province"] = name
+                else:
+                    values.update(region=name, provinces=", ".join(REGIONS.get(name, (name,))))
+                out.append(Signal(f"{prefix}-{_slug(name)}-{start_week.isoformat()}", kind, raised, (),
+                                  name if kind == "province_shortfall" else "", values))
+    return out
+
+
+@dataclass
+class _Pass:
+    """One municipality's homes after the pass of ``idle_homes``."""
+
+    idle: list[tuple[engine.Dwelling, engine.Household]] = field(default_factory=list)
+    short: int = 0
+    amv_short: int = 0
+    spare: int = 0
+    amv_spare: int = 0
+
+
+def _pass(w: World, code: str) -> _Pass:
+    out = _Pass()
+    left, amv_left = w.rules.quota.get(code, 0), w.rules.amv_quota.get(code, 0)
+    used: set[str] = set()
+    dwellings = sorted((d for d in w.rules.dwellings_by_municipality.get(code, ()) if w.rules.available(d)),
+                       key=lambda d: int(d.dwelling_id))
+    candidates = w.candidates(code)
+    for d in dwellings:
+        fits = [h for h in candidates if h.household_id not in used and w.unlimited.may_house(h, d)]
+        own = [h for h in fits if h.coupled_to == code]
+        if own:
+            used.add(own[0].household_id)
+            continue
+        if not fits:
+            continue
+        h = fits[0]
+        used.add(h.household_id)
+        if h.size <= left and (not h.amv or h.size <= amv_left):
+            left -= h.size
+            amv_left -= h.size if h.amv else 0
+            continue
+        out.idle.append((d, h))
+        out.short += h.size
+        out.amv_short += h.size if h.amv else 0
+    out.spare, out.amv_spare = max(0, left), max(0, amv_left)
+    return out
+
+
+def idle_homes(session: Session, w: World, as_of: dt.date, names: dict[str, Municipality]) -> list[Signal]:
+    week = monday(as_of)
+    raised = dt.datetime.combine(week, dt.time())
+    passes = {code: _pass(w, code) for code in sorted(w.rules.dwellings_by_municipality)
+              if w.rules.dwellings_by_municipality[code]}
+    out = []
+    for code, found in passes.items():
+        if not found.idle:
+            continue
+        m = names[code]
+        giver, persons, amv = None, 0, 0
+        for other in sorted((o for o in names.values() if o.code != code and o.code in w.states),
+                            key=lambda o: (great_circle_km(m.lat, m.lon, o.lat, o.lon), o.code)):
+            state = w.states[other.code]
+            done = passes.get(other.code)
+            spare = done.spare if done else max(0, state.persons.remaining)
+            amv_spare = done.amv_spare if done else max(0, state.amv.remaining)
+            spare = min(spare, state.persons.taakstelling + state.persons.redistributed)
+            amv_spare = min(amv_spare, state.amv.taakstelling + state.amv.redistributed)
+            if spare >= 1:
+                giver, persons = other, min(found.short, spare)
+                amv = min(found.amv_short, amv_spare, persons)
+                break
+        ident = f"idle-{code.lower()}-{week.isoformat()}"
+        suggestion = None
+        if giver is not None:
+            suggestion = {"reference": f"{ident}-{giver.code.lower()}-{persons}", "from_municipality": giver.code,
+                          "to_municipality": code, "persons": persons, "amv_persons": amv,
+                          "reason": f"Signaal {ident}: woningen leeg bij gebrek aan taakstelling "
+                                    f"/ homes idle for lack of quota", "signal": ident}
+        out.append(Signal(
+            ident, "idle_homes", raised, (code, giver.code) if giver else (code,), m.province,
+            {"municipality": code, "name": m.name, "homes": len(found.idle), "short": found.short,
+             "amv_short": found.amv_short, "quota_left": max(0, w.states[code].persons.remaining) if code in w.states else 0,
+             "from_municipality": giver.code if giver else None, "from_name": giver.name if giver else None,
+             "from_km": round(great_circle_km(m.lat, m.lon, giver.lat, giver.lon), 1) if giver else None},
+            [_home(w, d) for d, _ in found.idle], [_household(w, h, code) for _, h in found.idle], suggestion))
+    return out
+
+
+# --- the feed ---------------------------------------------------------------------------------
+
+def all_signals(session: Session, actor: Actor, as_of: dt.date, options: Options,
+                kinds: tuple[str, ...] = KINDS) -> list[Signal]:
+    """Every signal ``actor`` may see on ``as_of``, newest first."""
+    w = world(session, as_of)
+    names = {m.code: m for m in session.scalars(select(Municipality))}
+    found: list[Signal] = []
+    if "large_home" in kinds:
+        found += large_homes(session, w, names, options.large_home)
+    if {"province_shortfall", "region_shortfall"} & set(kinds) and actor.is_coa:
+        found += [s for s in shortfalls(session, w, as_of, options.weeks, options.shortfall, names) if s.kind in kinds]
+    if "idle_homes" in kinds:
+        found += idle_homes(session, w, as_of, names)
+    if not actor.is_coa:
+        found = [_for_municipality(s, actor.municipality) for s in found if actor.municipality in s.municipalities]
+    return sorted(found, key=lambda s: s.key, reverse=True)
+
+
+def _for_municipality(signal: Signal, code: str | None) -> Signal:
+    """What a municipality may see of a signal about it: no ids of households not coupled to it."""
+    return replace(signal, households=[h for h in signal.households if h["coupled_to"] == code])
+
+
+def feed(session: Session, actor: Actor, as_of: dt.date, options: Options, after: str | None, limit: int,
+         kinds: tuple[str, ...] = KINDS) -> tuple[list[Signal], str | None]:
+    """A page of the feed: the ``limit`` newest signals after the cursor ``after`` (older than
+    the place it names), and the cursor of the next page (``None`` at the end)."""
+    place = decode_cursor(after) if after else None
+    found = all_signals(session, actor, as_of, options, kinds)
+    if place is not None:
+        found = [s for s in found if s.key < place]
+    page = found[:limit]
+    return page, (encode_cursor(page[-1]) if len(found) > limit else None)
+
+
+def get_signal(session: Session, actor: Actor, as_of: dt.date, options: Options, signal_id: str) -> Signal:
+    kind = next((k for prefix, k in (("large-home-", "large_home"), ("shortfall-", "province_shortfall"),
+                                     ("region-shortfall-", "region_shortfall"), ("idle-", "idle_homes"))
+                 if signal_id.startswith(prefix)), None)
+    if kind is not None:
+        for signal in all_signals(session, actor, as_of, options, (kind,)):
+            if signal.id == signal_id:
+                return signal
+    raise NotFound("no_signal", signal=signal_id)
