@@ -5,7 +5,8 @@ and stores.  The worker (:mod:`api.worker`) drives it; the job's states are
 - :func:`snapshot` reads the database, in one transaction, as an engine
   :class:`~matcher.models.Instance` and :class:`~matcher.models.Params`: every municipality with
   ``quota_remaining`` from :mod:`api.services.municipalities`, the reception locations, the
-  households still waiting or coupled, the open homes with the places they have left, bans from
+  households still waiting or coupled (``may_recouple`` for those whose re-coupling COA
+  approved: :mod:`api.services.recouplings`), the open homes with the places they have left, bans from
   refused lines, the active locks (:mod:`api.services.locks`; those that can no longer be
   offered are left out and listed in the job's ``summary.locks``), and the last finished job as
   ``previous``.
@@ -78,7 +79,7 @@ def snapshot(session: Session, job: Job) -> Snapshot:
     from sqlalchemy import select
 
     from api.models import Ban, Home, Household, Job, Location, Municipality, ProposalLine
-    from api.services import locks
+    from api.services import locks, recouplings
     from api.services.homes import occupied
     from api.services.municipalities import current_period, quota_states
     from api.services.travel import engine_travel_minutes
@@ -94,13 +95,15 @@ def snapshot(session: Session, job: Job) -> Snapshot:
     locations = tuple(engine.Location(location_id=loc.location_id, name=loc.name, lat=loc.lat, lon=loc.lon)
                       for loc in session.scalars(select(Location).order_by(Location.location_id)))
     households, household_state, sizes = [], {}, {}
+    approved = recouplings.approved_households(session)  # COA approved their re-coupling: may_recouple
     for h in session.scalars(select(Household).where(Household.state.in_(("waiting", "coupled"))).order_by(Household.household_id)):
         coupled = h.state == "coupled"
         households.append(engine.Household(
             household_id=h.household_id, size=h.size, location_id=h.location_id, permit_date=h.permit_date,
             coupled_to=h.municipality_code if coupled else None, coupling_date=h.coupling_date if coupled else None,
             amv=h.amv, needs_accessible=h.needs_accessible, expected_extra=h.expected_extra,
-            tie_municipality=h.tie_municipality, document_ready=h.document_ready))
+            tie_municipality=h.tie_municipality, document_ready=h.document_ready,
+            may_recouple=coupled and h.household_id in approved))
         household_state[h.household_id] = (h.state, h.municipality_code)
         sizes[h.household_id] = h.size
     homes = list(session.scalars(select(Home).where(Home.status == "open").order_by(Home.id)))

@@ -25,6 +25,8 @@ from api.schemas import (
     ProposedLineOut,
     ProposedOut,
     QuotaOut,
+    RecouplingOut,
+    RecouplingStatus,
     RedistributionOut,
     utc,
 )
@@ -147,6 +149,14 @@ def lock_out(lock: models.Lock) -> LockOut:
 def audit_out(e: models.AuditEvent) -> AuditOut:
     return AuditOut(id=e.id, at=utc(e.at), token_id=e.token_id, actor=e.actor, action=e.action,
                     object_type=e.object_type, object_id=e.object_id, detail=e.detail)
+
+
+def recoupling_out(r: models.Recoupling) -> RecouplingOut:
+    return RecouplingOut(id=r.id, reference=r.reference, household_id=r.household_id, from_municipality=r.from_municipality,
+                         to_municipality=r.to_municipality, exchange_with=r.exchange_with, reason=r.reason,
+                         status=RecouplingStatus(r.status), requested_role=r.requested_role,
+                         created_at=utc(r.created_at), decision_reason=r.decision_reason, decided_at=utc(r.decided_at),
+                         done_line_id=r.done_line_id, done_at=utc(r.done_at))
 
 
 def move_in_out(m: models.MoveIn, home_reference: str) -> MoveInOut:

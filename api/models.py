@@ -369,6 +369,49 @@ class MoveIn(Base):
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("tokens.id"))
 
 
+class Recoupling(Base):
+    """A request to re-couple a coupled household to another municipality (omkoppeling), made by
+    the municipality it is coupled to or by COA, e.g. for a WMO-adapted home only another
+    municipality has [001:2465], or as one half of an exchange of status holders between two
+    municipalities (``exchange_with``: the other municipality's household) [001:1872].  COA
+    approves or declines it with a reason.  While it is ``approved`` and the household is still
+    coupled to ``from_municipality``, every proposal job may house the household in another
+    municipality (``may_recouple`` of the engine); accepting such a line makes it ``done``
+    (``done_line_id``).  One open (pending or approved) request per household (the partial unique
+    index)."""
+
+    __tablename__ = "recouplings"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'approved', 'declined', 'done')", name="status"),
+        CheckConstraint("requested_role IN ('coa', 'municipality')", name="requested_role"),
+        CheckConstraint("status <> 'declined' OR decision_reason IS NOT NULL", name="declined_reason"),
+        CheckConstraint("(status = 'done') = (done_line_id IS NOT NULL)", name="done_line"),
+        Index("uq_recouplings_open_household", "household_id", unique=True,
+              sqlite_where=text("status IN ('pending', 'approved')"),
+              postgresql_where=text("status IN ('pending', 'approved')")),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(64), unique=True)
+    """The requester's idempotency key: the same reference again is the same request."""
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.household_id"), index=True)
+    from_municipality: Mapped[str] = mapped_column(CODE, ForeignKey("municipalities.code"), index=True)
+    """The municipality the household was coupled to when the request was made."""
+    to_municipality: Mapped[str | None] = mapped_column(CODE, ForeignKey("municipalities.code"), index=True)
+    """The municipality asked for (informative: the engine may choose any in range)."""
+    exchange_with: Mapped[str | None] = mapped_column(ForeignKey("households.household_id"))
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    requested_role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("tokens.id"))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[dt.datetime | None]
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("tokens.id"))
+    done_line_id: Mapped[int | None] = mapped_column(ForeignKey("proposal_lines.id"))
+    done_at: Mapped[dt.datetime | None]
+
+
 class AuditEvent(Base):
     """Who (which token) did what, when.  Written in the same transaction as the change."""
 

@@ -943,6 +943,65 @@ class SignalFeed(BaseModel):
     as_of: dt.date
 
 
+# --- re-couplings -----------------------------------------------------------------------------
+
+class RecouplingStatus(str, Enum):
+    pending = "pending"
+    approved = "approved"
+    declined = "declined"
+    done = "done"
+
+
+class RecouplingIn(Strict):
+    """Ask to re-couple a coupled household to another municipality (its municipality or COA):
+    ``reason`` (why, e.g. a WMO-adapted home only another municipality has), optionally the
+    municipality asked for (``to_municipality``) and, for an exchange of status holders, the
+    other municipality's household (``exchange_with``, coupled to ``to_municipality``; its own
+    request is made the same way).  ``reference``: an idempotency key."""
+
+    household_id: HouseholdKey
+    reason: Text
+    to_municipality: Code | None = None
+    exchange_with: HouseholdKey | None = None
+    reference: Key | None = None
+
+
+class RecouplingDecisionIn(Strict):
+    """COA's reason: required to decline, optional to approve."""
+
+    reason: Text | None = None
+
+
+class RecouplingDeclineIn(Strict):
+    reason: Text
+
+
+class RecouplingOut(BaseModel):
+    """A re-coupling request: ``pending`` until COA approves (the next proposals may house the
+    household in another municipality) or declines it (``decision_reason``); ``done`` once a line
+    re-coupling it was accepted (``done_line_id``)."""
+
+    id: int
+    reference: str | None
+    household_id: str
+    from_municipality: str
+    to_municipality: str | None
+    exchange_with: str | None
+    reason: str
+    status: RecouplingStatus
+    requested_role: Literal["coa", "municipality"]
+    created_at: dt.datetime
+    decision_reason: str | None
+    decided_at: dt.datetime | None
+    done_line_id: int | None
+    done_at: dt.datetime | None
+
+
+class RecouplingList(BaseModel):
+    items: list[RecouplingOut]
+    total: int
+
+
 # --- move-ins ---------------------------------------------------------------------------------
 
 class MoveInStatus(str, Enum):

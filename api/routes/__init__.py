@@ -48,11 +48,13 @@ def build_router() -> APIRouter:
         moveins,
         municipalities,
         proposals,
+        recouplings,
         signals,
         travel,
     )
 
     router = APIRouter(prefix=API_PREFIX, responses=ERRORS)
-    for module in (me, municipalities, homes, households, proposals, locks, moveins, audit, monitoring, signals, travel):
+    for module in (me, municipalities, homes, households, proposals, locks, moveins, recouplings, audit, monitoring, signals,
+                   travel):
         router.include_router(module.router)
     return router

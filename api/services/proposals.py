@@ -32,7 +32,7 @@ from api import audit
 from api.messages import Part, Term
 from api.models import Ban, Home, Household, Job, ProposalLine, utcnow
 from api.schemas import DecisionIn
-from api.services import locks, moveins
+from api.services import locks, moveins, recouplings
 from api.services.errors import Actor, Conflict, FieldError, Invalid, NotFound
 from api.services.homes import occupied
 from api.services.households import standing_line
@@ -125,6 +125,7 @@ def _accept(session: Session, actor: Actor, job: Job, line: ProposalLine, day: d
         if (home.kind == "regular" and taken) or taken + household.size > home.capacity:
             raise Conflict("home_full", home=home.id, size=household.size, taken=taken, capacity=home.capacity)
         over = _check_quota(session, job, line, household, home.municipality_code, data)
+        was_coupled_to = household.municipality_code if household.state == "coupled" else None
         if household.state != "coupled":
             household.coupling_date = day
         household.state = "moving_in"  # housed once the municipality confirms (api.services.moveins)
@@ -134,13 +135,20 @@ def _accept(session: Session, actor: Actor, job: Job, line: ProposalLine, day: d
         household.housed_period_id = None
         move_in = moveins.start(session, household, home, line.id, day)
         session.flush()
+        recoupled = None
+        if was_coupled_to is not None and was_coupled_to != home.municipality_code:
+            # A re-coupling (an approved request, or allow_recoupling): a move, audited; the
+            # coupling date stays (the household's clock does not start again).
+            recoupled = {"recoupled_from": was_coupled_to,
+                         "recoupling": recouplings.complete(session, actor, household, line, was_coupled_to,
+                                                            home.municipality_code)}
         if home.kind == "regular" or taken + household.size >= home.capacity:
             home.status = "allocated"
             home.updated_at = utcnow()
             locks.end_on_home(session, actor, home.id, "taken", keep=household.household_id)
         audit.record(session, actor, "line.accept", "line", line.id, job=job.id, household=household.household_id,
                      proposed="house", home=home.id, municipality=home.municipality_code, date=day, note=note,
-                     move_in=move_in.id,
+                     move_in=move_in.id, **(recoupled or {}),
                      **({"over_quota": over} if over else {}))
     household.updated_at = utcnow()
 

@@ -88,6 +88,7 @@ IN_MODEL = {
     "HouseholdIn": {"size": 2, "adults": 1, "children": 1, "state": "coupled", "coupling_date": "2023-07-03",
                     "housed_date": OMIT},
     "DecisionIn": {"decision": "refuse", "ban": "municipality", "date": OMIT},
+    "RecouplingIn": {"household_id": "h-wmo", "exchange_with": OMIT},
 }
 """Values by model and field name, where the field's name alone does not decide (``OMIT``: leave out)."""
 
@@ -298,13 +299,17 @@ def world(client, auth, run_jobs) -> dict[str, Any]:
     made = enschede_world(client, auth, run_jobs)
     lock = ok(client.post(f"{API}/proposals/{made['job']['id']}/lines/{made['family']['id']}/lock",
                           headers=auth.coa, json={"note": "hold"}), 201)
+    upsert(client, auth, household("h-asked", 3, state="coupled", municipality="GM0153", coupling_date="2023-05-01"),
+           household("h-wmo", 2, state="coupled", municipality="GM0153", coupling_date="2023-05-01"))
+    asked = ok(client.post(f"{API}/recouplings", headers=auth.enschede,
+                           json={"household_id": "h-asked", "reason": "a WMO-adapted home"}), 201)
     period = ok(client.get(f"{API}/periods", headers=auth.coa))[0]["id"]
     # the example job body sets max_minutes, which needs a stored travel time
     ok(client.post(f"{API}/travel-times/upload", headers=auth.coa,
                    files={"file": ("t.csv", b"location_id,municipality,minutes\nazc-enschede,GM0153,10\n", "text/csv")}))
     return {"code": "GM0153", "period_id": period, "home_id": made["home"]["id"], "household_id": "h-family",
             "job_id": made["job"]["id"], "line_id": made["family"]["id"], "lock_id": lock["id"],
-            "figure": "realisation", "move_in_id": move_in["id"]}
+            "figure": "realisation", "move_in_id": move_in["id"], "recoupling_id": asked["id"]}
 
 
 def operations(app) -> list[tuple[str, str, dict]]:

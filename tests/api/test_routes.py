@@ -60,6 +60,8 @@ HOMES_CSV = "reference,kind,capacity,available_from\nE-9,regular,3,2023-07-01\n"
 HOUSEHOLDS_CSV = "household_id,size,location_id,permit_date\nc-1,2,azc-enschede,2023-02-01\n"
 TRAVEL_CSV = "location_id,municipality,minutes\nazc-enschede,GM0153,10\n"
 PERIOD = {"name": "2024-I", "starts_on": "2024-01-01", "ends_on": "2024-06-30"}
+RECOUPLING = {"household_id": "h-wmo", "reason": "needs a WMO-adapted home", "to_municipality": "GM0164",
+              "reference": "rc-1"}
 REDISTRIBUTION = {"reference": "r-1", "from_municipality": "GM0183", "to_municipality": "GM0141", "persons": 5,
                   "reason": "regional arrangement"}
 
@@ -114,6 +116,13 @@ HAPPY: dict[str, tuple[Call, int]] = {
         (Call("enschede", "POST", "/move-ins/{move_in_id}/fell-through", {"reason": "te ver van school"}), 200),
     "GET /signals": (Call("coa", "GET", "/signals"), 200),
     "GET /signals/{signal_id}": (Call("hengelo", "GET", "/signals/large-home-{hengelo_home_id}"), 200),
+    "GET /recouplings": (Call("enschede", "GET", "/recouplings"), 200),
+    "POST /recouplings": (Call("enschede", "POST", "/recouplings", RECOUPLING), 201),
+    "GET /recouplings/{recoupling_id}": (Call("enschede", "GET", "/recouplings/{recoupling_id}"), 200),
+    "POST /recouplings/{recoupling_id}/approve":
+        (Call("coa", "POST", "/recouplings/{recoupling_id}/approve", {"reason": "akkoord"}), 200),
+    "POST /recouplings/{recoupling_id}/decline":
+        (Call("coa", "POST", "/recouplings/{recoupling_id}/decline", {"reason": "geen aangepaste woning nodig"}), 200),
 }
 
 # The route -> a call by a token whose role may not use it.
@@ -151,6 +160,9 @@ FORBIDDEN: dict[str, Call] = {
     "GET /proposed-lines/{line_id}": Call("coa", "GET", "/proposed-lines/{line_id}"),
     "POST /move-ins/{move_in_id}/confirm": Call("coa", "POST", "/move-ins/{move_in_id}/confirm", {"date": "2023-07-20"}),
     "POST /move-ins/{move_in_id}/fell-through": Call("coa", "POST", "/move-ins/{move_in_id}/fell-through", {"reason": "x"}),
+    "POST /recouplings/{recoupling_id}/approve": Call("enschede", "POST", "/recouplings/{recoupling_id}/approve", {}),
+    "POST /recouplings/{recoupling_id}/decline": Call("enschede", "POST", "/recouplings/{recoupling_id}/decline",
+                                                      {"reason": "x"}),
 }
 
 # The route -> calls that must be 404: unknown ids, and for municipalities another one's object
@@ -197,6 +209,13 @@ NOT_FOUND: dict[str, list[Call]] = {
     "POST /move-ins/{move_in_id}/fell-through": [
         Call("enschede", "POST", "/move-ins/9999/fell-through", {"reason": "x"}),
         Call("hengelo", "POST", "/move-ins/{move_in_id}/fell-through", {"reason": "x"})],
+    # h-wmo and request {recoupling_id} are Enschede's: Hengelo neither asks for nor sees them.
+    "POST /recouplings": [Call("hengelo", "POST", "/recouplings", RECOUPLING),
+                          Call("coa", "POST", "/recouplings", {**RECOUPLING, "household_id": "nobody"})],
+    "GET /recouplings/{recoupling_id}": [Call("coa", "GET", "/recouplings/9999"),
+                                         Call("hengelo", "GET", "/recouplings/{recoupling_id}")],
+    "POST /recouplings/{recoupling_id}/approve": [Call("coa", "POST", "/recouplings/9999/approve", {})],
+    "POST /recouplings/{recoupling_id}/decline": [Call("coa", "POST", "/recouplings/9999/decline", {"reason": "x"})],
 }
 
 # The route -> a malformed call (by a role that may use the route).
@@ -245,6 +264,12 @@ INVALID: dict[str, Call] = {
     "GET /move-ins/{move_in_id}": Call("enschede", "GET", "/move-ins/-1"),
     "POST /move-ins/{move_in_id}/confirm": Call("enschede", "POST", "/move-ins/{move_in_id}/confirm", {"date": "soon"}),
     "POST /move-ins/{move_in_id}/fell-through": Call("enschede", "POST", "/move-ins/{move_in_id}/fell-through", {"reason": ""}),
+    "GET /recouplings": Call("enschede", "GET", "/recouplings", params={"status": "maybe"}),
+    "POST /recouplings": Call("enschede", "POST", "/recouplings", {"household_id": "h-wmo"}),
+    "GET /recouplings/{recoupling_id}": Call("enschede", "GET", "/recouplings/-1"),
+    "POST /recouplings/{recoupling_id}/approve": Call("coa", "POST", "/recouplings/{recoupling_id}/approve",
+                                                      {"reason": "x", "colour": "red"}),
+    "POST /recouplings/{recoupling_id}/decline": Call("coa", "POST", "/recouplings/{recoupling_id}/decline", {}),
 }
 
 NOT_APPLICABLE: dict[str, dict[str, str]] = {
@@ -252,14 +277,15 @@ NOT_APPLICABLE: dict[str, dict[str, str]] = {
             for route in ("GET /me", "GET /municipalities", "GET /municipalities/{code}", "GET /homes",
                           "GET /homes/{home_id}", "GET /households", "GET /households/{household_id}", "GET /monitoring/{figure}",
                           "GET /monitoring/{figure}/export.csv", "GET /monitoring/{figure}/export.xlsx",
-                          "GET /move-ins", "GET /move-ins/{move_in_id}", "GET /signals", "GET /signals/{signal_id}")},
+                          "GET /move-ins", "GET /move-ins/{move_in_id}", "GET /signals", "GET /signals/{signal_id}",
+                          "GET /recouplings", "POST /recouplings", "GET /recouplings/{recoupling_id}")},
     "404": {route: "no id in the path; unknown references in a body or query are 422"
             for route in ("GET /me", "GET /municipalities", "GET /periods", "POST /periods", "GET /redistributions",
                           "POST /redistributions", "GET /locations", "GET /homes", "POST /homes", "POST /homes/upload",
                           "GET /households", "POST /households/batch", "POST /households/upload", "POST /proposals",
                           "GET /proposals", "GET /bans", "GET /audit", "GET /proposed-lines", "GET /locks",
                           "GET /travel-times", "POST /travel-times/upload",
-                          "GET /move-ins", "GET /signals")},
+                          "GET /move-ins", "GET /signals", "GET /recouplings")},
     "422": {route: "takes no input" for route in ("GET /me", "GET /periods", "GET /redistributions", "GET /locations")},}
 NOT_APPLICABLE["404"].update({route: "the figure is one of four words; another is a 422" for route in (
     "GET /monitoring/{figure}", "GET /monitoring/{figure}/export.csv", "GET /monitoring/{figure}/export.xlsx")})
@@ -299,7 +325,13 @@ def built(service, tmp_path_factory):
     upsert(client, tokens, household("h-elsewhere", location_id="azc-maastricht"))
     lock = client.post(f"{API}/proposals/{base['job']['id']}/lines/{base['single']['id']}/lock", headers=tokens.coa)
     assert lock.status_code == 201, lock.text
-    ids = {"job_id": base["job"]["id"], "line_id": base["family"]["id"], "home_id": base["home"]["id"],
+    # Two households coupled to Enschede after the jobs: one to ask for (h-wmo), one asked for already.
+    upsert(client, tokens, household("h-wmo", 2, state="coupled", municipality="GM0153", coupling_date="2023-05-01"),
+           household("h-asked", 3, state="coupled", municipality="GM0153", coupling_date="2023-05-01"))
+    asked = client.post(f"{API}/recouplings", headers=tokens.enschede,
+                        json={"household_id": "h-asked", "reason": "exchange with Hengelo"})
+    assert asked.status_code == 201, asked.text
+    ids = {"recoupling_id": asked.json()["id"], "job_id": base["job"]["id"], "line_id": base["family"]["id"], "home_id": base["home"]["id"],
            "free_home_id": free["id"], "hengelo_home_id": hengelo["id"], "period_id": 1, "lock_id": lock.json()["id"],
            "move_in_id": move_in["id"]}
     return snapshot(service.engine), tokens, ids
