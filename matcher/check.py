@@ -418,6 +418,14 @@ class _Checker:
 
     # -- rules that look at several households together
 
+    def grown(self, h: Household) -> str:
+        """The housing check's words for a household larger than on its ``previous.csv`` line
+        (family members joined), or nothing."""
+        line = self.previous.get(h.household_id)
+        if line is None or line.persons is None or line.persons >= h.size:
+            return ""
+        return f" (grown from {line.persons} since previous.csv)"
+
     def check_dwellings(self, resolved: Iterable[_Resolved]) -> None:
         """Rule 1 per dwelling, over every household housed in it."""
         occupants: dict[str, list[Household]] = {}
@@ -439,13 +447,13 @@ class _Checker:
                     self.broken(d.dwelling_id, 1, f"regular dwelling holds {len(group)} households ({ids}); it takes one")
                 for h in group:
                     if not d.min_occupancy <= h.size <= d.capacity:
-                        self.broken(h.household_id, 1, f"has {h.size} persons; regular dwelling {d.dwelling_id} "
-                                                       f"takes {d.min_occupancy} to {d.capacity}")
+                        self.broken(h.household_id, 1, f"has {h.size} persons{self.grown(h)}; regular dwelling "
+                                                       f"{d.dwelling_id} takes {d.min_occupancy} to {d.capacity}")
                 continue
             if d.kind is DwellingKind.SHARED:
                 for h in group:
                     if h.size != 1:
-                        self.broken(h.household_id, 1, f"has {h.size} persons; shared dwelling {d.dwelling_id} "
+                        self.broken(h.household_id, 1, f"has {h.size} persons{self.grown(h)}; shared dwelling {d.dwelling_id} "
                                                        "takes single persons only")
             elif d.kind is DwellingKind.AMV:
                 for h in group:

@@ -63,6 +63,11 @@ def explain_proposal(rules: Rules, proposal: Proposal, lang: Lang = DEFAULT_LANG
     for h in rules.instance.households:
         a = assignments[h.household_id]
         kind, clause = _reason(rules, after, h, a, prices or {})
+        grown = rules.grown_past(h)
+        if grown is not None:
+            before = rules.previous[h.household_id].persons
+            clause["notes"] = [*clause.get("notes", []), {"key": "note.grown_past_home", "dwelling_id": grown.dwelling_id,
+                                                          "before": before, "size": h.size, "capacity": grown.capacity}]
         if h.household_id in locked and a.action is not Action.WAIT:
             kind = ReasonKind.LOCKED
             clause["notes"] = [*clause.get("notes", []), {"key": "note.locked"}]
@@ -201,7 +206,10 @@ def _why_here(rules: Rules, after: _After, h: Household, code: str, prices: Mapp
 def _why_this_home(rules: Rules, after: _After, h: Household, d: Dwelling) -> list[Clause]:
     """Why this home: the family members still expected, and larger homes that fit and stay free."""
     notes: list[Clause] = []
-    if h.expected_extra:
+    if h.expected_extra and h.expected_extra_date is not None:
+        notes.append({"key": "note.expected_extra_on", "expected_extra": h.expected_extra,
+                      "expected_extra_date": h.expected_extra_date.isoformat(), "capacity": d.capacity})
+    elif h.expected_extra:
         notes.append({"key": "note.expected_extra", "expected_extra": h.expected_extra, "capacity": d.capacity})
     larger = [o for o in rules.dwellings_by_municipality[d.municipality]
               if o.dwelling_id != d.dwelling_id and o.capacity > d.capacity and rules.may_house(h, o)

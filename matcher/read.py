@@ -241,6 +241,7 @@ HOUSEHOLDS = Table("households.csv", (
     Column("state", _state, required=False, default="waiting"),
     Column("temporary_home", _text, required=False),
     Column("housed_since", _date, required=False),
+    Column("expected_extra_date", _date, required=False),
 ))
 DWELLINGS = Table("dwellings.csv", (
     Column("dwelling_id", _text),
@@ -434,6 +435,10 @@ def read_instance(folder: str | Path) -> Instance:
         if v["may_recouple"] and v["coupled_to"] is None:
             problems.append(row.problem(HOUSEHOLDS, "may_recouple", "may_recouple is only for a household coupled already; set coupled_to or leave it 0"))
         _temporary_problems(row, problems)
+        if v["expected_extra_date"] is not None and not v["expected_extra"]:
+            problems.append(row.problem(HOUSEHOLDS, "expected_extra_date", "expected_extra_date is set but expected_extra is 0; a date needs the family members expected on it"))
+        elif v["expected_extra_date"] is not None and v["expected_extra_date"] < v["permit_date"]:
+            problems.append(row.problem(HOUSEHOLDS, "expected_extra_date", f"expected_extra_date {v['expected_extra_date']} is before permit_date {v['permit_date']}; family members follow after the permit"))
     for row in dw:
         v = row.values
         ref(row, DWELLINGS, "municipality", codes, "municipality")
@@ -480,7 +485,8 @@ def read_instance(folder: str | Path) -> Instance:
         locks=tuple(Lock(**r.values) for r in rows[LOCKS.file]),
         bans=tuple(Ban(**r.values) for r in rows[BANS.file]),
         previous=tuple(
-            PreviousRow(r.values["household_id"], r.values["action"], r.values["municipality"], r.values["dwelling_id"])
+            PreviousRow(r.values["household_id"], r.values["action"], r.values["municipality"], r.values["dwelling_id"],
+                        r.values["persons"])
             for r in rows[PREVIOUS.file]
         ),
         name=folder.name,
@@ -576,18 +582,27 @@ def write_instance(instance: Instance, folder: str | Path, params: Params | None
     _write_csv(folder / LOCATIONS.file, ["location_id", "name", "lat", "lon"],
                ((loc.location_id, loc.name, loc.lat, loc.lon) for loc in instance.locations))
     # The state columns only when someone lives in a temporary home: other folders stay as they were.
-    width = len(HOUSEHOLDS.columns) if any(h.in_temporary for h in instance.households) else len(HOUSEHOLDS.columns) - 3
-    _write_csv(folder / HOUSEHOLDS.file, [c.name for c in HOUSEHOLDS.columns][:width],
-               ((h.household_id, h.size, h.location_id, h.permit_date, h.coupled_to, h.coupling_date, h.amv, h.needs_accessible,
-                 h.expected_extra, h.tie_municipality, h.document_ready, h.may_recouple, "temporary" if h.in_temporary else "waiting",
-                 h.temporary_home, h.housed_since)[:width] for h in instance.households))
+    # The expected arrival dates likewise only when some household has one.
+    names = [c.name for c in HOUSEHOLDS.columns]
+    if not any(h.in_temporary for h in instance.households):
+        names = [n for n in names if n not in ("state", "temporary_home", "housed_since")]
+    if not any(h.expected_extra_date is not None for h in instance.households):
+        names.remove("expected_extra_date")
+    _write_csv(folder / HOUSEHOLDS.file, names,
+               ([{"household_id": h.household_id, "size": h.size, "location_id": h.location_id, "permit_date": h.permit_date,
+                  "coupled_to": h.coupled_to, "coupling_date": h.coupling_date, "amv": h.amv,
+                  "needs_accessible": h.needs_accessible, "expected_extra": h.expected_extra,
+                  "tie_municipality": h.tie_municipality, "document_ready": h.document_ready,
+                  "may_recouple": h.may_recouple, "state": "temporary" if h.in_temporary else "waiting",
+                  "temporary_home": h.temporary_home, "housed_since": h.housed_since,
+                  "expected_extra_date": h.expected_extra_date}[n] for n in names] for h in instance.households))
     _write_csv(folder / DWELLINGS.file, [c.name for c in DWELLINGS.columns],
                ((d.dwelling_id, d.municipality, d.kind, d.capacity, d.min_occupancy, d.accessible, d.available_from) for d in instance.dwellings))
     optional = (
         (TRAVEL_TIMES, instance.travel_minutes, lambda t: t),
         (LOCKS, instance.locks, lambda r: (r.household_id, r.municipality, r.dwelling_id)),
         (BANS, instance.bans, lambda r: (r.household_id, r.municipality, r.dwelling_id)),
-        (PREVIOUS, instance.previous, lambda r: (r.household_id, r.action, r.municipality, r.dwelling_id)),
+        (PREVIOUS, instance.previous, lambda r: (r.household_id, r.action, r.municipality, r.dwelling_id, r.persons)),
     )
     for table, items, to_row in optional:
         path = folder / table.file

@@ -124,6 +124,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                             "{capacity:persons}.",
                             "{expected_extra:family_member} expected to join (nareizigers); the home has room for "
                             "{capacity:persons}."),
+    "note.expected_extra_on": ("Er komen nog {expected_extra:family_member} bij (nareizigers), verwacht op "
+                               "{expected_extra_date:date}; de woning heeft plaats voor {capacity:persons}.",
+                               "{expected_extra:family_member} expected to join (nareizigers) on {expected_extra_date:date}; "
+                               "the home has room for {capacity:persons}."),
+    "note.grown_past_home": ("Het huishouden is gegroeid van {before:persons} naar {size:persons} (nareizigers): woning "
+                             "{home} van vorige week, voor {capacity:persons}, past niet meer.",
+                             "The household has grown from {before:persons} to {size:persons} (family members joined): "
+                             "home {home} of last week's proposal, for {capacity:persons}, no longer fits."),
     "note.smaller_home": ("Een woning voor {capacity:persons}; {count:larger_home} die ook past blijft vrij voor een "
                           "groter huishouden.",
                           "A home for {capacity:persons}; {count:larger_home} that also fits stays free for a larger "

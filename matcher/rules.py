@@ -199,6 +199,18 @@ class Rules:
         """Last week's line per household."""
         return {p.household_id: p for p in self.instance.previous}
 
+    def grown_past(self, h: Household) -> Dwelling | None:
+        """The housing check: the home last week's proposal housed ``h`` in, when ``h`` has grown
+        since (more persons now than that line's ``persons``: family members joined) and the home no
+        longer fits it (rules 1 and 2); else None."""
+        row = self.previous.get(h.household_id)
+        if row is None or row.action.value != "house" or row.persons is None or row.persons >= h.size:
+            return None
+        d = self.instance.dwelling_by_id.get(row.dwelling_id) if row.dwelling_id is not None else None
+        if d is None or dwelling_fits(h, d):
+            return None
+        return d
+
     @cached_property
     def quota(self) -> dict[str, int]:
         """Rule 6: persons each municipality may still be newly coupled."""

@@ -300,6 +300,19 @@ def test_rule1_fit(households, dwelling, rows, expected):
     assert_only(report, *expected)
 
 
+def test_rule1_household_grown_past_its_previous_home():
+    """The housing check: a household larger now than on its previous.csv line (family members
+    joined) kept in last week's home is a rule 1 violation that says it grew; one that still fits is not."""
+    households = (Household("A", 6, "L1", dt.date(2023, 1, 1), coupled_to="GM0001", coupling_date=dt.date(2023, 1, 20)),
+                  Household("B", 3, "L1", dt.date(2023, 1, 1), coupled_to="GM0001", coupling_date=dt.date(2023, 1, 20)))
+    dwellings = (Dwelling("X", "GM0001", DwellingKind.REGULAR, 4, dt.date(2023, 1, 1)),
+                 Dwelling("Y", "GM0001", DwellingKind.REGULAR, 4, dt.date(2023, 1, 1)))
+    previous = (PreviousRow("A", Action.HOUSE, "GM0001", "X", persons=4), PreviousRow("B", Action.HOUSE, "GM0001", "Y", persons=2))
+    instance = make_instance(households=households, dwellings=dwellings, locks=(), bans=(), previous=previous)
+    report = run([ProposalLine("A", "house", None, "X"), ProposalLine("B", "house", None, "Y")], instance)
+    assert_only(report, "A: rule 1 (fit): has 6 persons (grown from 4 since previous.csv); regular dwelling X takes 1 to 4")
+
+
 def test_rule1_shared_and_temporary_within_capacity_are_valid():
     """Several households in a shared or temporary dwelling within capacity are fine."""
     households = tuple(Household(f"A{i}", 1, "L1", dt.date(2023, 1, 1)) for i in range(2)) + (

@@ -148,6 +148,18 @@ def test_round_trip(tmp_path: Path):
     assert {p.name: p.read_bytes() for p in out.iterdir()} == first
 
 
+def test_expected_arrival_date_and_previous_persons_round_trip(tmp_path: Path):
+    """households.csv's expected_extra_date and previous.csv's persons (how large the household was
+    on last week's line) are read, and written back by write_instance."""
+    case = Path(__file__).parent / "cases" / "grown_past_offer"
+    instance = read_instance(case)
+    g2 = instance.household_by_id["G2"]
+    assert (g2.expected_extra, g2.expected_extra_date) == (2, dt.date(2023, 9, 1))
+    assert instance.household_by_id["G1"].expected_extra_date is None
+    assert [(p.household_id, p.persons) for p in instance.previous] == [("G1", 4), ("G2", 4)]
+    assert read_instance(write_instance(instance, tmp_path / "copy", read_params(case))) == instance
+
+
 def test_x_columns_are_ignored(tiny: Path):
     """Columns whose name starts with x_ are accepted, whatever they hold, and change nothing."""
     path = tiny / "households.csv"

@@ -16,6 +16,7 @@ from matcher.solvers import solve
 from matcher.synth import write_example
 
 SAMPLE = {"km": 27.9, "minutes": 41.5, "max_km": 50.0, "max_minutes": 45.0, "end": "2023-07-10", "amv": True,
+          "expected_extra_date": "2023-09-01",
           "accessible": True, "dwelling_kind": "temporary", "price": 0.25, "size": 7, "count": 4,
           "municipality": "GM0153", "municipality_name": "Enschede", "winner": "h00001", "dwelling_id": "17",
           "since": "2023-01-02"}

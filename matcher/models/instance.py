@@ -93,6 +93,10 @@ class Household:
     for the quota in ``coupled_to`` already, it waits there for a regular home (state ``temporary``)."""
     housed_since: dt.date | None = None
     """The day it moved into ``temporary_home``; it should move on within a year [003:74]."""
+    expected_extra_date: dt.date | None = field(default=None, repr=False)
+    """When the ``expected_extra`` family members are expected to arrive, where known.  Left out of
+    the repr, so that households without one print as before (the synthetic data's fingerprints,
+    tests/test_synth_unchanged.py, are of the repr)."""
 
     def __post_init__(self) -> None:
         if self.size < 1:
@@ -112,6 +116,8 @@ class Household:
                 raise ValueError(f"household {self.household_id}: a temporary home takes no AMV household")
             if self.may_recouple:
                 raise ValueError(f"household {self.household_id}: in a temporary home, so not to be re-coupled")
+        if self.expected_extra_date is not None and not self.expected_extra:
+            raise ValueError(f"household {self.household_id}: expected_extra_date needs expected_extra")
 
     @property
     def is_coupled(self) -> bool:
@@ -181,6 +187,8 @@ class PreviousRow:
     action: Action
     municipality: str | None = None
     dwelling_id: str | None = None
+    persons: int | None = None
+    """The household's size on that line, if given: a household larger now has grown since."""
 
 
 @dataclass(frozen=True)
