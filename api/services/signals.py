@@ -61,6 +61,14 @@ from matcher import models as engine
 from matcher.rules import Rules, great_circle_km
 
 KINDS = ("large_home", "province_shortfall", "region_shortfall", "idle_homes")
+RANK = {"idle_homes": 3, "large_home": 2, "region_shortfall": 1, "province_shortfall": 0}
+PREFIXES = (("large-home-", "large_home"), ("region-shortfall-", "region_shortfall"), ("shortfall-", "province_shortfall"),
+            ("idle-", "idle_homes"))
+"""Each kind's id prefix (the longer ``region-shortfall-`` before ``shortfall-``)."""
+
+
+def kind_of(signal_id: str) -> str | None:
+    return next((kind for prefix, kind in PREFIXES if signal_id.startswith(prefix)), None)
 UNLIMITED = 10**9
 MAX_HOUSEHOLDS = 1000
 """The most households one signal lists (the count is always whole)."""
@@ -83,9 +91,10 @@ class Signal:
     suggestion: dict[str, Any] | None = None
 
     @property
-    def key(self) -> tuple[dt.datetime, str]:
-        """The feed's order (newest first is this key descending)."""
-        return self.raised_at, self.id
+    def key(self) -> tuple[dt.datetime, int, str]:
+        """The feed's order (newest first is this key descending): the time raised, then among
+        signals raised at once the kinds that ask for an action first (:data:`RANK`), then the id."""
+        return self.raised_at, RANK[self.kind], self.id
 
 
 @dataclass(frozen=True)
@@ -105,14 +114,15 @@ def encode_cursor(signal: Signal) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[dt.datetime, str]:
-    """The place a cursor names; :class:`Invalid` at ``after`` if it is not one of ours."""
+def decode_cursor(cursor: str) -> tuple[dt.datetime, int, str]:
+    """The place a cursor names (as :attr:`Signal.key`); :class:`Invalid` at ``after`` if it is not one of ours."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         when, _, ident = raw.partition("|")
-        if not ident or not ID.match(ident):
+        kind = kind_of(ident)
+        if not ID.match(ident) or kind is None:
             raise ValueError(raw)
-        return dt.datetime.fromisoformat(when), ident
+        return dt.datetime.fromisoformat(when), RANK[kind], ident
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise Invalid([FieldError(("query", "after"), "bad_cursor")]) from None
 
@@ -398,9 +408,7 @@ def feed(session: Session, actor: Actor, as_of: dt.date, options: Options, after
 
 
 def get_signal(session: Session, actor: Actor, as_of: dt.date, options: Options, signal_id: str) -> Signal:
-    kind = next((k for prefix, k in (("large-home-", "large_home"), ("shortfall-", "province_shortfall"),
-                                     ("region-shortfall-", "region_shortfall"), ("idle-", "idle_homes"))
-                 if signal_id.startswith(prefix)), None)
+    kind = kind_of(signal_id)
     if kind is not None:
         for signal in all_signals(session, actor, as_of, options, (kind,)):
             if signal.id == signal_id:

@@ -21,10 +21,10 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 
 def build_router() -> APIRouter:
-    from api.web import auth, monitoring, municipality, planner
+    from api.web import auth, monitoring, municipality, planner, signals
 
     router = APIRouter(prefix=UI, include_in_schema=False)
-    for module in (auth, planner, municipality, monitoring):
+    for module in (auth, signals, planner, municipality, monitoring):
         router.include_router(module.router)
     return router
 

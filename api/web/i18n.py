@@ -377,6 +377,59 @@ WORDS: dict[str, tuple[str, str]] = {
     "col_target": ("Taakstelling incl. voor- en achterstanden", "Target incl. backlog and advance"),
     "col_realised": ("Realisatie", "Realised"),
     "col_difference": ("Verschil", "Difference"),
+    # signals (api/web/signals.py)
+    "signals": ("Signalen", "Signals"),
+    "signals_intro": ("Signalen uit de database, nieuwste eerst: grote woningen met de huishoudens die erin passen, "
+                      "provincies en COA-regio's die minder koppelingen krijgen dan hun aandeel in de taakstelling, en "
+                      "woningen die leeg staan bij gebrek aan taakstelling, met een voorgestelde herverdeling.",
+                      "Signals from the database, newest first: large homes with the households that fit them, "
+                      "provinces and COA regions receiving fewer couplings than their share of the taakstelling, and "
+                      "homes idle for lack of quota, with a suggested redistribution."),
+    "signals_on": ("Peildatum", "As of"),
+    "signals_caption": ("Signalen op {date}", "Signals on {date}"),
+    "no_signals": ("Geen signalen.", "No signals."),
+    "all_signals": ("Alle signalen", "All signals"),
+    "sig_raised": ("Gemeld", "Raised"),
+    "sig_kind": ("Soort signaal", "Kind of signal"),
+    "sig_what": ("Wat", "What"),
+    "sig_newest": ("Nieuwste", "Newest"),
+    "sig_older": ("Oudere signalen", "Older signals"),
+    "sigkind_large_home": ("Grote woning", "Large home"),
+    "sigkind_province_shortfall": ("Provincie krijgt te weinig koppelingen", "Province receives too few couplings"),
+    "sigkind_region_shortfall": ("Regio krijgt te weinig koppelingen", "Region receives too few couplings"),
+    "sigkind_idle_homes": ("Woningen leeg bij gebrek aan taakstelling", "Homes idle for lack of quota"),
+    "sig_large_home": ("Grote woning {reference} in {name}: {capacity} plaatsen, past bij {fits} wachtende huishoudens",
+                       "Large home {reference} in {name}: {capacity} places, fits {fits} waiting households"),
+    "sig_province_shortfall": ("{area} kreeg {couplings} gekoppelde personen in {weeks} weken; naar aandeel in de taakstelling {expected}",
+                               "{area} received {couplings} coupled persons in {weeks} weeks; its share of the taakstelling is {expected}"),
+    "sig_region_shortfall": ("Regio {area} ({provinces}) kreeg {couplings} gekoppelde personen in {weeks} weken; naar aandeel {expected}",
+                             "Region {area} ({provinces}) received {couplings} coupled persons in {weeks} weeks; its share is {expected}"),
+    "sig_idle_homes": ("{homes} woning(en) in {name} staan leeg bij gebrek aan taakstelling; {short} personen tekort",
+                       "{homes} home(s) in {name} idle for lack of quota; {short} persons short"),
+    "sig_window": ("Periode", "Window"),
+    "sig_couplings": ("Gekoppelde personen", "Coupled persons"),
+    "sig_expected": ("Naar aandeel verwacht", "Expected by share"),
+    "sig_share": ("Aandeel in de taakstelling", "Share of the taakstelling"),
+    "sig_target": ("Taakstelling incl. voor- en achterstanden / landelijk", "Target / national"),
+    "sig_national_couplings": ("Landelijk gekoppeld", "Coupled nationally"),
+    "sig_shortfall_rule": ("Gemeld als de gekoppelde personen minder zijn dan {ratio} maal het verwachte aantal.",
+                           "Raised when the coupled persons are fewer than {ratio} times the expected number."),
+    "sig_homes": ("Woningen", "Homes"),
+    "sig_room_left": ("Plaatsen vrij", "Places left"),
+    "sig_fits": ("Huishoudens die passen: {fits} ({within} binnen de taakstelling)",
+                 "Households that fit: {fits} ({within} within the quota)"),
+    "sig_idle_households": ("Het huishouden dat elke woning zou krijgen", "The household each home would take"),
+    "sig_coupled_to": ("Gekoppeld aan", "Coupled to"),
+    "sig_quota_allows": ("Taakstelling laat toe", "Quota allows"),
+    "sig_no_households": ("Geen wachtende huishoudens passen.", "No waiting household fits."),
+    "sig_suggestion": ("Voorgestelde herverdeling", "Suggested redistribution"),
+    "sig_suggestion_text": ("{to} neemt {persons} personen (waarvan {amv} AMV) van de taakstelling van {giver} over ({km} km); het totaal blijft gelijk.",
+                            "{to} takes over {persons} persons ({amv} AMV) of the taakstelling of {giver} ({km} km); the total stays the same."),
+    "sig_record": ("Herverdeling vastleggen", "Record the redistribution"),
+    "sig_no_giver": ("Geen gemeente in de buurt heeft taakstelling over.", "No municipality nearby has quota to spare."),
+    "done_redistributed": ("Herverdeling vastgelegd.", "Redistribution recorded."),
+    "size": ("Grootte", "Size"),
+    "location": ("Opvanglocatie", "Reception location"),
     "col_coupled": ("Gekoppeld, nog niet gehuisvest", "Coupled, not yet housed"),
     "col_amv_taakstelling": ("Taakstelling AMV", "AMV taakstelling"),
     "col_amv_redistributed": ("Herverdeeld AMV", "AMV redistributed"),
@@ -443,3 +496,11 @@ def translate(lang: str, key: str, **values: Any) -> str:
         return key
     text = words[LANGUAGES.index(lang) if lang in LANGUAGES else 0]
     return text.format(**values) if values else text
+
+
+def decimal(lang: str, value: float | int | None) -> str:
+    """A number as people read it: a decimal comma in Dutch (``5,8``), a point in English."""
+    if value is None:
+        return "–"
+    text = f"{value:g}" if isinstance(value, float) else str(value)
+    return text.replace(".", ",") if lang != "en" else text

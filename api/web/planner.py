@@ -21,6 +21,7 @@ from api.services import proposals as service
 from api.services.errors import Conflict, Invalid
 from api.services.reasons import home_references, line_reason
 from api.web.pages import UI, CoaPageDep, Page, PageRoute, check_csrf, local_path
+from api.web.signals import newest
 from api.web.svgmap import BANDS, dots, size
 from matcher.models import Params
 from matcher.models.params import COUPLING_DAYS, NORM_DAYS
@@ -45,11 +46,13 @@ def planner_overview(page: CoaPageDep, on: Annotated[dt.date | None, Query()] = 
     waiting, waiting_rows = overview.waiting_by_province(page.session, on, params)
     quota = overview.quota_overview(page.session)
     jobs, _ = job_service.list_jobs(page.session, limit=5)
+    signals, more_signals = newest(page, on)
     width, height = size()
     return page.render("planner/overview.html", on=on, waiting=waiting, waiting_rows=waiting_rows, quota=quota,
                        dots=dots(quota.municipalities), width=width, height=height, bands=[b for _, b in BANDS],
                        jobs=jobs, counts=service.line_counts(page.session, [j.id for j in jobs]),
-                       norm=params.norm_days, coupling_days=params.coupling_days)
+                       norm=params.norm_days, coupling_days=params.coupling_days, signals=signals,
+                       more_signals=more_signals is not None)
 
 
 @router.get("/households", summary="Households and their deadlines")

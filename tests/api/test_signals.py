@@ -52,6 +52,7 @@ import pytest
 from api_testing import API, bearer, home, household, offer, ok, upsert
 
 from api.services import tokens
+from api.services.signals import RANK
 
 AS_OF = "2023-07-05"
 
@@ -208,8 +209,10 @@ def test_paging_newest_first_without_duplicates_or_gaps(client, world):
     assert whole["next"] is None
     everything = ids(whole["items"])
     assert len(everything) == 2 + 10 + 3 + 1
-    keys = [(s["raised_at"], s["id"]) for s in whole["items"]]
+    keys = [(s["raised_at"], RANK[s["kind"]], s["id"]) for s in whole["items"]]
     assert keys == sorted(keys, reverse=True)
+    # raised at once (Monday 3 July), the idle homes that ask for an action come first
+    assert [s["kind"] for s in whole["items"]][2:4] == ["idle_homes", "region_shortfall"]
     seen, cursor, pages = [], None, 0
     while True:
         page = feed(client, world.coa, limit=3, **({"after": cursor} if cursor else {}))

@@ -13,7 +13,7 @@ import string
 import pytest
 from reason_lines import store_job
 from sqlalchemy import select
-from web_testing import ENSCHEDE, csrf_of, planner_world, sign_in
+from web_testing import ENSCHEDE, csrf_of, planner_world, sign_in, signal_world
 
 from api import messages
 from api.models import Home
@@ -94,6 +94,19 @@ def _journey(client, secrets, lang: str) -> dict[str, str]:
     client.post(f"{review}/lines/{second}/lock", data={"csrf": csrf, "reason": "familie"})
     see("locked", client.get("/ui/planner/proposals"))
     see("accepted all", client.post(f"{review}/accept-all", data={"csrf": csrf, "back": review}))
+    signal_world(engine)
+    on = {"on": "2023-07-03"}
+    see("overview with signals", client.get("/ui/planner", params=on))
+    text = see("signals", client.get("/ui/planner/signals", params=on))
+    signals = dict(reversed(re.findall(r'<tr data-signal="([a-z0-9-]+)" data-kind="([a-z_]+)">', text)))
+    shown = {kind: ident for ident, kind in signals.items()}
+    assert set(shown) == {"large_home", "province_shortfall", "region_shortfall", "idle_homes"}
+    for kind, ident in sorted(shown.items()):
+        see(f"signal {kind}", client.get(f"/ui/planner/signals/{ident}", params=on))
+    see("signal recorded", client.post(f"/ui/planner/signals/{shown['idle_homes']}/redistribute",
+                                       data={"csrf": csrf, "on": "2023-07-03"}))
+    see("signal 404", client.get(f"/ui/planner/signals/{shown['idle_homes']}", params=on), 404)
+    see("signals 422", client.get("/ui/planner/signals", params={"after": "abc"}), 422)
     see("audit", client.get("/ui/planner/audit"))
     with client.app.state.sessions() as session:
         home = session.scalar(select(Home.id).where(Home.municipality_code == ENSCHEDE, Home.status == "open"))

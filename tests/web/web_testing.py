@@ -91,6 +91,33 @@ def planner_world(engine: Engine) -> None:
                                                         available_from="2023-07-01"))
 
 
+HAAKSBERGEN = "GM0158"
+
+
+def signal_world(engine: Engine) -> None:
+    """A signal of each kind on 3 July 2023: Enschede's large home E-BIG (6 places) fits h-big
+    (6) and h-four (4); Haaksbergen, its taakstelling set to 0, offers K-2 (2 places), which
+    h-pair would take: idle for lack of quota, 2 persons short, Hengelo the nearest with quota
+    to spare; c-recent (3, coupled to Enschede on 20 June) is the only coupling of the four
+    weeks before, so every province but Overijssel is short."""
+    from api.services import municipalities
+
+    with session_factory(engine)() as session:
+        coa = Actor(None, "test", "coa")
+        households.upsert_batch(session, coa, {"households": [
+            {"household_id": "h-big", "size": 6, "location_id": "azc-enschede", "permit_date": "2023-01-01"},
+            {"household_id": "h-four", "size": 4, "location_id": "azc-enschede", "permit_date": "2023-03-01"},
+            {"household_id": "h-pair", "size": 2, "location_id": "azc-enschede", "permit_date": "2023-02-01"},
+            {"household_id": "c-recent", "size": 3, "location_id": "azc-enschede", "permit_date": "2023-05-01",
+             "state": "coupled", "municipality": ENSCHEDE, "coupling_date": "2023-06-20"},
+        ]})
+        municipalities.update_quota(session, coa, HAAKSBERGEN, {"taakstelling": 0, "amv_taakstelling": 0})
+        homes.create_home(session, Actor(None, "test", "municipality", ENSCHEDE),
+                          HomeIn(reference="E-BIG", kind="regular", capacity=6, min_occupancy=4, available_from="2023-07-01"))
+        homes.create_home(session, Actor(None, "test", "municipality", HAAKSBERGEN),
+                          HomeIn(reference="K-2", kind="regular", capacity=2, available_from="2023-07-01"))
+
+
 def csrf_of(html: str) -> str:
     """The CSRF secret in a page's forms."""
     match = re.search(r'name="csrf" value="([^"]+)"', html)
