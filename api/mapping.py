@@ -49,7 +49,8 @@ def quota_out(f: QuotaFigures) -> QuotaOut:
 
 def municipality_out(m: models.Municipality, state: QuotaState) -> MunicipalityOut:
     return MunicipalityOut(code=m.code, name=m.name, province=m.province, inhabitants=m.inhabitants, lat=m.lat,
-                           lon=m.lon, quota_executed_by=m.quota_executed_by, period=state.period.name,
+                           lon=m.lon, quota_executed_by=m.quota_executed_by, safety_region_code=m.safety_region_code,
+                           safety_region=m.safety_region, period=state.period.name,
                            quota=quota_out(state.persons), amv=quota_out(state.amv))
 
 

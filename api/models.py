@@ -93,6 +93,10 @@ class Municipality(Base):
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
     quota_executed_by: Mapped[str | None] = mapped_column(CODE, ForeignKey("municipalities.code"))
+    safety_region_code: Mapped[str | None] = mapped_column(String(4))
+    """The veiligheidsregio's CBS code (``VR01`` ... ``VR25``), from the embedded data."""
+    safety_region: Mapped[str | None] = mapped_column(String(64))
+    """The veiligheidsregio's name as printed in Tabel 1 of the quota letter."""
 
 
 class Location(Base):

@@ -215,6 +215,10 @@ class MunicipalityOut(BaseModel):
     lon: float
     quota_executed_by: str | None
     """The municipality that carries out this one's quota, if another one does."""
+    safety_region_code: str | None
+    """Its veiligheidsregio's CBS code (``VR01`` ... ``VR25``)."""
+    safety_region: str | None
+    """Its veiligheidsregio, named as in Tabel 1 of the quota letter."""
     period: str
     quota: QuotaOut
     amv: QuotaOut

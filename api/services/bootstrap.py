@@ -1,5 +1,5 @@
-"""First start: the 342 municipalities, the illustrative reception locations and period 2023-II
-with its taakstelling, from the data embedded in :mod:`matcher.data`.  Safe to run on every
+"""First start: the 342 municipalities with their safety regions, the illustrative reception
+locations and period 2023-II with its taakstelling, from the data embedded in :mod:`matcher.data`.  Safe to run on every
 start: it adds only what is missing."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from api.models import Location, Municipality, Period, Quota
-from matcher.data import load_municipalities, load_reception_locations
+from matcher.data import load_municipalities, load_reception_locations, safety_region_of
 
 FIRST_PERIOD = ("2023-II", dt.date(2023, 7, 1), dt.date(2023, 12, 31))
 """The period of the embedded taakstelling (Bijlage A of the 2023-II quota letter)."""
@@ -22,8 +22,12 @@ def seed(session: Session) -> bool:
     known = set(session.scalars(select(Municipality.code)))
     embedded = load_municipalities()
     new = [m for m in embedded if m.code not in known]
+    regions = safety_region_of()
     rows = {m.code: Municipality(code=m.code, name=m.name, province=m.province, inhabitants=m.inhabitants,
-                                 lat=m.lat, lon=m.lon, quota_executed_by=None) for m in new}
+                                 lat=m.lat, lon=m.lon, quota_executed_by=None,
+                                 safety_region_code=regions[m.code].region_code if m.code in regions else None,
+                                 safety_region=regions[m.code].region if m.code in regions else None)
+            for m in new}
     session.add_all(rows.values())  # carriers first is not needed: the foreign key is checked at commit
     if new:
         session.flush()

@@ -12,8 +12,9 @@ Definitions (docs/contract.md §11, *Monitoring*):
   ``housed_date - coupling_date`` (against :data:`~matcher.models.params.NORM_DAYS`) and
   ``housed_date - permit_date`` (against :data:`~matcher.models.params.NORM_FROM_PERMIT_DAYS`);
   p90 is the linearly interpolated 90th percentile (pandas' default);
-- **realisation** of a period counts the persons housed with that period as their housing
-  period and a ``housed_date`` on or before the as-of date; a municipality whose quota another
+- **realisation** per municipality, safety region (veiligheidsregio) and province counts the
+  persons housed with that period as their housing period and a ``housed_date`` on or before the
+  as-of date; a municipality whose quota another
   carries out (``quota_executed_by``, the Wadden islands and Leeuwarden) has its figures counted
   in the carrier's row, and its own row shows zeros naming the carrier;
 - a **regional placement** is a coupling to a municipality whose point lies within ``km``
@@ -137,13 +138,17 @@ def lead_times(session: Session, actor: Actor, by: str = "month", as_of: dt.date
 
 # --- realisation (Tabel 1) ------------------------------------------------------------------
 
-REALISATION_COLUMNS = ["level", "province", "code", "name", "executed_by",
+REALISATION_COLUMNS = ["level", "province", "safety_region", "code", "name", "executed_by",
                        "taakstelling", "redistributed", "backlog", "target", "realised", "difference", "coupled",
                        "amv_taakstelling", "amv_redistributed", "amv_backlog", "amv_target", "amv_realised",
                        "amv_difference", "amv_coupled"]
 """``target`` = taakstelling + redistributed + backlog (Tabel 1's "taakstelling incl. voor- en
 achterstanden"); ``difference`` = target - realised: positive is a backlog (achterstand) still
 to house, negative an advance (voorsprong)."""
+
+REALISATION_LEVELS = ("province", "safety_region", "municipality", "total")
+"""The row levels of the realisation figure, as in Tabel 1: a province, its safety regions
+(veiligheidsregio's), their municipalities; the national total last."""
 
 _FIGURES = ("taakstelling", "redistributed", "backlog", "realised", "coupled")
 
@@ -152,20 +157,30 @@ def _zero() -> dict[str, int]:
     return {f"{p}{k}": 0 for p in ("", "amv_") for k in _FIGURES}
 
 
-def _figures(period: Period, session: Session, as_of: dt.date) -> dict[str, dict[str, int]]:
-    """Per municipality code the raw figures of ``period`` (before carriers are folded in)."""
+def _figures(period: Period, session: Session, as_of: dt.date, codes: set[str] | None = None
+             ) -> dict[str, dict[str, int]]:
+    """Per municipality code the raw figures of ``period`` (before carriers are folded in); of
+    the municipalities ``codes`` only, when given."""
     out: dict[str, dict[str, int]] = defaultdict(_zero)
-    for q in session.scalars(select(Quota).where(Quota.period_id == period.id)):
+    quotas = select(Quota).where(Quota.period_id == period.id)
+    moves = select(Redistribution).where(Redistribution.period_id == period.id)
+    if codes is not None:
+        quotas = quotas.where(Quota.municipality_code.in_(codes))
+        moves = moves.where(Redistribution.from_code.in_(codes) | Redistribution.to_code.in_(codes))
+    for q in session.scalars(quotas):
         row = out[q.municipality_code]
         row["taakstelling"] += q.taakstelling
         row["backlog"] += q.backlog
         row["amv_taakstelling"] += q.amv_taakstelling
         row["amv_backlog"] += q.amv_backlog
-    for r in session.scalars(select(Redistribution).where(Redistribution.period_id == period.id)):
+    for r in session.scalars(moves):
         for code, sign in ((r.from_code, -1), (r.to_code, 1)):
             out[code]["redistributed"] += sign * r.persons
             out[code]["amv_redistributed"] += sign * r.amv_persons
+
     def sums(*conditions: Any) -> list[tuple[str | None, bool, int]]:
+        if codes is not None:
+            conditions = (*conditions, Household.municipality_code.in_(codes))
         query = (select(Household.municipality_code, Household.amv, func.sum(Household.size)).where(*conditions)
                  .group_by(Household.municipality_code, Household.amv))
         return [(code, bool(amv), int(total or 0)) for code, amv, total in session.execute(query)]
@@ -179,8 +194,9 @@ def _figures(period: Period, session: Session, as_of: dt.date) -> dict[str, dict
     return out
 
 
-def _row(level: str, province: str, code: str, name: str, executed_by: str | None, f: dict[str, int]) -> list[Cell]:
-    out: list[Cell] = [level, province, code, name, executed_by]
+def _row(level: str, province: str, region: str, code: str, name: str, executed_by: str | None,
+         f: dict[str, int]) -> list[Cell]:
+    out: list[Cell] = [level, province, region, code, name, executed_by]
     for p in ("", "amv_"):
         target = f[f"{p}taakstelling"] + f[f"{p}redistributed"] + f[f"{p}backlog"]
         out += [f[f"{p}taakstelling"], f[f"{p}redistributed"], f[f"{p}backlog"], target, f[f"{p}realised"],
@@ -193,6 +209,15 @@ def _add(total: dict[str, int], f: dict[str, int]) -> None:
         total[key] += value
 
 
+def _fold(municipalities: list[Municipality], raw: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    folded: dict[str, dict[str, int]] = {m.code: _zero() for m in municipalities}
+    known = set(folded)
+    for m in municipalities:
+        carrier = m.quota_executed_by if m.quota_executed_by is not None and m.quota_executed_by in known else m.code
+        _add(folded[carrier], raw.get(m.code, _zero()))
+    return folded
+
+
 def carried_figures(session: Session, as_of: dt.date, period: Period | None = None
                     ) -> tuple[Period, list[Municipality], dict[str, dict[str, int]]]:
     """The period, every municipality, and per code its figures with the figures of the
@@ -201,37 +226,58 @@ def carried_figures(session: Session, as_of: dt.date, period: Period | None = No
     period = period or current_period(session)
     raw = _figures(period, session, as_of)
     municipalities = list(session.scalars(select(Municipality).order_by(Municipality.province, Municipality.code)))
-    folded: dict[str, dict[str, int]] = {m.code: _zero() for m in municipalities}
-    known = set(folded)
-    for m in municipalities:
-        carrier = m.quota_executed_by if m.quota_executed_by is not None and m.quota_executed_by in known else m.code
-        _add(folded[carrier], raw.get(m.code, _zero()))
-    return period, municipalities, folded
+    return period, municipalities, _fold(municipalities, raw)
+
+
+def _own_realisation(session: Session, code: str | None, as_of: dt.date) -> Table:
+    """A municipality's own row: only its figures and those of the municipalities it carries
+    out are read (a carried municipality's own row is zero and names its carrier)."""
+    period = current_period(session)
+    own = session.get(Municipality, code) if code is not None else None
+    rows: list[list[Cell]] = []
+    if own is not None:
+        members = [own, *session.scalars(select(Municipality).where(Municipality.quota_executed_by == own.code,
+                                                                      Municipality.code != own.code))]
+        carrier = own.quota_executed_by
+        if carrier is not None and carrier != own.code and session.get(Municipality, carrier) is not None:
+            figures = _zero()
+        else:
+            figures = _fold(members, _figures(period, session, as_of, {m.code for m in members}))[own.code]
+        rows.append(_row("municipality", own.province, own.safety_region or "", own.code, own.name,
+                         own.quota_executed_by, figures))
+    return Table("realisation", as_of, REALISATION_COLUMNS, rows, {"period": period.name})
 
 
 def realisation(session: Session, actor: Actor, as_of: dt.date | None = None) -> Table:
-    """Tabel 1 of the current period: per province its total, then its municipalities (COA),
-    then the national total; a municipality gets its own row only."""
+    """Tabel 1 of the current period (COA): per province its total, then each of its safety
+    regions with its total followed by its municipalities, then the national total; provinces
+    and regions in Tabel 1's order (that of the regions' CBS codes), municipalities by name.  A
+    municipality gets its own row only."""
     as_of = as_of or dt.date.today()
+    if not actor.is_coa:
+        return _own_realisation(session, actor.municipality, as_of)
     period, municipalities, folded = carried_figures(session, as_of)
+    last = "VR99"  # a municipality without a region: after the regions of its province
+    tree: dict[str, dict[tuple[str, str], list[Municipality]]] = defaultdict(lambda: defaultdict(list))
+    for m in municipalities:
+        tree[m.province][(m.safety_region_code or last, m.safety_region or "")].append(m)
     rows: list[list[Cell]] = []
     national = _zero()
-    by_province: dict[str, list[Municipality]] = defaultdict(list)
-    for m in municipalities:
-        by_province[m.province].append(m)
-    for province in sorted(by_province):
-        members = by_province[province]
+    for province in sorted(tree, key=lambda p: (min(tree[p]), p)):
         total = _zero()
-        for m in members:
-            _add(total, folded[m.code])
+        block: list[list[Cell]] = []
+        for (region_code, region), members in sorted(tree[province].items()):
+            region_total = _zero()
+            for m in members:
+                _add(region_total, folded[m.code])
+            _add(total, region_total)
+            if region:
+                block.append(_row("safety_region", province, region, region_code, region, None, region_total))
+            block += [_row("municipality", province, region, m.code, m.name, m.quota_executed_by, folded[m.code])
+                      for m in sorted(members, key=lambda m: (m.name, m.code))]
         _add(national, total)
-        if actor.is_coa:
-            rows.append(_row("province", province, "", province, None, total))
-        for m in members:
-            if actor.is_coa or m.code == actor.municipality:
-                rows.append(_row("municipality", province, m.code, m.name, m.quota_executed_by, folded[m.code]))
-    if actor.is_coa:
-        rows.append(_row("total", "", "", "Totaal", None, national))
+        rows += [_row("province", province, "", "", province, None, total), *block]
+    rows.append(_row("total", "", "", "", "Totaal", None, national))
     return Table("realisation", as_of, REALISATION_COLUMNS, rows, {"period": period.name})
 
 
@@ -319,18 +365,30 @@ def predicted(session: Session, actor: Actor, as_of: dt.date | None = None) -> T
 
 # --- exports ---------------------------------------------------------------------------------
 
-def labels(table: Table) -> list[str]:
-    """The column headers of an export: the Dutch words with the English beside."""
+def _both(key: str) -> str:
     from api.web.i18n import translate
 
-    return [f"{translate('nl', 'col_' + c)} / {translate('en', 'col_' + c)}" for c in table.columns]
+    return f"{translate('nl', key)} / {translate('en', key)}"
+
+
+def labels(table: Table) -> list[str]:
+    """The column headers of an export: the Dutch words with the English beside."""
+    return [_both("col_" + c) for c in table.columns]
+
+
+def export_rows(table: Table) -> list[list[Cell]]:
+    """The rows of an export: a ``level`` cell in words, Dutch with the English beside
+    ("Veiligheidsregio / Safety region"); every other cell as in the JSON."""
+    if not table.columns or table.columns[0] != "level":
+        return table.rows
+    return [[_both(f"level_{row[0]}"), *row[1:]] for row in table.rows]
 
 
 def export_csv(table: Table) -> bytes:
     """A figure as UTF-8 CSV, headed by its labels; no cell a spreadsheet would run as a formula."""
     from api.services.csvio import write_csv
 
-    return write_csv(labels(table), ([("" if v is None else v) for v in row] for row in table.rows))
+    return write_csv(labels(table), ([("" if v is None else v) for v in row] for row in export_rows(table)))
 
 
 def export_xlsx(table: Table) -> bytes:
@@ -344,7 +402,7 @@ def export_xlsx(table: Table) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(table.figure[:31])
     sheet.append([sheets.xlsx_cell(sheet, v) for v in labels(table)])
-    for row in table.rows:  # text stays text: a name "=HYPERLINK(...)" is not a formula
+    for row in export_rows(table):  # text stays text: a name "=HYPERLINK(...)" is not a formula
         sheet.append([sheets.xlsx_cell(sheet, v) for v in row])
     info = book.create_sheet("peildatum")
     for pair in (["as_of", table.as_of.isoformat()], *([k, str(v)] for k, v in table.notes.items())):

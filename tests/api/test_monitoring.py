@@ -112,8 +112,14 @@ def test_realisation_in_the_layout_of_tabel_1(client, history):
     table = figure(client, history.coa, "realisation", as_of="2023-12-31")
     assert table["as_of"] == "2023-12-31" and table["notes"] == {"period": "2023-II"}
     levels = [r["level"] for r in table["rows"]]
-    assert levels.count("province") == 12 and levels.count("municipality") == 342 and levels[-1] == "total"
-    assert levels[0] == "province" and table["rows"][1]["province"] == table["rows"][0]["province"]
+    assert levels.count("province") == 12 and levels.count("safety_region") == 25
+    assert levels.count("municipality") == 342 and levels[-1] == "total"
+    # Tabel 1's order: Groningen, its one region, its municipalities (by name); ...; Flevoland last
+    assert [r["name"] for r in table["rows"] if r["level"] == "province"] == [
+        "Groningen", "Friesland", "Drenthe", "Overijssel", "Gelderland", "Utrecht", "Noord-Holland", "Zuid-Holland",
+        "Zeeland", "Noord-Brabant", "Limburg", "Flevoland"]
+    assert [(r["level"], r["code"]) for r in table["rows"][:3]] == [("province", ""), ("safety_region", "VR01"),
+                                                                    ("municipality", "GM1979")]  # Eemsdelta
     muni = {r["code"]: r for r in table["rows"] if r["level"] == "municipality"}
     prov = {r["province"]: r for r in table["rows"] if r["level"] == "province"}
     # Enschede: 248 - 5 given to Hengelo; m1 + m2 housed; m5 coupled
@@ -127,6 +133,18 @@ def test_realisation_in_the_layout_of_tabel_1(client, history):
     # Tabel 1 prints 1,820 for Overijssel and 1,016 for Friesland in 2023-II [001:307; 001:303]
     assert real(prov["Overijssel"]) == [1820, 0, 10, 1830, 6, 1824, 4]
     assert real(prov["Friesland"]) == [1016, 0, 0, 1016, 1, 1015, 0]
+    # safety regions: Twente holds Enschede and Hengelo, so the 5 persons moved between them cancel out;
+    # 985 and 67 AMV are Tabel 1's taakstelling 2023-II for Twente [001:309] and its Bijlage A AMV sum
+    region = {r["name"]: r for r in table["rows"] if r["level"] == "safety_region"}
+    assert region["Twente"]["code"] == "VR05" and region["Twente"]["province"] == "Overijssel"
+    assert real(region["Twente"]) == [985, 0, 10, 995, 6, 989, 4]
+    assert real(region["Twente"], "amv_") == [67, 0, 0, 67, 0, 67, 0]
+    assert real(region["IJsselland"]) == [835, 0, 0, 835, 0, 835, 0]
+    assert real(region["Fryslân"]) == [1016, 0, 0, 1016, 1, 1015, 0]  # Ameland's move-in, via Leeuwarden
+    assert muni["GM0153"]["safety_region"] == "Twente" and muni["GM0060"]["safety_region"] == "Fryslân"
+    twente = [i for i, r in enumerate(table["rows"]) if r["safety_region"] == "Twente"]
+    assert [table["rows"][i]["level"] for i in twente] == ["safety_region"] + ["municipality"] * 14
+    assert twente == list(range(twente[0], twente[0] + 15))  # the region's row, then its 14 municipalities
     assert real(table["rows"][-1]) == [27300, 0, 10, 27310, 7, 27303, 4]
     assert real(table["rows"][-1], "amv_") == [2000, 0, 0, 2000, 1, 1999, 0]
 
@@ -137,10 +155,18 @@ def test_realisation_counts_move_ins_up_to_the_as_of_date(client, history):
     assert muni["GM0164"]["realised"] == 0  # m3 on 1 August
 
 
-def test_a_municipality_gets_its_own_realisation_row_only(client, history):
+def test_a_municipality_gets_its_own_realisation_row_only(client, service, history):
     table = figure(client, history.hengelo, "realisation", as_of="2023-12-31")
-    assert [(r["level"], r["code"]) for r in table["rows"]] == [("municipality", "GM0164")]
+    assert [(r["level"], r["code"], r["safety_region"]) for r in table["rows"]] == [("municipality", "GM0164", "Twente")]
     assert real(table["rows"][0]) == [126, 5, 10, 141, 3, 138, 0]
+    # Leeuwarden's own row holds Ameland's move-in, which it carries out; Ameland's own row is zero
+    from api.services import tokens
+
+    with service.sessions() as session:
+        leeuwarden_token = {"Authorization": f"Bearer {tokens.create_token(session, 'municipality', 'GM0080').secret}"}
+    leeuwarden = figure(client, leeuwarden_token, "realisation", as_of="2023-12-31")["rows"]
+    assert [r["code"] for r in leeuwarden] == ["GM0080"] and real(leeuwarden[0]) == [211, 0, 0, 211, 1, 210, 0]
+    assert real(leeuwarden[0], "amv_") == [17, 0, 0, 17, 1, 16, 0]
 
 
 REG = ["couplings", "regional", "share", "persons", "regional_persons"]
@@ -180,7 +206,7 @@ def test_an_empty_database_has_empty_figures(client, auth):
     assert figure(client, auth.coa, "lead-times")["rows"] == []
     assert figure(client, auth.coa, "regional")["rows"] == []
     assert figure(client, auth.coa, "predicted")["rows"] == []
-    assert len(figure(client, auth.coa, "realisation")["rows"]) == 342 + 12 + 1
+    assert len(figure(client, auth.coa, "realisation")["rows"]) == 342 + 25 + 12 + 1
 
 
 @pytest.mark.parametrize("path", ["lead-times", "realisation", "regional", "predicted", "realisation/export.csv",
@@ -212,7 +238,8 @@ def test_exports_are_dutch_first_and_formula_neutral(client, history):
                                                   params={"as_of": "2023-12-31"}))))
     sheet = book["realisation"]
     values = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert values[0][3] == "Naam / Name" and values[1][2:4] == ["GM0153", "Enschede"] and len(values) == 2
+    assert values[0][4] == "Naam / Name" and values[1][2:5] == ["Twente", "GM0153", "Enschede"] and len(values) == 2
+    assert values[1][0] == "Gemeente / Municipality"  # the level in words, Dutch with the English beside
     assert [[c.value for c in r] for r in book["peildatum"].iter_rows()][0] == ["as_of", "2023-12-31"]
 
 

@@ -67,3 +67,19 @@ def test_a_bad_query_is_a_page(client, history):
     sign_in(client, history.coa)
     response = client.get("/ui/monitoring/realisation?by=month")
     assert response.status_code == 422 and "<html" in response.text
+
+
+def test_realisation_rows_name_their_level_in_the_pages_language(client, history):
+    """Tabel 1's levels are words of the page's language, each safety region a row between its
+    province and its municipalities: Twente's row sums Enschede (2 housed) and Hengelo (3)."""
+    sign_in(client, history.coa)
+    page = client.get("/ui/monitoring/realisation?as_of=2023-12-31").text
+    assert page.count('data-level="safety_region"') == 25 and page.count('data-level="province"') == 12
+    twente = page[page.index('<td>VR05</td>') - 300:page.index('<td>VR05</td>') + 200]
+    assert 'class="sub" data-level="safety_region"' in twente and "<td>Veiligheidsregio</td>" in twente
+    assert "<td>985</td>" in twente and "<td>5</td>" in twente  # taakstelling 985, realised 5
+    assert "<td>safety_region</td>" not in page and "<td>province</td>" not in page
+    assert "<td>Totaal</td>" in page
+    client.get("/ui/lang/en?next=/ui/monitoring/realisation")
+    english = client.get("/ui/monitoring/realisation").text
+    assert "<td>Safety region</td>" in english and "<td>Municipality</td>" in english and "<td>Total</td>" in english
