@@ -2,7 +2,7 @@
 region in the layout of Tabel 1; existing rows are filled from the embedded data.
 
 Revision ID: safety_regions
-Revises: move_ins
+Revises: recouplings
 Create Date: 2026-12-03 00:45:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'safety_regions'
-down_revision = 'move_ins'
+down_revision = 'recouplings'
 branch_labels = None
 depends_on = None
 
