@@ -51,6 +51,10 @@ class EngineFailure(Exception):
     """The engine could not produce a valid proposal; the message says why."""
 
 
+
+ENGINE_STATES = ("waiting", "coupled", "temporary")
+"""The households a job reads: in reception, coupled or not, and in a temporary home."""
+
 def engine_params(as_of: dt.date, params: dict[str, Any]) -> engine.Params:
     """The engine's parameters for a job; :class:`Invalid` names the parameter that is wrong."""
     try:
@@ -96,14 +100,20 @@ def snapshot(session: Session, job: Job) -> Snapshot:
                       for loc in session.scalars(select(Location).order_by(Location.location_id)))
     households, household_state, sizes = [], {}, {}
     approved = recouplings.approved_households(session)  # COA approved their re-coupling: may_recouple
-    for h in session.scalars(select(Household).where(Household.state.in_(("waiting", "coupled"))).order_by(Household.household_id)):
-        coupled = h.state == "coupled"
+    for h in session.scalars(select(Household).where(Household.state.in_(ENGINE_STATES)).order_by(Household.household_id)):
+        coupled = h.state != "waiting"
+        # In a temporary home (docs/contract.md §1 state temporary): it competes for the regular homes
+        # of its municipality, named by the temporary home's reference, since its housing date.
+        temporary = h.state == "temporary" and h.housed_date is not None and not h.amv
         households.append(engine.Household(
             household_id=h.household_id, size=h.size, location_id=h.location_id, permit_date=h.permit_date,
-            coupled_to=h.municipality_code if coupled else None, coupling_date=h.coupling_date if coupled else None,
+            coupled_to=h.municipality_code if coupled else None,
+            coupling_date=(h.coupling_date or h.housed_date) if coupled else None,
             amv=h.amv, needs_accessible=h.needs_accessible, expected_extra=h.expected_extra,
             tie_municipality=h.tie_municipality, document_ready=h.document_ready,
-            may_recouple=coupled and h.household_id in approved))
+            may_recouple=h.state == "coupled" and h.household_id in approved,
+            temporary_home=(h.temporary_home or f"#{h.home_id}") if temporary else None,
+            housed_since=h.housed_date if temporary else None))
         household_state[h.household_id] = (h.state, h.municipality_code)
         sizes[h.household_id] = h.size
     homes = list(session.scalars(select(Home).where(Home.status == "open").order_by(Home.id)))
@@ -121,7 +131,7 @@ def snapshot(session: Session, job: Job) -> Snapshot:
     locked, skipped = locks.engine_locks(session, household_state, sizes, {d.dwelling_id: d.capacity for d in dwellings})
     bans = set()
     for ban in session.scalars(select(Ban).where(Ban.household_id.in_(select(Household.household_id).where(
-            Household.state.in_(("waiting", "coupled")))))):
+            Household.state.in_(ENGINE_STATES))))):
         if ban.municipality_code is not None:
             bans.add(engine.Ban(ban.household_id, municipality=ban.municipality_code))
         elif str(ban.home_id) in dwelling_ids:

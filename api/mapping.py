@@ -83,16 +83,20 @@ def deadlines_out(d: Deadlines) -> DeadlinesOut:
 def household_out(h: models.Household, proposed: list[Proposed], actor: Actor, today: dt.date | None = None) -> HouseholdOut:
     """COA sees everything; a municipality not where the household waits nor its ties.  The
     deadlines are those of ``today`` (default: the date today)."""
+    today = today or dt.date.today()
+    until = deadlines.temporary_until(h)
     return HouseholdOut(
         household_id=h.household_id, size=h.size, adults=h.adults, children=h.children, amv=h.amv,
         needs_accessible=h.needs_accessible, expected_extra=h.expected_extra, document_ready=h.document_ready,
         permit_date=h.permit_date, state=h.state, municipality=h.municipality_code, coupling_date=h.coupling_date,
         home_id=h.home_id, housed_date=h.housed_date,
+        temporary_home=h.temporary_home if until is not None else None, temporary_until=until,
+        temporary_days_left=(until - today).days if until is not None else None,
         location_id=h.location_id if actor.is_coa else None,
         tie_municipality=h.tie_municipality if actor.is_coa else None,
         proposed=[ProposedOut(job_id=p.job_id, line_id=p.line_id, action=p.action, municipality=p.municipality,
                               home_id=p.home_id, decision=p.decision) for p in proposed],
-        deadlines=deadlines_out(deadlines.of(h, today or dt.date.today())))
+        deadlines=deadlines_out(deadlines.of(h, today)))
 
 
 def job_links(job_id: int) -> dict[str, str]:

@@ -267,6 +267,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "coupled_no_housed": ("een gekoppeld huishouden heeft geen housed_date (gebruik state housed)",
                           "a coupled household has no housed_date (use state housed)"),
     "housed_needs_date": ("een gehuisvest huishouden heeft een housed_date nodig", "a housed household needs housed_date"),
+    "temporary_needs": ("een huishouden in een tijdelijke woning heeft coupling_date, housed_date (sinds wanneer) en "
+                        "temporary_home nodig",
+                        "a household in a temporary home needs coupling_date, housed_date (since when) and temporary_home"),
+    "temporary_home_only": ("temporary_home hoort alleen bij state temporary",
+                            "temporary_home goes with state temporary only"),
+    "temporary_no_amv": ("een tijdelijke woning neemt geen alleenstaande minderjarigen (amv)",
+                         "a temporary home takes no unaccompanied minors (amv)"),
     "coupling_before_permit": ("coupling_date mag niet vóór permit_date liggen", "coupling_date must not be before permit_date"),
     "housed_before_coupling": ("housed_date mag niet vóór coupling_date liggen", "housed_date must not be before coupling_date"),
     "refusal_needs_reason": ("bij afwijzen is een reden nodig", "a refusal needs a reason"),
@@ -324,6 +331,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "queued": ("in de wachtrij", "queued"), "running": ("bezig", "running"), "done": ("klaar", "done"),
     "failed": ("mislukt", "failed"), "open": ("aangeboden", "open"), "allocated": ("toegewezen", "allocated"),
     "withdrawn": ("ingetrokken", "withdrawn"), "waiting": ("wachtend", "waiting"), "coupled": ("gekoppeld", "coupled"), "moving_in": ("verhuist", "moving in"),
+    "temporary": ("in een tijdelijke woning", "in a temporary home"),
     "housed": ("gehuisvest", "housed"), "gone": ("verdwenen", "gone"),
     "approved": ("goedgekeurd", "approved"), "declined": ("afgewezen", "declined"),
     # why bytes are not UTF-8 (Python's UnicodeDecodeError.reason)

@@ -198,10 +198,12 @@ class Home(Base):
 class Household(Base):
     """A pseudonymous household of status holders: waiting, then coupled, then (an accepted
     house line) moving in to ``home_id`` until its municipality confirms the move-in
-    (:class:`MoveIn`), then housed."""
+    (:class:`MoveIn`), then housed — or ``temporary``: housed in a temporary home
+    (``temporary_home``, since ``housed_date``; realised for the quota), from which an accepted
+    onward house line moves it in to a regular home."""
 
     __tablename__ = "households"
-    __table_args__ = (CheckConstraint("state IN ('waiting', 'coupled', 'moving_in', 'housed')", name="state"),)
+    __table_args__ = (CheckConstraint("state IN ('waiting', 'coupled', 'moving_in', 'temporary', 'housed')", name="state"),)
 
     household_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     size: Mapped[int]
@@ -221,7 +223,11 @@ class Household(Base):
     home_id: Mapped[int | None] = mapped_column(ForeignKey("homes.id"), index=True)
     housed_date: Mapped[dt.date | None]
     housed_period_id: Mapped[int | None] = mapped_column(ForeignKey("periods.id"))
-    """The period whose quota the housing counts for (realised)."""
+    """The period whose quota the housing counts for (realised).  Kept through an onward move
+    from a temporary home: the quota counted it then."""
+    temporary_home: Mapped[str | None] = mapped_column(String(64))
+    """The temporary home it lives in (state ``temporary``; the home's reference when it moved in
+    through the service), kept while it moves in onward."""
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -368,6 +374,10 @@ class MoveIn(Base):
     moved_in_on: Mapped[dt.date | None]
     reason: Mapped[str | None] = mapped_column(Text)
     ban_id: Mapped[int | None] = mapped_column(ForeignKey("bans.id"))
+    from_home_id: Mapped[int | None] = mapped_column(ForeignKey("homes.id"))
+    """An onward move: the temporary home (through the service) the household moves out of."""
+    from_date: Mapped[dt.date | None]
+    """An onward move: the day it moved into its temporary home (restored if the move falls through)."""
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[dt.datetime | None]
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("tokens.id"))

@@ -457,6 +457,7 @@ class HouseholdStateIn(str, Enum):
 
     waiting = "waiting"
     coupled = "coupled"
+    temporary = "temporary"
     housed = "housed"
 
 
@@ -467,6 +468,7 @@ class HouseholdState(str, Enum):
     waiting = "waiting"
     coupled = "coupled"
     moving_in = "moving_in"
+    temporary = "temporary"
     housed = "housed"
 
 
@@ -475,7 +477,10 @@ class HouseholdIn(Strict):
     or not at all, and add up to ``size``.  ``state`` moves forward only: waiting -> coupled ->
     housed; ``waiting`` has no ``municipality``, ``coupling_date`` nor ``housed_date``;
     ``coupled`` needs ``municipality`` and ``coupling_date`` (no ``housed_date``), ``housed``
-    needs ``municipality`` and ``housed_date``.  ``coupling_date`` is not before
+    needs ``municipality`` and ``housed_date``; ``temporary`` (in a temporary home of
+    ``municipality``, moving on to a regular home within a year) needs ``municipality``,
+    ``coupling_date``, ``housed_date`` (since when) and ``temporary_home``, and is not ``amv``;
+    ``temporary_home`` goes with ``temporary`` only.  Order: waiting -> coupled -> temporary -> housed.  ``coupling_date`` is not before
     ``permit_date``, ``housed_date`` not before ``coupling_date``."""
 
     model_config = ConfigDict(json_schema_extra=rules(
@@ -485,6 +490,7 @@ class HouseholdIn(Strict):
          "then": absent("municipality", "coupling_date", "housed_date")},
         when({"state": {"const": "coupled"}}, {"allOf": [present("municipality", "coupling_date"), absent("housed_date")]}),
         when({"state": {"const": "housed"}}, present("municipality", "housed_date")),
+        when({"state": {"const": "temporary"}}, present("municipality", "coupling_date", "housed_date", "temporary_home")),
     ))
 
     household_id: NewHouseholdKey
@@ -502,6 +508,8 @@ class HouseholdIn(Strict):
     municipality: Code | None = None
     coupling_date: Day | None = None
     housed_date: Day | None = None
+    temporary_home: Key | None = None
+    """The temporary home it lives in (state ``temporary``): the municipality's reference of it, or its name."""
 
     @field_validator("adults", "children")
     @classmethod
@@ -539,8 +547,15 @@ class HouseholdIn(Strict):
                     raise Coded("coupled_needs_date")
                 if self.housed_date is not None:
                     raise Coded("coupled_no_housed")
+            elif self.state is HouseholdStateIn.temporary:
+                if self.coupling_date is None or self.housed_date is None or self.temporary_home is None:
+                    raise Coded("temporary_needs")
+                if self.amv:
+                    raise Coded("temporary_no_amv")
             elif self.housed_date is None:
                 raise Coded("housed_needs_date")
+        if self.temporary_home is not None and self.state is not HouseholdStateIn.temporary:
+            raise Coded("temporary_home_only")
         if self.coupling_date is not None and self.coupling_date < self.permit_date:
             raise Coded("coupling_before_permit")
         if self.housed_date is not None and self.coupling_date is not None and self.housed_date < self.coupling_date:
@@ -616,6 +631,12 @@ class HouseholdOut(BaseModel):
     coupling_date: dt.date | None
     home_id: int | None
     housed_date: dt.date | None
+    temporary_home: str | None
+    """In a temporary home (state ``temporary``, or moving on from one): which."""
+    temporary_until: dt.date | None
+    """In a temporary home: the end of the year it may stay there (``housed_date`` + 365 days [003:74])."""
+    temporary_days_left: int | None
+    """Days from today to ``temporary_until`` (negative: past it)."""
     location_id: str | None
     tie_municipality: str | None
     proposed: list[ProposedOut]

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from api.models import Household
-from matcher.models.params import COUPLING_DAYS, NORM_DAYS
+from matcher.models.params import COUPLING_DAYS, NORM_DAYS, TEMPORARY_DAYS
 
 Status = Literal["open", "overdue", "met", "late"]
 NOT_YET_COUPLED = ("waiting",)
@@ -89,10 +89,19 @@ def deadlines(state: str, permit_date: dt.date, coupling_date: dt.date | None, h
     """A household's two deadlines on ``on``.  A household not waiting is coupled: on its
     ``coupling_date`` (a housed one uploaded without it: on its ``housed_date``)."""
     coupled_on = None if state in NOT_YET_COUPLED else (coupling_date or housed_date)
-    housed_on = housed_date if state == "housed" else None
+    # In a temporary home the housing deadline is met (it counts at once [004:151]); an onward move keeps that date.
+    housed_on = housed_date if state in ("housed", "temporary", "moving_in") else None
     clock = coupling_date if state not in NOT_YET_COUPLED else None
     return Deadlines(deadline(coupling_due(permit_date), coupled_on, on),
                      deadline(housing_due(permit_date, clock), housed_on, on))
+
+
+def temporary_until(h: Household) -> dt.date | None:
+    """The end of the year a household may stay in its temporary home [003:74] (in one, or moving
+    on from one), else None."""
+    if h.temporary_home is None or h.housed_date is None or h.state not in ("temporary", "moving_in"):
+        return None
+    return h.housed_date + dt.timedelta(days=TEMPORARY_DAYS)
 
 
 def of(h: Household, on: dt.date) -> Deadlines:
@@ -114,5 +123,5 @@ def urgency_order(session: Session) -> list[Any]:
     coupled = case((Household.coupling_date.is_not(None), _day_number(session, Household.coupling_date) + NORM_DAYS),
                    else_=_day_number(session, Household.permit_date) + COUPLING_DAYS + NORM_DAYS)
     due = case((Household.state.in_(NOT_YET_COUPLED), waiting),
-               (Household.state.in_(COUPLED_NOT_HOUSED), coupled), else_=None)
+               (Household.state.in_(COUPLED_NOT_HOUSED) & Household.housed_date.is_(None), coupled), else_=None)
     return [due.is_(None), due, Household.household_id]

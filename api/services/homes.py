@@ -59,11 +59,11 @@ def _values(data: BaseModel | Home) -> dict[str, object]:
 
 
 def occupied(session: Session, home_ids: list[int]) -> dict[int, int]:
-    """Persons housed or moving in in each of these homes through the service."""
+    """Persons housed, in a temporary home, or moving in in each of these homes through the service."""
     if not home_ids:
         return {}
     query = (select(Household.home_id, func.sum(Household.size))
-             .where(Household.home_id.in_(home_ids), Household.state.in_(("moving_in", "housed"))).group_by(Household.home_id))
+             .where(Household.home_id.in_(home_ids), Household.state.in_(("moving_in", "temporary", "housed"))).group_by(Household.home_id))
     return {home_id: int(total) for home_id, total in session.execute(query)}
 
 

@@ -25,9 +25,9 @@ from api.services.csvio import column_kinds, read_rows, validate_rows
 from api.services.errors import Actor, FieldError, Invalid, NotFound
 from api.services.municipalities import hold_quota, period_for
 
-STATE_ORDER = {"waiting": 0, "coupled": 1, "moving_in": 2, "housed": 3}
+STATE_ORDER = {"waiting": 0, "coupled": 1, "moving_in": 2, "temporary": 3, "housed": 4}
 FIELDS = ("size", "adults", "children", "location_id", "permit_date", "amv", "needs_accessible", "expected_extra",
-          "tie_municipality", "document_ready", "state", "municipality", "coupling_date", "housed_date")
+          "tie_municipality", "document_ready", "state", "municipality", "coupling_date", "housed_date", "temporary_home")
 CSV_COLUMNS = ("household_id", *FIELDS)
 CSV_REQUIRED = ("household_id", "size", "location_id", "permit_date")
 _CHUNK = 900
@@ -177,7 +177,7 @@ def upsert_households(session: Session, actor: Actor, cells: list[tuple[tuple, o
             errors.append(FieldError((*loc, "state"), "household_moving_in", {"household": row.household_id, "home": old.home_id, "code": old.municipality_code}))
         elif old is not None and STATE_ORDER[row.state.value] < STATE_ORDER[old.state]:
             errors.append(FieldError((*loc, "state"), "state_back", {"household": row.household_id, "old": Term(old.state), "new": Term(row.state.value)}))
-        if old is not None and old.state == "housed" and old.home_id is not None and row.municipality != old.municipality_code:
+        if old is not None and old.state in ("housed", "temporary") and old.home_id is not None and row.municipality != old.municipality_code:
             errors.append(FieldError((*loc, "municipality"), "housed_elsewhere", {"household": row.household_id, "home": old.home_id, "code": old.municipality_code}))
     if errors:
         session.rollback()

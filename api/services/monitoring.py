@@ -79,7 +79,8 @@ def _move_ins(session: Session, actor: Actor) -> pd.DataFrame:
     query = (select(Household.size, Household.permit_date, Household.coupling_date, Household.housed_date,
                     Household.municipality_code, Municipality.name, Municipality.province)
              .join(Municipality, Municipality.code == Household.municipality_code)
-             .where(Household.state == "housed", Household.housed_date.is_not(None)))
+             # housed, or in a temporary home (the housing counts then [004:151]; an onward move keeps its date)
+             .where(Household.state.in_(("housed", "temporary", "moving_in")), Household.housed_date.is_not(None)))
     if not actor.is_coa:
         query = query.where(Household.municipality_code == actor.municipality)
     frame = pd.DataFrame(session.execute(query).all(),
@@ -185,8 +186,9 @@ def _figures(period: Period, session: Session, as_of: dt.date, codes: set[str] |
                  .group_by(Household.municipality_code, Household.amv))
         return [(code, bool(amv), int(total or 0)) for code, amv, total in session.execute(query)]
 
-    housed = sums(Household.state == "housed", Household.housed_period_id == period.id, Household.housed_date <= as_of)
-    for key, found in (("realised", housed), ("coupled", sums(Household.state.in_(("coupled", "moving_in"))))):
+    housed = sums(Household.state.in_(("housed", "temporary", "moving_in")), Household.housed_period_id == period.id, Household.housed_date <= as_of)
+    coupled = sums(Household.state.in_(("coupled", "moving_in")), Household.housed_period_id.is_(None))
+    for key, found in (("realised", housed), ("coupled", coupled)):
         for place, amv, persons in found:
             out[place or ""][key] += persons  # a housed or coupled household always has a municipality
             if amv:
@@ -296,7 +298,7 @@ def regional(session: Session, actor: Actor, by: str = "municipality", km: float
                     func.count(), func.sum(Household.size))
              .join(Municipality, Municipality.code == Household.municipality_code)
              .join(Location, Location.location_id == Household.location_id)
-             .where(Household.state.in_(("coupled", "moving_in", "housed")), Household.coupling_date.is_not(None))
+             .where(Household.state.in_(("coupled", "moving_in", "temporary", "housed")), Household.coupling_date.is_not(None))
              .group_by(Household.municipality_code, Municipality.name, Municipality.lat, Municipality.lon,
                        Location.location_id, Location.name, Location.lat, Location.lon))
     if not actor.is_coa:
@@ -339,7 +341,7 @@ def predicted(session: Session, actor: Actor, as_of: dt.date | None = None) -> T
              .group_by(ProposalLine.municipality_code, ProposalLine.action, ProposalLine.decision_date, Household.state))
     # the filters above leave no line without a decision date or municipality
     moves = (select(Household.municipality_code, func.sum(Household.size), Household.housed_date)
-             .where(Household.state == "housed", Household.housed_date.is_not(None))
+             .where(Household.state.in_(("housed", "temporary", "moving_in")), Household.housed_date.is_not(None))
              .group_by(Household.municipality_code, Household.housed_date))
     if not actor.is_coa:
         lines = lines.where(ProposalLine.municipality_code == actor.municipality)
@@ -353,7 +355,7 @@ def predicted(session: Session, actor: Actor, as_of: dt.date | None = None) -> T
             cell[0] += persons
         elif action == "house":
             cell[1] += persons
-            cell[2] += persons if state == "housed" else 0
+            cell[2] += persons if state in ("housed", "temporary") else 0
     for code, size, day in session.execute(moves):
         if day is None:  # not selected (housed_date IS NOT NULL)
             continue

@@ -7,12 +7,17 @@ quota state, so the quota left is used), the home is not free (its persons count
 and no proposal places the household again.  Then its municipality, and only it:
 
 - :func:`confirm` (a date): the household is ``housed`` in the home from that date, and counts as
-  ``realised`` for the period that date falls in.  Confirming again with the same date changes
+  ``realised`` for the period that date falls in; in a ``temporary`` home it is ``temporary``
+  (it counts at once [004:151] and moves on later).  An *onward move* (``from_home_id`` /
+  ``from_date``: the household left a temporary home) makes it ``housed`` in the regular home
+  and keeps its housing date and period: the quota counted it when it moved into the temporary
+  home.  Confirming again with the same date changes
   nothing; another date is a 409, as is a confirm after a fall-through.
 - :func:`fall_through` (a reason): the household refused the home.  It is ``coupled`` to the
   municipality again (the coupling stands: the municipality still houses it), the home is free
   again (``open``, when the move-in had allocated it), and a ban on the home, with the reason,
-  keeps every later proposal from offering it to the household again.  Reporting it again
+  keeps every later proposal from offering it to the household again.  After an onward move the
+  household is back in its temporary home (``temporary``, since ``from_date``).  Reporting it again
   changes nothing; a fall-through after a confirm is a 409.
 
 Another municipality's move-in does not exist for a municipality (404); COA sees them all but
@@ -27,7 +32,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api import audit
-from api.models import Ban, Home, Household, MoveIn, utcnow
+from api.models import Ban, Home, Household, MoveIn, Period, utcnow
 from api.services.errors import Actor, Conflict, FieldError, Invalid, NotFound
 from api.services.homes import occupied
 from api.services.municipalities import current_period, hold_quota, period_for
@@ -90,16 +95,27 @@ def confirm(session: Session, actor: Actor, move_in_id: int, day: dt.date, today
         raise Invalid([FieldError(("body", "date"), "move_in_in_future")])
     hold_quota(session, [move_in.municipality_code])
     household = _household(session, move_in)
-    period = period_for(session, day) or current_period(session)
-    household.state = "housed"
-    household.housed_date = day
-    household.housed_period_id = period.id
+    home = session.get(Home, move_in.home_id)
+    onward = move_in.from_date is not None
+    if onward:
+        period = session.get(Period, household.housed_period_id) if household.housed_period_id else None
+        household.state = "housed"
+        household.temporary_home = None
+    else:
+        period = period_for(session, day) or current_period(session)
+        household.housed_date = day
+        household.housed_period_id = period.id
+        temporary = home is not None and home.kind == "temporary"
+        household.state = "temporary" if temporary else "housed"
+        household.temporary_home = home.reference if temporary and home is not None else None
     household.updated_at = utcnow()
     move_in.status = "confirmed"
     move_in.moved_in_on = day
     _decided(move_in, actor)
     audit.record(session, actor, "move_in.confirm", "move_in", move_in.id, household=household.household_id,
-                 home=move_in.home_id, municipality=move_in.municipality_code, date=day, period=period.name)
+                 home=move_in.home_id, municipality=move_in.municipality_code, date=day,
+                 period=period.name if period else None, state=household.state,
+                 **({"onward_from": move_in.from_home_id} if onward else {}))
     session.commit()
     return move_in
 
@@ -113,8 +129,13 @@ def fall_through(session: Session, actor: Actor, move_in_id: int, reason: str) -
         raise Conflict("move_in_already_confirmed", move_in=move_in.id, date=move_in.moved_in_on)
     hold_quota(session, [move_in.municipality_code])
     household = _household(session, move_in)
-    household.state = "coupled"
-    household.home_id = None
+    if move_in.from_date is not None:  # an onward move: back in its temporary home
+        household.state = "temporary"
+        household.home_id = move_in.from_home_id
+        household.housed_date = move_in.from_date
+    else:
+        household.state = "coupled"
+        household.home_id = None
     household.updated_at = utcnow()
     session.flush()
     home = session.get(Home, move_in.home_id, with_for_update=True)

@@ -92,8 +92,9 @@ def quota_states(session: Session, period: Period, codes: list[str] | None = Non
         query = restrict(query, Household.municipality_code).group_by(Household.municipality_code)
         return {code: (int(total or 0), int(amv or 0)) for code, total, amv in session.execute(query)}
 
-    realised = sums(Household.state == "housed", Household.housed_period_id == period.id)
-    coupled = sums(Household.state.in_(("coupled", "moving_in")))
+    # Housed, in a temporary home (it counts at once [004:151]) or moving on from one (counted then).
+    realised = sums(Household.state.in_(("housed", "temporary", "moving_in")), Household.housed_period_id == period.id)
+    coupled = sums(Household.state.in_(("coupled", "moving_in")), Household.housed_period_id.is_(None))
     states = {}
     for code in (codes if codes is not None else base):
         q = base.get(code)

@@ -126,14 +126,22 @@ def _accept(session: Session, actor: Actor, job: Job, line: ProposalLine, day: d
             raise Conflict("home_full", home=home.id, size=household.size, taken=taken, capacity=home.capacity)
         over = _check_quota(session, job, line, household, home.municipality_code, data)
         was_coupled_to = household.municipality_code if household.state == "coupled" else None
-        if household.state != "coupled":
-            household.coupling_date = day
+        onward = household.state == "temporary"
+        left = session.get(Home, household.home_id, with_for_update=True) if onward and household.home_id else None
+        move_in = moveins.start(session, household, home, line.id, day)
+        if onward:
+            # An onward move from a temporary home: coupled and realised for the quota then, so
+            # the coupling, the housing date and its period stay; the place it leaves is freed.
+            move_in.from_home_id = household.home_id
+            move_in.from_date = household.housed_date
+        else:
+            if household.state != "coupled":
+                household.coupling_date = day
+            household.housed_date = None
+            household.housed_period_id = None
         household.state = "moving_in"  # housed once the municipality confirms (api.services.moveins)
         household.municipality_code = home.municipality_code
         household.home_id = home.id
-        household.housed_date = None
-        household.housed_period_id = None
-        move_in = moveins.start(session, household, home, line.id, day)
         session.flush()
         recoupled = None
         if was_coupled_to is not None and was_coupled_to != home.municipality_code:
@@ -142,6 +150,9 @@ def _accept(session: Session, actor: Actor, job: Job, line: ProposalLine, day: d
             recoupled = {"recoupled_from": was_coupled_to,
                          "recoupling": recouplings.complete(session, actor, household, line, was_coupled_to,
                                                             home.municipality_code)}
+        if left is not None and left.status == "allocated" and occupied(session, [left.id]).get(left.id, 0) < left.capacity:
+            left.status = "open"
+            left.updated_at = utcnow()
         if home.kind == "regular" or taken + household.size >= home.capacity:
             home.status = "allocated"
             home.updated_at = utcnow()
@@ -149,6 +160,7 @@ def _accept(session: Session, actor: Actor, job: Job, line: ProposalLine, day: d
         audit.record(session, actor, "line.accept", "line", line.id, job=job.id, household=household.household_id,
                      proposed="house", home=home.id, municipality=home.municipality_code, date=day, note=note,
                      move_in=move_in.id, **(recoupled or {}),
+                     **({"onward_from": move_in.from_home_id or household.temporary_home} if onward else {}),
                      **({"over_quota": over} if over else {}))
     household.updated_at = utcnow()
 
@@ -158,7 +170,7 @@ def _check_quota(session: Session, job: Job, line: ProposalLine, household: Hous
     """Check that accepting ``line`` fits the quota ``code`` has left now (see the module
     docstring); :class:`Conflict` if not, unless ``data.over_quota``.  What the override went
     over (for the audit log), or ``None`` when it fits."""
-    if household.state in ("coupled", "moving_in", "housed") and household.municipality_code == code:
+    if household.state in ("coupled", "moving_in", "temporary", "housed") and household.municipality_code == code:
         return None  # already coupled there: housing it uses no quota
     # Hold the municipality's row until commit: a second accept into it (or an upload or quota
     # change) waits here, then reads the quota with the first one's coupling counted (a new

@@ -247,6 +247,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "move_in_not_recorded": ("Niet vastgelegd:", "Not recorded:"),
     "household_state_moving_in": ("verhuist (nog niet bevestigd)", "moving in (not yet confirmed)"),
     "household_state_housed": ("gehuisvest", "housed"),
+    "household_state_temporary": ("in een tijdelijke woning", "in a temporary home"),
+    "temporary_left": ("tijdelijke woning {home} sinds {since}; doorverhuizen vóór {until} (nog {days} dagen)",
+                       "temporary home {home} since {since}; to move on before {until} ({days} days left)"),
+    "temporary_over": ("tijdelijke woning {home} sinds {since}; het jaar liep af op {until} ({days} dagen geleden)",
+                       "temporary home {home} since {since}; its year ended on {until} ({days} days ago)"),
     "homes_of": ("Woningen van {name}", "Homes of {name}"),
     "upload_csv": ("Bestand uploaden (Excel of CSV)", "Upload a file (Excel or CSV)"),
     "upload_intro": ("Eén regel per woning, met kolomkoppen. Een bestaande referentie wordt bijgewerkt; status withdrawn trekt haar in. Bevat het bestand een fout, dan wordt niets opgeslagen.",
@@ -490,6 +495,22 @@ def deadline_text(lang: str, deadline: Any) -> str:
     if days == 0:
         return translate(lang, "deadline_today")
     return translate(lang, "deadline_left_one") if days == 1 else translate(lang, "deadline_left", days=days)
+
+
+def temporary_text(lang: str, household: Any, today: dt.date | None = None) -> str:
+    """For a household in a temporary home (or moving on from one): which, since when, and the
+    year it may stay there [003:74] with the days left or past it; else empty."""
+    from api.services.deadlines import temporary_until
+
+    until = temporary_until(household)
+    if until is None:
+        return ""
+    days = (until - (today or dt.date.today())).days
+    values = {"home": household.temporary_home, "since": long_date(lang, household.housed_date),
+              "until": long_date(lang, until)}
+    if days >= 0:
+        return translate(lang, "temporary_left", days=days, **values)
+    return translate(lang, "temporary_over", days=-days, **values)
 
 
 def translate(lang: str, key: str, **values: Any) -> str:

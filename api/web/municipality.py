@@ -61,7 +61,7 @@ def municipality_overview(page: SignedInDep, code: CodeDep) -> Response:
     viewer = _viewer(page, code)
     homes = {s.value: home_service.list_homes(page.session, page.signed_in_actor, code, s.value, limit=1)[1] for s in HomeStatus}
     households = {state_: household_service.list_households(page.session, viewer, state_, limit=1)[1]
-                  for state_ in ("waiting", "coupled", "moving_in", "housed")}
+                  for state_ in ("waiting", "coupled", "moving_in", "temporary", "housed")}
     p = state.persons
     return page.render("municipality/overview.html", m=municipality, state=state, homes=homes, households=households,
                        target=p.taakstelling + p.redistributed + p.backlog)
@@ -225,7 +225,7 @@ def _households_page(page: Page, code: str, state: str | None = None, offset: in
 
 @router.get("/households", summary="Households coupled, housed or proposed to the municipality")
 def households_page(page: SignedInDep, code: CodeDep,
-                    state: Annotated[str | None, Query(pattern="^(waiting|coupled|moving_in|housed)?$")] = None,
+                    state: Annotated[str | None, Query(pattern="^(waiting|coupled|moving_in|temporary|housed)?$")] = None,
                     done: Annotated[str | None, Query(pattern="^(move_in_confirmed|move_in_fell_through)?$")] = None,
                     offset: Offset = 0, sort: Annotated[str, Query(pattern="^(household|urgency)$")] = "household") -> Response:
     return _households_page(page, code, state, offset, notice=page.t(f"done_{done}") if done else None, sort=sort)

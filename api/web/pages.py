@@ -129,6 +129,7 @@ def _environment() -> Environment:
     env.filters["date"] = pass_context(lambda context, v: i18n.long_date(context["lang"], v))  # for the reader
     env.filters["deadline"] = pass_context(lambda context, d: i18n.deadline_text(context["lang"], d))  # days left, in words
     env.filters["dec"] = pass_context(lambda context, v: i18n.decimal(context["lang"], v))  # 5,8 in Dutch
+    env.filters["temporary"] = pass_context(lambda context, h: i18n.temporary_text(context["lang"], h))  # the year in a temporary home
     env.filters["plain"] = lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v
     return env
 

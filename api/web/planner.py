@@ -56,7 +56,7 @@ def planner_overview(page: CoaPageDep, on: Annotated[dt.date | None, Query()] = 
 
 
 @router.get("/households", summary="Households and their deadlines")
-def households_page(page: CoaPageDep, state: Annotated[str | None, Query(pattern="^(waiting|coupled|moving_in|housed)?$")] = None,
+def households_page(page: CoaPageDep, state: Annotated[str | None, Query(pattern="^(waiting|coupled|moving_in|temporary|housed)?$")] = None,
                     sort: Annotated[str, Query(pattern="^(household|urgency)$")] = "urgency", offset: Offset = 0) -> Response:
     """Every household with COA's coupling deadline and the municipality's housing deadline today,
     the most urgent first (or by id)."""

@@ -86,7 +86,7 @@ KNOWN = {
 OMIT = object()
 IN_MODEL = {
     "HouseholdIn": {"size": 2, "adults": 1, "children": 1, "state": "coupled", "coupling_date": "2023-07-03",
-                    "housed_date": OMIT},
+                    "housed_date": OMIT, "temporary_home": OMIT},
     "DecisionIn": {"decision": "refuse", "ban": "municipality", "date": OMIT},
     "RecouplingIn": {"household_id": "h-wmo", "exchange_with": OMIT},
 }

@@ -6,6 +6,7 @@ sentence of the catalogues (``api/messages.py``, ``api/web/i18n.py`` and the rea
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 import string
@@ -17,6 +18,8 @@ from web_testing import ENSCHEDE, csrf_of, planner_world, sign_in, signal_world
 
 from api import messages
 from api.models import Home
+from api.services import households
+from api.services.errors import Actor
 from api.web import i18n, planner
 from api.web.session import LANG_COOKIE
 from api.worker import run_pending
@@ -32,6 +35,10 @@ UPLOAD_ROWS = ("reference,kind,capacity,min_occupancy,available_from\n"
                "E-103,regular,2,3,1 juli 2023\n"
                "E-105,shared,0,2,2023-07-01\n")
 """Bad rows: an unknown kind, a capacity that is no number, a date that is no date, a capacity of 0."""
+TEMPORARY = {"household_id": "h-tuvo", "size": 2, "location_id": "azc-enschede", "permit_date": "2022-12-01",
+             "state": "temporary", "municipality": ENSCHEDE, "coupling_date": "2022-12-10", "housed_date": "2023-01-02",
+             "temporary_home": "TuVo-1"}
+"""A household in a temporary home of Enschede since 2 January 2023."""
 UPLOAD_CELLS = "reference,kind,capacity,min_occupancy,available_from\nE-104,regular,2\n"
 """Too few cells."""
 
@@ -70,6 +77,8 @@ def _journey(client, secrets, lang: str) -> dict[str, str]:
 
     engine = client.app.state.engine
     planner_world(engine)
+    with client.app.state.sessions() as session:  # one in a temporary home, moving on within a year
+        households.upsert_batch(session, Actor(None, "test", "coa"), {"households": [TEMPORARY]})
     see("sign-in", client.get("/ui/sign-in"))
     form = client.get("/ui/sign-in")
     see("sign-in failed", client.post("/ui/sign-in", data={"token": "mt_nonsense", "csrf": csrf_of(form.text)}), 401)
@@ -77,6 +86,7 @@ def _journey(client, secrets, lang: str) -> dict[str, str]:
     see("overview", client.get("/ui/planner", params={"on": "2023-07-03"}))
     see("municipalities", client.get("/ui/planner/municipalities"))
     see("households and deadlines", client.get("/ui/planner/households"))
+    see("households in temporary homes", client.get("/ui/planner/households", params={"state": "temporary"}))
     see("proposals", client.get("/ui/planner/proposals"))
     see("proposal form errors", client.post("/ui/planner/proposals", data={"csrf": csrf, "as_of": "3 juli 2023",
                                                                           "solver": "magic", "time_limit": "-1"}), 422)
@@ -130,6 +140,7 @@ def _journey(client, secrets, lang: str) -> dict[str, str]:
     see("homes", client.get(f"{base}/homes"))
     see("households", client.get(f"{base}/households"))
     see("households by urgency", client.get(f"{base}/households", params={"sort": "urgency"}))
+    see("municipality's households in temporary homes", client.get(f"{base}/households", params={"state": "temporary"}))
     see("monitoring of the municipality", client.get("/ui/monitoring"))
     for name, content in (("upload header", UPLOAD), ("upload rows", UPLOAD_ROWS), ("upload cells", UPLOAD_CELLS), ("upload not utf-8", "E-1;\xe9\n".encode("latin-1"))):
         see(name, client.post(f"{base}/homes/upload", data={"csrf": csrf},
@@ -171,6 +182,9 @@ def test_every_page_is_in_one_language(client, secrets, lang, monkeypatch):
     assert {name: hits for name, hits in found.items() if hits} == {}
     own = _sentences(lang)
     assert all(any(f in text for f in own) for text in pages.values())  # each page does say something
+    for name in ("households in temporary homes", "municipality's households in temporary homes"):
+        assert i18n.translate(lang, "household_state_temporary") in pages[name], name
+        assert "TuVo-1" in pages[name] and i18n.long_date(lang, dt.date(2024, 1, 2)) in pages[name], name
 
 
 def test_the_row_errors_of_an_upload_name_row_column_and_problem_in_dutch(client, secrets):
