@@ -3,7 +3,7 @@ since ``housed_date``) moves on to a regular home; a move-in records the tempora
 (``from_home_id``, ``from_date``).
 
 Revision ID: temporary_homes
-Revises: move_ins
+Revises: recouplings
 Create Date: 2026-12-03 01:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'temporary_homes'
-down_revision = 'move_ins'
+down_revision = 'recouplings'
 branch_labels = None
 depends_on = None
 
