@@ -3,7 +3,7 @@ since ``housed_date``) moves on to a regular home; a move-in records the tempora
 (``from_home_id``, ``from_date``).
 
 Revision ID: temporary_homes
-Revises: recouplings
+Revises: safety_regions
 Create Date: 2026-12-03 01:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'temporary_homes'
-down_revision = 'recouplings'
+down_revision = 'safety_regions'
 branch_labels = None
 depends_on = None
 
