@@ -32,6 +32,7 @@ from web_testing import (
     planner_world,
     reset,
     settings_for,
+    signal_world,
 )
 
 from api.main import create_app
@@ -391,3 +392,36 @@ def test_the_monitoring_pages_open_from_the_menu_with_their_charts_and_tables(pa
     sign_in(page, secrets.enschede)
     assert page.goto("/ui/monitoring/realisation").status == 200
     assert page.locator("#figure-table tbody tr").count() == 1 and page.locator("svg.nlmap circle").count() == 1
+
+
+def test_a_planner_follows_a_large_home_signal_to_the_households_and_the_home(page, secrets, live):
+    """The overview lists the signals; the planner follows the large home's to its page, sees the
+    households it fits, follows the home's link to the home; and records an idle home's
+    suggested redistribution with one click."""
+    signal_world(live.app.state.engine)
+    sign_in(page, secrets.coa)
+    page.goto("/ui/planner?on=2023-07-03")
+    section = page.locator("#overview-signals")
+    section.scroll_into_view_if_needed()
+    assert section.locator("li[data-kind=large_home]").count() == 1
+    assert section.locator("li[data-kind=idle_homes]").count() == 1
+    shot(page, "planner-overview-signals")
+    section.get_by_role("link", name="Grote woning E-BIG in Enschede: 6 plaatsen, past bij 2 wachtende huishoudens").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == "Grote woning"
+    assert page.locator("#signal-households tbody tr").evaluate_all("rows => rows.map(r => r.dataset.household)") == [
+        "h-big", "h-four"]
+    shot(page, "planner-signal-large-home")
+    page.locator("#signal-homes").get_by_role("link", name="E-BIG").click()
+    page.wait_for_load_state()
+    assert f"/ui/municipality/{ENSCHEDE}/homes/" in page.url
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Woning E-BIG")
+    page.goto("/ui/planner/signals?on=2023-07-03")
+    page.locator("tr[data-kind=idle_homes] a").click()
+    page.wait_for_load_state()
+    assert "Haaksbergen neemt 2 personen" in page.locator("#suggestion").inner_text()
+    shot(page, "planner-signal-idle-homes")
+    page.get_by_role("button", name="Herverdeling vastleggen").click()
+    page.wait_for_load_state()
+    assert "Herverdeling vastgelegd." in page.locator("main").inner_text()
+    assert page.locator("tr[data-kind=idle_homes]").count() == 0
