@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api import messages
 from api.config import Settings
 from api.services import tokens
 from api.services.errors import Actor
@@ -46,8 +47,18 @@ async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def _unauthorized(message: str) -> HTTPException:
-    return HTTPException(status.HTTP_401_UNAUTHORIZED, message, headers={"WWW-Authenticate": "Bearer"})
+class AuthError(HTTPException):
+    """A 401 or 403 with a catalogue ``code`` (:data:`api.messages.MESSAGES`): the app renders it in
+    the caller's language (``detail`` is the English text)."""
+
+    def __init__(self, status_code: int, code: str) -> None:
+        headers = {"WWW-Authenticate": "Bearer"} if status_code == status.HTTP_401_UNAUTHORIZED else None
+        super().__init__(status_code, messages.text("en", code), headers=headers)
+        self.code = code
+
+
+def _unauthorized(code: str) -> HTTPException:
+    return AuthError(status.HTTP_401_UNAUTHORIZED, code)
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
@@ -79,11 +90,11 @@ class Unverified:
     def verify(self) -> Actor:
         actor = tokens.authenticate(self.session, self.secret)
         if actor is None:
-            raise _unauthorized("unknown or revoked token")
+            raise _unauthorized("unknown_token")
         if self.needs == "coa" and not actor.is_coa:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "only COA planners (role coa) may do this")
+            raise AuthError(status.HTTP_403_FORBIDDEN, "only_coa")
         if self.needs == "municipality" and actor.role != "municipality":
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "only a municipality (role municipality) may do this")
+            raise AuthError(status.HTTP_403_FORBIDDEN, "only_municipality_role")
         return actor
 
 
@@ -91,7 +102,7 @@ async def get_actor(session: SessionDep,
                     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Actor:
     """Who is asking: an :class:`Unverified` token until :class:`ApiRoute` checks it."""
     if credentials is None:
-        raise _unauthorized("missing bearer token: send Authorization: Bearer <token> (make one with `matcher token create`)")
+        raise _unauthorized("missing_token")
     return Unverified(session, credentials.credentials)  # type: ignore[return-value]  # an Actor once ApiRoute ran
 
 
@@ -144,7 +155,7 @@ def _verify_request(request: Request, needs: str | None) -> None:
     """Check the request's bearer token (401/403 as :meth:`Unverified.verify`), in a session of its own."""
     scheme, _, secret = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
-        raise _unauthorized("missing bearer token: send Authorization: Bearer <token> (make one with `matcher token create`)")
+        raise _unauthorized("missing_token")
     session = request.app.state.sessions()
     try:
         Unverified(session, secret.strip(), needs).verify()

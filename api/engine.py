@@ -34,6 +34,7 @@ import traceback
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from api.messages import data, render_data
 from api.services.errors import WORKER, FieldError, Invalid
 from matcher import models as engine
 from matcher.exceptions import InstanceError
@@ -48,7 +49,12 @@ PR_SET_PDEATHSIG = 1
 
 
 class EngineFailure(Exception):
-    """The engine could not produce a valid proposal; the message says why."""
+    """The engine could not produce a valid proposal; ``message`` says why, as a catalogue
+    message (:func:`api.messages.data`), ``str()`` in English."""
+
+    def __init__(self, code: str, /, **values: Any) -> None:
+        self.message = data(code, **values)
+        super().__init__(render_data("en", self.message))
 
 
 
@@ -176,15 +182,15 @@ def run(instance: engine.Instance, params: engine.Params, solver: str, time_limi
     try:
         proposal = solve(instance, params, solver=solver, time_limit=time_limit)
     except LocksInfeasibleError as exc:
-        raise EngineFailure(f"the locks cannot all hold: {exc}") from None
+        raise EngineFailure("job_locks_infeasible", detail=str(exc)) from None
     except MatcherError as exc:
-        raise EngineFailure(str(exc)) from None
+        raise EngineFailure("job_engine_error", detail=str(exc)) from None
     rules = proposal.rules
     lines = tuple(proposal_lines(rules, proposal))
     report = check_proposal(instance, params, lines_of(proposal))
     if not report.ok:
         shown = "; ".join(report.violations[:5])
-        raise EngineFailure(f"the {proposal.solver} proposal broke {len(report.violations)} rule(s) and was not stored: {shown}")
+        raise EngineFailure("job_check_failed", solver=proposal.solver, count=len(report.violations), shown=shown)
     data = summary(rules, proposal)
     # Only the municipalities the proposal touches: the others' quota is on /municipalities.
     data["municipalities"] = {code: figures for code, figures in data["municipalities"].items()
@@ -205,9 +211,10 @@ def _child(connection, instance: engine.Instance, params: engine.Params, solver:
     try:
         connection.send(("ok", run(instance, params, solver, time_limit)))
     except EngineFailure as exc:
-        connection.send(("failed", str(exc)))
+        connection.send(("failed", exc.message))
     except BaseException as exc:  # anything else is a bug: report it whole
-        connection.send(("failed", f"the engine crashed: {type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}"))
+        connection.send(("failed", data("job_engine_crashed", error=f"{type(exc).__name__}: {exc}",
+                                        trace=traceback.format_exc(limit=5))))
     finally:
         connection.close()
 
@@ -215,7 +222,8 @@ def _child(connection, instance: engine.Instance, params: engine.Params, solver:
 def start_child(instance: engine.Instance, params: engine.Params, solver: str, time_limit: float):
     """Start :func:`run` in a fresh child process; returns ``(process, connection)``.
 
-    The caller polls ``connection`` for ``("ok", solved)`` or ``("failed", message)``."""
+    The caller polls ``connection`` for ``("ok", solved)`` or ``("failed", message)`` (a message
+    as data, :func:`api.messages.data`)."""
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(sender, instance, params, solver, time_limit),

@@ -23,11 +23,13 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import parse_qs
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 
+from api import messages
 from api.config import Settings
 
 Scope = dict[str, Any]
@@ -51,7 +53,6 @@ SECURITY_HEADERS = [
     (b"content-security-policy", CSP.encode()),
 ]
 
-MISSING_TOKEN = "missing bearer token: send Authorization: Bearer <token> (make one with `matcher token create`)"
 UPLOADS = ("/api/v1/households/upload", "/api/v1/homes/upload")
 
 
@@ -116,13 +117,15 @@ class Guard:
         if path.startswith("/api/"):
             secret = bearer_secret(headers)
             if secret is None:
-                await _json(send_with_headers, 401, MISSING_TOKEN, [(b"www-authenticate", b"Bearer")])
+                await _json(send_with_headers, 401, *_auth(scope, headers, "missing_token"),
+                            extra=[(b"www-authenticate", b"Bearer")])
                 return
             large = chunked or (length is not None and length > CHECK_TOKEN_ABOVE)
             if large and length is not None and length > limit:
                 pass  # refused below, without a look at the token
             elif large and not await run_in_threadpool(self.token_known, secret):
-                await _json(send_with_headers, 401, "unknown or revoked token", [(b"www-authenticate", b"Bearer")])
+                await _json(send_with_headers, 401, *_auth(scope, headers, "unknown_token"),
+                            extra=[(b"www-authenticate", b"Bearer")])
                 return
         elif self.page_gate is not None and (refusal := self.page_gate(scope)) is not None:
             await refusal(scope, receive, send_with_headers)
@@ -131,7 +134,7 @@ class Guard:
             await _json(send_with_headers, 400, "Content-Length is not a whole number")
             return
         if length is not None and length > limit:
-            await _json(send_with_headers, 413, _too_large(limit), [(b"connection", b"close")])
+            await _json(send_with_headers, 413, _too_large(limit), extra=[(b"connection", b"close")])
             return
 
         received = 0
@@ -150,15 +153,22 @@ class Guard:
         except TooLarge:
             if started:
                 raise
-            await _json(send_with_headers, 413, _too_large(limit), [(b"connection", b"close")])
+            await _json(send_with_headers, 413, _too_large(limit), extra=[(b"connection", b"close")])
 
 
 def _too_large(limit: int) -> str:
     return f"request body too large: at most {limit:,} bytes here".replace(",", " ")
 
 
-async def _json(send: Send, status: int, detail: str, extra: list[tuple[bytes, bytes]] | None = None) -> None:
-    body = json.dumps({"detail": detail}).encode()
+def _auth(scope: Scope, headers: Headers, code: str) -> tuple[str, str]:
+    """A 401's message in the caller's language (``lang``, else ``Accept-Language``, else English) and its code."""
+    wanted = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("lang", [None])[0]
+    return messages.text(messages.request_language(wanted, headers.get("accept-language")), code), code
+
+
+async def _json(send: Send, status: int, detail: str, code: str | None = None,
+                extra: list[tuple[bytes, bytes]] | None = None) -> None:
+    body = json.dumps({"detail": detail} if code is None else {"detail": detail, "code": code}).encode()
     await send({"type": "http.response.start", "status": status, "headers": [
         (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *(extra or [])]})
     await send({"type": "http.response.body", "body": body})

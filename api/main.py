@@ -28,6 +28,7 @@ from starlette.routing import Match
 from api import messages
 from api.config import Settings
 from api.db import describe, make_engine, session_factory
+from api.deps import AuthError
 from api.docs import mount as mount_docs
 from api.guard import Guard
 from api.routes import build_router
@@ -86,6 +87,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
+        if isinstance(exc, AuthError):  # 401/403: the catalogue's words in the caller's language
+            return JSONResponse({"detail": messages.text(api_language(request), exc.code), "code": exc.code},
+                                status_code=exc.status_code, headers=exc.headers)
         if exc.status_code == 400:  # FastAPI's "error parsing the body" (not UTF-8, broken multipart): malformed
             error = FieldError(("body",), "body_unreadable", {"error": exc.detail}, "body_unreadable")
             return JSONResponse({"detail": [field_error_out(error, api_language(request))]}, status_code=422)
@@ -160,10 +164,7 @@ def allowed_methods(app: FastAPI, scope: Mapping[str, Any]) -> list[str]:
 def api_language(request: Request) -> str:
     """The language of the API's messages: the ``lang`` parameter, else ``Accept-Language``, else
     English (:data:`api.messages.API_DEFAULT`)."""
-    wanted = request.query_params.get("lang")
-    if wanted in messages.LANGUAGES:
-        return wanted
-    return messages.language(request.headers.get("accept-language"), messages.API_DEFAULT)
+    return messages.request_language(request.query_params.get("lang"), request.headers.get("accept-language"))
 
 
 def field_error_out(error: FieldError, lang: str) -> dict[str, Any]:

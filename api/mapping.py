@@ -107,7 +107,8 @@ def job_links(job_id: int) -> dict[str, str]:
 def job_out(j: models.Job, counts: dict[str, int]) -> JobOut:
     return JobOut(id=j.id, reference=j.reference, status=j.status, as_of=j.as_of, params=j.params, solver=j.solver,
                   time_limit=j.time_limit, created_at=utc(j.created_at), started_at=utc(j.started_at),
-                  finished_at=utc(j.finished_at), error=j.error, summary=j.summary, lines=LineCounts(**counts),
+                  finished_at=utc(j.finished_at), error=j.error,
+                  error_code=(j.error_values or {}).get("code"), summary=j.summary, lines=LineCounts(**counts),
                   links=job_links(j.id))
 
 

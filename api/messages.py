@@ -177,6 +177,50 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "(POST /api/v1/travel-times/upload) or leave max_minutes out"),
     "unknown_location": ("onbekende opvanglocatie {location!r} (GET /api/v1/locations geeft ze)",
                          "unknown reception location {location!r} (GET /api/v1/locations lists them)"),
+    # why a proposal job failed (the job's error_values; the worker and api.engine)
+    "job_interrupted": ("onderbroken: {why}; het voorstel is niet afgemaakt, er is niets van opgeslagen en er is geen "
+                        "besluit verloren gegaan; vraag een nieuw voorstel",
+                        "interrupted: {why}; the job did not finish, nothing of it was stored and no decision "
+                        "was lost; ask for a new proposal"),
+    "why_no_worker": ("het had geen rekenproces", "it has no worker"),
+    "why_replaced": ("de service is herstart terwijl het liep (rekenproces {pid} op {host} is vervangen)",
+                     "the service was restarted while it ran (its worker process {pid} on {host} was replaced)"),
+    "why_gone": ("de service is herstart of gestopt terwijl het liep (rekenproces {pid} op {host} bestaat niet meer)",
+                 "the service was restarted or stopped while it ran (its worker process {pid} on {host} is gone)"),
+    "why_no_heartbeat": ("rekenproces {worker} gaf meer dan {seconds:g} s geen teken van leven (de server stopte, werd "
+                         "herstart of verloor de database)",
+                         "its worker {worker} sent no heartbeat for over {seconds:g} s (its server stopped, was "
+                         "restarted or lost the database)"),
+    "why_lost_track": ("deze server raakte het voorstel kwijt (de draad die het rekende stopte)",
+                       "this server lost track of it (its worker thread stopped)"),
+    "job_invalid_instance": ("de gegevens in de database vormen geen geldige invoer: {error}",
+                             "the database does not make a valid instance: {error}"),
+    "job_worker_crashed": ("het rekenproces liep vast: {error}", "the worker crashed: {error}"),
+    "job_not_stored": ("de uitkomst kon niet worden opgeslagen: {error}", "the result could not be stored: {error}"),
+    "job_solver_died": ("het rekenproces stopte onverwacht (afsluitcode {exit_code})",
+                        "the solver process died (exit code {exit_code})"),
+    "job_solver_timeout": ("de berekening was na {seconds:.0f} s niet klaar en is gestopt",
+                           "the solver did not finish within {seconds:.0f} s and was stopped"),
+    "job_locks_infeasible": ("de vastzettingen kunnen niet alle tegelijk gelden binnen de harde regels ({detail}); hef er "
+                             "een op en vraag een nieuw voorstel", "the locks cannot all hold: {detail}"),
+    "job_engine_error": ("de rekenkern kon geen voorstel maken: {detail}", "{detail}"),
+    "job_check_failed": ("het voorstel van {solver} brak {count} regel(s) en is niet opgeslagen: {shown}",
+                         "the {solver} proposal broke {count} rule(s) and was not stored: {shown}"),
+    "job_engine_crashed": ("de rekenkern liep vast: {error}\n{trace}", "the engine crashed: {error}\n{trace}"),
+    "server_stopped": ("de server stopte terwijl het voorstel liep", "the server stopped while the job ran"),
+    # why an active lock was left out of a job (the job's summary.locks.skipped)
+    "lock_skip_changed": ("huishouden {household} is veranderd sinds het werd vastgezet",
+                          "household {household} has changed since it was locked"),
+    "lock_skip_home": ("woning {home} is {status}: ze wordt niet meer aangeboden", "home {home} is {status}: no longer offered"),
+    "lock_skip_room": ("woning {home} heeft nog {room} plaats(en), huishouden {household} telt {size}",
+                       "home {home} has {room} place(s) left, household {household} is {size}"),
+    # who may (401, 403)
+    "missing_token": ("token ontbreekt: stuur Authorization: Bearer <token> (maak er een met `matcher token create`)",
+                      "missing bearer token: send Authorization: Bearer <token> (make one with `matcher token create`)"),
+    "unknown_token": ("onbekend of ingetrokken token", "unknown or revoked token"),
+    "only_coa": ("alleen planners van het COA (rol coa) mogen dit", "only COA planners (role coa) may do this"),
+    "only_municipality_role": ("alleen een gemeente (rol municipality) mag dit",
+                               "only a municipality (role municipality) may do this"),
     "no_move_in": ("geen verhuizing {move_in}", "no move-in {move_in}"),
     "no_recoupling": ("geen omkoppelingsverzoek {recoupling}", "no re-coupling request {recoupling}"),
     "recoupling_not_coupled": ("huishouden {household} is {state}: alleen een gekoppeld huishouden kan worden omgekoppeld",
@@ -333,6 +377,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "withdrawn": ("ingetrokken", "withdrawn"), "waiting": ("wachtend", "waiting"), "coupled": ("gekoppeld", "coupled"), "moving_in": ("verhuist", "moving in"),
     "temporary": ("in een tijdelijke woning", "in a temporary home"),
     "housed": ("gehuisvest", "housed"), "gone": ("verdwenen", "gone"),
+    "full": ("vol", "full"),
     "approved": ("goedgekeurd", "approved"), "declined": ("afgewezen", "declined"),
     # why bytes are not UTF-8 (Python's UnicodeDecodeError.reason)
     "invalid start byte": ("ongeldige beginbyte", "invalid start byte"),
@@ -385,6 +430,14 @@ def language(value: str | None, default: str = DEFAULT) -> str:
     return min(ranked)[2] if ranked else default
 
 
+def request_language(lang: str | None, accept_language: str | None) -> str:
+    """The language of the API's messages: ``lang`` (the query parameter) if it is one of
+    :data:`LANGUAGES`, else ``Accept-Language``, else :data:`API_DEFAULT` (English)."""
+    if lang in LANGUAGES:
+        return str(lang)
+    return language(accept_language, API_DEFAULT)
+
+
 def _index(lang: str) -> int:
     return LANGUAGES.index(lang) if lang in LANGUAGES else 0
 
@@ -399,11 +452,35 @@ def field_name(lang: str, name: str | int) -> str:
     return words[_index(lang)] if words else str(name)
 
 
+def data(code: str, /, **values: Any) -> dict[str, Any]:
+    """A message as JSON-able data, ``{"code": code, "values": {...}}``, to store and render later
+    (:func:`render_data`): a :class:`Part` value becomes such an object, a :class:`Term`
+    ``{"term": word}``."""
+    def plain(value: Any) -> Any:
+        if isinstance(value, Part):
+            return data(value.code, **value.values)
+        if isinstance(value, Term):
+            return {"term": str(value)}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return value if value is None or isinstance(value, (str, int, float, bool, dict)) else str(value)
+    return {"code": code, "values": {k: plain(v) for k, v in values.items()}}
+
+
+def render_data(lang: str, message: Mapping[str, Any]) -> str:
+    """A message stored by :func:`data`, in ``lang``."""
+    return text(lang, str(message.get("code", "")), message.get("values") or {})
+
+
 def _value(lang: str, value: Any) -> Any:
     if isinstance(value, Term):
         return term(lang, value)
     if isinstance(value, Part):
         return text(lang, value.code, value.values)
+    if isinstance(value, dict) and "code" in value:
+        return render_data(lang, value)
+    if isinstance(value, dict) and "term" in value:
+        return term(lang, str(value["term"]))
     if isinstance(value, list) and all(isinstance(v, Part) for v in value):
         return (" en " if lang == "nl" else " and ").join(text(lang, v.code, v.values) for v in value)
     return value

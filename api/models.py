@@ -255,6 +255,10 @@ class Job(Base):
     worker: Mapped[str | None] = mapped_column(String(200))
     """``host:pid:uuid`` of the worker that claimed it."""
     error: Mapped[str | None] = mapped_column(Text)
+    """Why a failed job failed, in English (the API's ``error``)."""
+    error_values: Mapped[dict[str, Any] | None]
+    """The same as data, ``{"code": ..., "values": {...}}`` (:mod:`api.messages`), rendered in the
+    reader's language; a value that is itself such an object is a message in its place."""
     summary: Mapped[dict[str, Any] | None]
 
 

@@ -726,7 +726,10 @@ class JobOut(BaseModel):
     started_at: dt.datetime | None
     finished_at: dt.datetime | None
     error: str | None
-    """Why a failed job failed."""
+    """Why a failed job failed (in English)."""
+    error_code: str | None = None
+    """The catalogue code of ``error`` (``job_interrupted``, ``job_locks_infeasible``, ...; docs/contract.md);
+    the pages render the message from it in their language."""
     summary: dict[str, Any] | None
     """The engine's ``summary.json`` (status, levels, counts) once done."""
     lines: LineCounts

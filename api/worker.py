@@ -29,11 +29,13 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from api import messages
 from api.config import Settings
 from api.engine import EngineFailure, Snapshot, run, snapshot, start_child, store_result
+from api.messages import data
 from api.models import Job, utcnow
 from api.services import jobs
-from api.services.errors import ServiceError
+from api.services.errors import Invalid, ServiceError
 from api.services.jobs import claim_next
 
 log = logging.getLogger("api.worker")
@@ -65,22 +67,20 @@ def _process_gone(pid: int) -> bool:
         return False
 
 
-def _abandoned(worker: str | None, heartbeat: dt.datetime | None, me: str, stale_after: float) -> str | None:
-    """Why a running job's worker is gone, or ``None`` if it may still be working."""
+def _abandoned(worker: str | None, heartbeat: dt.datetime | None, me: str, stale_after: float) -> dict | None:
+    """Why a running job's worker is gone (a message as data), or ``None`` if it may still be working."""
     if worker is None:
-        return "it has no worker"
+        return data("why_no_worker")
     host, _, rest = worker.partition(":")
     pid_text, _, _ = rest.partition(":")
     if host == HOST and pid_text.isdigit():
         pid = int(pid_text)
         if pid == os.getpid() and worker != me:
-            return f"the service was restarted while it ran (its worker process {pid} on {host} was replaced)"
+            return data("why_replaced", pid=pid, host=host)
         if pid != os.getpid() and _process_gone(pid):
-            return (f"the service was restarted or stopped while it ran (its worker process {pid} on {host} "
-                    "is gone)")
+            return data("why_gone", pid=pid, host=host)
     if heartbeat is None or (utcnow() - heartbeat).total_seconds() > stale_after:
-        return (f"its worker {worker} sent no heartbeat for over {stale_after:g} s (its server stopped, was "
-                "restarted or lost the database)")
+        return data("why_no_heartbeat", worker=worker, seconds=stale_after)
     return None
 
 
@@ -89,15 +89,13 @@ def recover(session: Session, me: str, stale_after: float) -> list[int]:
     failed = []
     for job in jobs.running(session):
         if job.worker == me:
-            why = None if job.id in _RUNNING else "this server lost track of it (its worker thread stopped)"
+            why = None if job.id in _RUNNING else data("why_lost_track")
         else:
             why = _abandoned(job.worker, job.heartbeat_at, me, stale_after)
         if why is None:
             continue
-        message = (f"interrupted: {why}; the job did not finish, nothing of it was stored and no decision "
-                   "was lost; ask for a new proposal")
-        if jobs.fail_job(session, job.id, job.worker, message):
-            log.warning("proposal job %s failed: %s", job.id, why)
+        if jobs.fail_job(session, job.id, job.worker, data("job_interrupted", why=why)):
+            log.warning("proposal job %s failed: %s", job.id, messages.render_data("en", why))
             failed.append(job.id)
     session.rollback()
     return failed
@@ -173,32 +171,37 @@ class Worker:
                 solver, time_limit = job.solver, job.time_limit
                 session.rollback()
             outcome, value = self._solve(job_id, snap, solver, time_limit)
-        except (ServiceError, ValueError) as exc:
-            outcome, value = "failed", f"the database does not make a valid instance: {exc}"
+        except Invalid as exc:  # its fields' errors, in English
+            outcome, value = "failed", data("job_invalid_instance", error=str(exc))
+        except ServiceError as exc:
+            outcome, value = "failed", data("job_invalid_instance", error=data(exc.code, **exc.values))
+        except ValueError as exc:
+            outcome, value = "failed", data("job_invalid_instance", error=str(exc))
         except Exception as exc:  # noqa: BLE001 - reported on the job, not swallowed
             log.exception("proposal job %s crashed", job_id)
-            outcome, value = "failed", f"the worker crashed: {type(exc).__name__}: {exc}"
+            outcome, value = "failed", data("job_worker_crashed", error=f"{type(exc).__name__}: {exc}")
         try:
             with self.sessions() as session:
                 if outcome == "ok":
                     stored = store_result(session, job_id, self.id, snap, value)
                     log.info("proposal job %s: %s", job_id, "done" if stored else "result dropped (job no longer ours)")
                 elif outcome == "requeue":
-                    jobs.requeue(session, job_id, self.id, "the server stopped while the job ran")
+                    jobs.requeue(session, job_id, self.id, messages.text("en", "server_stopped"))
                 else:
+                    assert isinstance(value, dict)
                     jobs.fail_job(session, job_id, self.id, value)
-                    log.warning("proposal job %s failed: %s", job_id, value.splitlines()[0] if value else "")
+                    log.warning("proposal job %s failed: %s", job_id, messages.render_data("en", value).splitlines()[0])
         except Exception as exc:  # storing failed (say, the database went away): report it on the job
             log.exception("proposal job %s: could not store the outcome", job_id)
             with self.sessions() as session:
-                jobs.fail_job(session, job_id, self.id, f"the result could not be stored: {type(exc).__name__}: {exc}")
+                jobs.fail_job(session, job_id, self.id, data("job_not_stored", error=f"{type(exc).__name__}: {exc}"))
 
     def _solve(self, job_id: int, snap: Snapshot, solver: str, time_limit: float) -> tuple[str, object]:
         if not self.settings.solve_in_subprocess:
             try:
                 return "ok", run(snap.instance, snap.params, solver, time_limit)
             except EngineFailure as exc:
-                return "failed", str(exc)
+                return "failed", exc.message
         process, connection = start_child(snap.instance, snap.params, solver, time_limit)
         deadline = time.monotonic() + 2 * time_limit + 120
         try:
@@ -208,14 +211,14 @@ class Worker:
                         return connection.recv()
                     except EOFError:
                         process.join(5)
-                        return "failed", f"the solver process died (exit code {process.exitcode})"
+                        return "failed", data("job_solver_died", exit_code=process.exitcode)
                 self._heartbeat(job_id)
                 if self._stop.is_set():
                     return "requeue", None
                 if time.monotonic() > deadline:
-                    return "failed", f"the solver did not finish within {2 * time_limit + 120:.0f} s and was stopped"
+                    return "failed", data("job_solver_timeout", seconds=2 * time_limit + 120)
                 if not process.is_alive() and not connection.poll(0):
-                    return "failed", f"the solver process died (exit code {process.exitcode})"
+                    return "failed", data("job_solver_died", exit_code=process.exitcode)
         finally:
             if process.is_alive():
                 process.kill()

@@ -27,7 +27,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api import audit
+from api import audit, messages
 from api.config import Settings
 from api.engine import engine_params
 from api.models import Job, utcnow
@@ -144,11 +144,15 @@ def requeue(session: Session, job_id: int, worker: str, why: str) -> bool:
     return True
 
 
-def fail_job(session: Session, job_id: int, worker: str | None, message: str) -> bool:
+def fail_job(session: Session, job_id: int, worker: str | None, message: str | dict[str, Any]) -> bool:
     """Mark a running job failed with ``message`` (only if still running, and under ``worker``
-    when given); false if it was not."""
+    when given); false if it was not.  ``message`` is a catalogue message as data
+    (:func:`api.messages.data`: kept as ``error_values``, its English text as ``error``) or a
+    plain English sentence."""
+    values = message if isinstance(message, dict) else None
+    message = messages.render_data("en", message) if isinstance(message, dict) else message
     done = session.execute(_running_under(job_id, worker)
-                           .values(status="failed", finished_at=utcnow(), error=message[:4000]))
+                           .values(status="failed", finished_at=utcnow(), error=message[:4000], error_values=values))
     if done.rowcount != 1:
         session.rollback()
         return False
@@ -162,7 +166,7 @@ def finish(session: Session, job_id: int, worker: str, summary: dict[str, Any], 
     lines in the same transaction and commits.  False (and rolled back) if the job is no longer
     running under ``worker``."""
     done = session.execute(_running_under(job_id, worker)
-                           .values(status="done", finished_at=utcnow(), summary=summary, error=None,
+                           .values(status="done", finished_at=utcnow(), summary=summary, error=None, error_values=None,
                                    period_id=period_id))
     if done.rowcount != 1:
         session.rollback()

@@ -18,7 +18,8 @@
 - :func:`engine_locks` gives the proposal worker the active locks as the engine's
   :class:`~matcher.models.Lock`; a lock whose home is no longer offered (withdrawn, allocated,
   or without room for the household) or whose household changed is left out and reported,
-  and the job's summary says so (``summary.locks``).  Locks that are offered but cannot all
+  and the job's summary says so (``summary.locks``: each with ``reason`` in English and
+  ``reason_values``, the catalogue message the pages render).  Locks that are offered but cannot all
   hold together (the quota left, for instance) fail the job with the engine's message.
 """
 
@@ -28,7 +29,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api import audit
+from api import audit, messages
 from api.messages import Part, Term
 from api.models import Ban, Home, Household, Job, Lock, ProposalLine, utcnow
 from api.schemas import LockIn
@@ -190,15 +191,17 @@ def engine_locks(session: Session, household_state: dict[str, tuple[str, str | N
         why = None
         dwelling = str(lock.home_id) if lock.home_id is not None else None
         if household_state.get(lock.household_id) != (lock.was_state, lock.was_municipality):
-            why = f"household {lock.household_id} has changed since it was locked"
+            why = messages.data("lock_skip_changed", household=lock.household_id)
         elif dwelling is not None and dwelling not in room:
             status = statuses.get(lock.home_id, "gone")
-            why = f"home {lock.home_id} is {status if status != 'open' else 'full'}: no longer offered"
+            why = messages.data("lock_skip_home", home=lock.home_id, status=Term(status if status != "open" else "full"))
         elif dwelling is not None and room[dwelling] < sizes[lock.household_id]:
-            why = (f"home {lock.home_id} has {room[dwelling]} place(s) left, household {lock.household_id} "
-                   f"is {sizes[lock.household_id]} person(s)")
+            why = messages.data("lock_skip_room", home=lock.home_id, room=room[dwelling], household=lock.household_id,
+                                size=Part("n_persons_one" if sizes[lock.household_id] == 1 else "n_persons",
+                                          n=sizes[lock.household_id]))
         if why is None:
             kept.append(engine.Lock(lock.household_id, municipality=lock.municipality_code, dwelling_id=dwelling))
         else:
-            skipped.append({"lock_id": lock.id, "household_id": lock.household_id, "reason": why})
+            skipped.append({"lock_id": lock.id, "household_id": lock.household_id,
+                            "reason": messages.render_data("en", why), "reason_values": why})
     return tuple(kept), skipped

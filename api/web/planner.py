@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Form, Query
 from pydantic import ValidationError
 from starlette.responses import JSONResponse, Response
 
-from api import audit
+from api import audit, messages
 from api.routes import IdPath
 from api.routes.proposals import XLSX, CsvDialect
 from api.schemas import DecisionIn, JobIn, LockIn, SolverName
@@ -145,7 +145,10 @@ def _review_page(page: Page, job_id: int, wanted: overview.LineFilter, offset: i
                        homes={int(i): ref for i, ref in refs.items()},
                        deadlines=overview.line_deadlines(page.session, lines, dt.date.today()),
                        locked=locks.locked_lines(page.session, lines),
-                       skipped=((job.summary or {}).get("locks") or {}).get("skipped") or [],
+                       skipped=[{**k, "reason": messages.render_data(page.lang, k["reason_values"])
+                                 if k.get("reason_values") else k.get("reason", "")}
+                                for k in ((job.summary or {}).get("locks") or {}).get("skipped") or []],
+                       job_error=messages.render_data(page.lang, job.error_values) if job.error_values else job.error,
                        page_size=PAGE_SIZE, wanted=wanted, codes=codes, kinds=kinds, names=names,
                        counts=service.line_counts(page.session, [job_id])[job_id], notice=notice, errors=errors or [],
                        running=job.status in ("queued", "running"))

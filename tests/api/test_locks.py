@@ -230,3 +230,26 @@ def test_locks_that_cannot_hold_fail_the_job_with_the_engines_message(client, au
                     json={"taakstelling": 0, "backlog": 0, "amv_taakstelling": 0, "amv_backlog": 0}))
     job = propose(client, auth, run_jobs)
     assert job["status"] == "failed" and "locks cannot all hold" in job["error"], job
+
+
+def test_a_lock_left_out_says_why_in_english_and_as_a_message(client, auth, run_jobs, service):
+    """An active lock whose home has no room for its household any more is left out of the next
+    job: the summary names it with the English reason and the catalogue message the pages render
+    in Dutch."""
+    from api.messages import render_data
+    from api.models import Home
+
+    upsert(client, auth, household("h-a", 2, permit_date="2023-03-01"))
+    (e1,) = offer(client, auth.enschede, home("E-1", capacity=2))
+    first = propose(client, auth, run_jobs)
+    made = lock(client, auth, line_of(client, auth, first["id"], "h-a"))
+    assert made.status_code == 201, made.text
+    with service.sessions() as session:  # the home got smaller (no route does this: the worker must still cope)
+        session.get(Home, e1["id"]).capacity = 1
+        session.commit()
+    second = propose(client, auth, run_jobs)
+    (skipped,) = second["summary"]["locks"]["skipped"]
+    assert skipped["lock_id"] == made.json()["id"] and skipped["household_id"] == "h-a"
+    assert skipped["reason"] == f"home {e1['id']} has 1 place(s) left, household h-a is 2 persons"
+    assert render_data("en", skipped["reason_values"]) == skipped["reason"]
+    assert render_data("nl", skipped["reason_values"]) == f"woning {e1['id']} heeft nog 1 plaats(en), huishouden h-a telt 2 personen"

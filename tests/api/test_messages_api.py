@@ -36,3 +36,48 @@ def test_a_service_validation_error_is_dutch_on_request(client, auth):
     (error,) = response.json()["detail"]
     assert response.status_code == 422 and error["code"] == "amv_exceeds"
     assert error["msg"].startswith("het AMV-deel (") and error["msg"].endswith("mag de taakstelling (1) niet overschrijden")
+
+
+def test_401_and_403_have_a_code_and_are_dutch_on_request(client, auth):
+    """No token (the middleware), a revoked token (the route, and the middleware before a large
+    body) and the wrong role: English by default, Dutch by lang or Accept-Language."""
+    cases = [
+        (client.get(f"{API}/proposals"), 401, "missing_token", "missing bearer token: "),
+        (client.get(f"{API}/proposals", params={"lang": "nl"}), 401, "missing_token", "token ontbreekt: "),
+        (client.get(f"{API}/proposals", headers={**auth.revoked, "Accept-Language": "nl"}), 401, "unknown_token",
+         "onbekend of ingetrokken token"),
+        (client.post(f"{API}/households/batch", headers={**auth.revoked, "Accept-Language": "nl"},
+                     content=b"{" + b" " * 70_000 + b"}"), 401, "unknown_token", "onbekend of ingetrokken token"),
+        (client.get(f"{API}/proposals", headers=auth.enschede), 403, "only_coa", "only COA planners (role coa) may do this"),
+        (client.get(f"{API}/proposals", headers=auth.enschede, params={"lang": "nl"}), 403, "only_coa",
+         "alleen planners van het COA (rol coa) mogen dit"),
+    ]
+    for response, status, code, start in cases:
+        assert response.status_code == status and response.json()["code"] == code, response.text
+        assert response.json()["detail"].startswith(start), response.json()
+    assert cases[0][0].headers["www-authenticate"] == "Bearer" and cases[2][0].headers["www-authenticate"] == "Bearer"
+
+
+def test_a_failed_job_has_its_error_code_and_the_page_renders_it(client, auth):
+    """The worker's reason for failing a job is a catalogue message: the API gives the English
+    text with its code; the message renders in Dutch from the same values."""
+    from api.messages import data, render_data
+    from api.services import jobs
+    from api.worker import recover, worker_id
+
+    job = client.post(f"{API}/proposals", headers=auth.coa, json={"as_of": "2023-07-03"}).json()
+    sessions = client.app.state.sessions
+    with sessions() as session:
+        assert jobs.claim_next(session, "elsewhere:1:gone") == job["id"]
+    with sessions() as session:
+        assert recover(session, worker_id(), 0.0) == [job["id"]]
+    failed = client.get(f"{API}/proposals/{job['id']}", headers=auth.coa).json()
+    assert failed["status"] == "failed" and failed["error_code"] == "job_interrupted"
+    assert failed["error"].startswith("interrupted: its worker elsewhere:1:gone sent no heartbeat for over 0 s")
+    with sessions() as session:
+        from api.models import Job
+
+        stored = session.get(Job, job["id"]).error_values
+    assert stored == data("job_interrupted", why=data("why_no_heartbeat", worker="elsewhere:1:gone", seconds=0.0))
+    assert render_data("en", stored) == failed["error"]
+    assert render_data("nl", stored).startswith("onderbroken: rekenproces elsewhere:1:gone gaf meer dan 0 s geen teken")

@@ -22,7 +22,8 @@ from api.services import households
 from api.services.errors import Actor
 from api.web import i18n, planner
 from api.web.session import LANG_COOKIE
-from api.worker import run_pending
+from api.services import jobs
+from api.worker import recover, run_pending, worker_id
 from matcher import reasons
 from matcher.models import ReasonKind
 
@@ -118,6 +119,15 @@ def _journey(client, secrets, lang: str) -> dict[str, str]:
     see("signal 404", client.get(f"/ui/planner/signals/{shown['idle_homes']}", params=on), 404)
     see("signals 422", client.get("/ui/planner/signals", params={"after": "abc"}), 422)
     see("audit", client.get("/ui/planner/audit"))
+    failed = client.post("/ui/planner/proposals", data={"csrf": csrf, "as_of": "2023-07-03", "solver": "highspy"},
+                         follow_redirects=False).headers["location"]
+    with client.app.state.sessions() as session:  # a worker elsewhere took it, and then went silent
+        assert jobs.claim_next(session, "elsewhere:1:gone") is not None
+    with client.app.state.sessions() as session:
+        assert recover(session, worker_id(), 0.0)
+    text = see("failed proposal", client.get(failed))
+    why = messages.data("job_interrupted", why=messages.data("why_no_heartbeat", worker="elsewhere:1:gone", seconds=0.0))
+    assert html.escape(messages.render_data(lang, why), quote=False) in text
     with client.app.state.sessions() as session:
         home = session.scalar(select(Home.id).where(Home.municipality_code == ENSCHEDE, Home.status == "open"))
     every_kind, clauses = store_job(engine, ENSCHEDE, home)
