@@ -2,7 +2,7 @@
 pages show it in the reader's language; ``error`` keeps the English sentence.
 
 Revision ID: job_error_values
-Revises: recouplings
+Revises: safety_regions
 Create Date: 2026-12-03 01:10:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'job_error_values'
-down_revision = 'recouplings'
+down_revision = 'safety_regions'
 branch_labels = None
 depends_on = None
 
