@@ -2,7 +2,7 @@
 pages show it in the reader's language; ``error`` keeps the English sentence.
 
 Revision ID: job_error_values
-Revises: safety_regions
+Revises: temporary_homes
 Create Date: 2026-12-03 01:10:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'job_error_values'
-down_revision = 'safety_regions'
+down_revision = 'temporary_homes'
 branch_labels = None
 depends_on = None
 
