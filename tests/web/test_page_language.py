@@ -18,11 +18,10 @@ from web_testing import ENSCHEDE, csrf_of, planner_world, sign_in, signal_world
 
 from api import messages
 from api.models import Home
-from api.services import households
+from api.services import households, jobs
 from api.services.errors import Actor
 from api.web import i18n, planner
 from api.web.session import LANG_COOKIE
-from api.services import jobs
 from api.worker import recover, run_pending, worker_id
 from matcher import reasons
 from matcher.models import ReasonKind
