@@ -1,7 +1,8 @@
 """A municipality's pages (role ``municipality``; a COA planner may read them): its quota
 progress, its homes (add, change, withdraw, upload a CSV) and the households coupled or
 proposed to it, where it confirms a household's move-in or reports that it fell through
-(:mod:`api.services.moveins`).
+(:mod:`api.services.moveins`) and asks to re-couple a coupled household
+(:mod:`api.services.recouplings`).
 
 A municipality session opens only its own pages: another code is a 404, as in the JSON API.
 Changing homes is the municipality's own work: a planner gets a 403.
@@ -18,12 +19,13 @@ from starlette.responses import Response
 
 from api.routes import CodePath, IdPath
 from api.routes.homes import read_upload
-from api.schemas import HomeIn, HomeKind, HomePatch, HomeStatus, MoveInConfirmIn, MoveInFellThroughIn
+from api.schemas import HomeIn, HomeKind, HomePatch, HomeStatus, MoveInConfirmIn, MoveInFellThroughIn, RecouplingIn
 from api.services import csvio, deadlines
 from api.services import homes as home_service
 from api.services import households as household_service
 from api.services import moveins as move_in_service
 from api.services import municipalities as municipality_service
+from api.services import recouplings as recoupling_service
 from api.services.errors import Actor, Conflict, FieldError, Invalid, NotFound
 from api.services.reasons import references
 from api.web.pages import UI, Page, PageForbidden, PageRoute, SignedInDep, check_csrf, field_errors
@@ -205,7 +207,8 @@ def withdraw_home(page: SignedInDep, code: CodeDep, home_id: Annotated[int, IdPa
 # --- households -------------------------------------------------------------------------------
 
 def _households_page(page: Page, code: str, state: str | None = None, offset: int = 0, status: int = 200,
-                     notice: str | None = None, errors: list[str] | None = None, sort: str = "household") -> Response:
+                     notice: str | None = None, errors: list[str] | None = None, sort: str = "household",
+                     error_title: str = "move_in_not_recorded") -> Response:
     """The households, with their deadlines today, by id or by urgency (``sort``)."""
     municipality, _ = _visible(page, code)
     viewer = _viewer(page, code)
@@ -215,18 +218,19 @@ def _households_page(page: Page, code: str, state: str | None = None, offset: in
     ids = [h.household_id for h in rows]
     proposed = household_service.proposed_lines(page.session, viewer, ids)
     move_ins = move_in_service.pending_by_household(page.session, ids)
+    asked = recoupling_service.open_by_household(page.session, ids)
     homes = references(page.session, [h.home_id for h in rows] + [p.home_id for ps in proposed.values() for p in ps])
     return page.render("municipality/households.html", status, m=municipality, rows=rows, total=total,
                        proposed=proposed, move_ins=move_ins, homes=homes, state=state or "", offset=offset, page_size=PAGE_SIZE,
                        notice=notice, errors=errors or [], own=page.signed_in_actor.municipality == code,
-                       deadlines={h.household_id: deadlines.of(h, today) for h in rows}, sort=sort,
-                       sorts=household_service.SORTS, coupling_days=COUPLING_DAYS, norm_days=NORM_DAYS)
+                       deadlines={h.household_id: deadlines.of(h, today) for h in rows}, sort=sort, recouplings=asked,
+                       sorts=household_service.SORTS, error_title=error_title, coupling_days=COUPLING_DAYS, norm_days=NORM_DAYS)
 
 
 @router.get("/households", summary="Households coupled, housed or proposed to the municipality")
 def households_page(page: SignedInDep, code: CodeDep,
                     state: Annotated[str | None, Query(pattern="^(waiting|coupled|moving_in|temporary|housed)?$")] = None,
-                    done: Annotated[str | None, Query(pattern="^(move_in_confirmed|move_in_fell_through)?$")] = None,
+                    done: Annotated[str | None, Query(pattern="^(move_in_confirmed|move_in_fell_through|recoupling_requested)?$")] = None,
                     offset: Offset = 0, sort: Annotated[str, Query(pattern="^(household|urgency)$")] = "household") -> Response:
     return _households_page(page, code, state, offset, notice=page.t(f"done_{done}") if done else None, sort=sort)
 
@@ -257,6 +261,27 @@ def move_in_fell_through(page: SignedInDep, code: CodeDep, move_in_id: Annotated
         page.session.rollback()
         return _households_page(page, code, status=422, errors=_messages(exc, page.lang))
     return page.redirect(f"{UI}/municipality/{code}/households", done="move_in_fell_through")
+
+
+@router.post("/recouplings", summary="Ask to re-couple a household coupled to the municipality")
+def ask_recoupling(page: SignedInDep, code: CodeDep, household_id: Annotated[str, Form(max_length=64)] = "",
+                   reason: Annotated[str, Form(max_length=500)] = "",
+                   to_municipality: Annotated[str, Form(max_length=20)] = "") -> Response:
+    """COA decides on it (:mod:`api.services.recouplings`); a bad form or a household that cannot
+    be asked for shows the households page again with why (422, 409)."""
+    _own(page, code)
+    try:
+        body = RecouplingIn.model_validate({"household_id": household_id.strip(), "reason": reason.strip(),
+                                            "to_municipality": to_municipality.strip().upper() or None})
+        recoupling_service.request(page.session, page.signed_in_actor, body)
+    except (ValidationError, Invalid) as exc:
+        page.session.rollback()
+        return _households_page(page, code, status=422, errors=_messages(exc, page.lang),
+                                error_title="recoupling_not_recorded")
+    except Conflict as exc:
+        page.session.rollback()
+        return _households_page(page, code, status=409, errors=[exc.text(page.lang)], error_title="recoupling_not_recorded")
+    return page.redirect(f"{UI}/municipality/{code}/households", done="recoupling_requested")
 
 
 def _messages(exc: ValidationError | Invalid, lang: str) -> list[str]:

@@ -1,5 +1,6 @@
-"""The planner's pages (role ``coa``): who is waiting, the quota state as a table and a map,
-proposals (start, follow, review, lock, decide, export), the locks, and the audit log."""
+"""The planner's pages (role ``coa``): who is waiting, the households and their deadlines, the
+quota state as a table and a map, proposals (start, follow, review, lock, decide, export), the
+locks, the re-coupling requests (approve, decline), and the audit log."""
 
 from __future__ import annotations
 
@@ -13,11 +14,12 @@ from starlette.responses import JSONResponse, Response
 from api import audit, messages
 from api.routes import IdPath
 from api.routes.proposals import XLSX, CsvDialect
-from api.schemas import DecisionIn, JobIn, LockIn, SolverName
+from api.schemas import DecisionIn, JobIn, LockIn, RecouplingDecisionIn, RecouplingDeclineIn, SolverName
 from api.services import deadlines, exports, locks, overview
 from api.services import households as household_service
 from api.services import jobs as job_service
 from api.services import proposals as service
+from api.services import recouplings as recoupling_service
 from api.services.errors import Conflict, Invalid
 from api.services.reasons import home_references, line_reason
 from api.web.pages import UI, CoaPageDep, Page, PageRoute, check_csrf, local_path
@@ -69,6 +71,56 @@ def households_page(page: CoaPageDep, state: Annotated[str | None, Query(pattern
                        names=overview.municipality_names(page.session, sorted({h.municipality_code for h in rows
                                                                                if h.municipality_code})),
                        coupling_days=COUPLING_DAYS, norm_days=NORM_DAYS)
+
+
+def _recouplings_page(page: Page, status: str | None = None, offset: int = 0, code: int = 200,
+                      notice: str | None = None, errors: list[str] | None = None) -> Response:
+    rows, total = recoupling_service.list_recouplings(page.session, page.signed_in_actor, status, limit=PAGE_SIZE,
+                                                      offset=offset)
+    codes = sorted({c for r in rows for c in (r.from_municipality, r.to_municipality) if c})
+    return page.render("planner/recouplings.html", code, rows=rows, total=total, wanted=status or "", offset=offset,
+                       page_size=PAGE_SIZE, names=overview.municipality_names(page.session, codes), notice=notice,
+                       errors=errors or [])
+
+
+@router.get("/recouplings", summary="Re-coupling requests")
+def recouplings_page(page: CoaPageDep,
+                     status: Annotated[str | None, Query(pattern="^(pending|approved|declined|done)?$")] = None,
+                     done: Annotated[str | None, Query(pattern="^(recoupling_approved|recoupling_declined)?$")] = None,
+                     offset: Offset = 0) -> Response:
+    """The requests, newest first, each pending one with a form to approve or decline it."""
+    return _recouplings_page(page, _blank(status), offset, notice=page.t(f"done_{done}") if done else None)
+
+
+def _decide_recoupling(page: Page, recoupling_id: int, wanted: str, reason: str) -> Response:
+    try:
+        if wanted == "approve":
+            body = RecouplingDecisionIn.model_validate({"reason": reason.strip() or None})
+            recoupling_service.approve(page.session, page.signed_in_actor, recoupling_id, body.reason)
+        else:
+            why = RecouplingDeclineIn.model_validate({"reason": reason.strip()}).reason
+            recoupling_service.decline(page.session, page.signed_in_actor, recoupling_id, why)
+    except ValidationError as exc:
+        return _recouplings_page(page, code=422, errors=[page.t("recoupling_error", id=recoupling_id, message=m)
+                                                         for m in page.plain(exc)])
+    except Conflict as exc:
+        page.session.rollback()
+        return _recouplings_page(page, code=409, errors=[page.t("recoupling_error", id=recoupling_id,
+                                                                message=exc.text(page.lang))])
+    return page.redirect(f"{UI}/planner/recouplings", done=f"recoupling_{wanted}d")
+
+
+@router.post("/recouplings/{recoupling_id}/approve", summary="Approve a re-coupling request")
+def approve_recoupling(page: CoaPageDep, recoupling_id: Annotated[int, IdPath],
+                       reason: Annotated[str, Form(max_length=500)] = "") -> Response:
+    return _decide_recoupling(page, recoupling_id, "approve", reason)
+
+
+@router.post("/recouplings/{recoupling_id}/decline", summary="Decline a re-coupling request")
+def decline_recoupling(page: CoaPageDep, recoupling_id: Annotated[int, IdPath],
+                       reason: Annotated[str, Form(max_length=500)] = "") -> Response:
+    """A reason is required: without one the page says so (422)."""
+    return _decide_recoupling(page, recoupling_id, "decline", reason)
 
 
 @router.get("/municipalities", summary="Quota per municipality")

@@ -3,7 +3,7 @@ the real service under uvicorn with its worker, a temporary SQLite database, and
 journeys of the issue — a municipality uploads homes, sees the bad row, fixes it and submits;
 a planner starts a proposal, locks one line, refuses another, accepts the rest and sees the
 quota and the waiting figures change; a municipality confirms a move-in and the planner sees it
-realised — and a municipality that tries another municipality's pages by URL.
+realised; a municipality asks to re-couple a household and COA approves it — and a municipality that tries another municipality's pages by URL.
 
 Without Chromium these tests are skipped with the reason, unless ``MATCHER_REQUIRE_BROWSER=1``
 (CI sets it), which makes that a failure.  With ``MATCHER_SCREENSHOTS=DIR`` the main pages are
@@ -30,6 +30,7 @@ from web_testing import (
     Secrets,
     make_secrets,
     planner_world,
+    recoupling_world,
     reset,
     settings_for,
     signal_world,
@@ -312,6 +313,47 @@ def test_a_municipality_confirms_a_move_in_and_the_planner_sees_it_realised(page
     assert after["remaining"] == before["remaining"]
     page.get_by_role("link", name="Logboek", exact=True).click()
     assert "move_in.confirm" in page.locator("#audit").inner_text()
+
+
+def test_a_recoupling_request_goes_from_the_municipality_to_coas_approval_and_into_the_next_proposal(page, secrets, live):
+    """Enschede asks to re-couple h-wmo (a WMO home only Hengelo has) on its households page; COA
+    finds it on its re-coupling page, tries to decline it without a reason (refused, with why),
+    approves it; Enschede sees it approved, and the next proposal houses h-wmo in Hengelo."""
+    recoupling_world(live.app.state.engine)
+    sign_in(page, secrets.enschede)
+    page.get_by_role("link", name="Huishoudens", exact=True).click()
+    row = page.locator('#households tr[data-household="h-wmo"]')
+    row.get_by_label("Waarom h-wmo omkoppelen").fill("aangepaste WMO-woning alleen in Hengelo")
+    row.get_by_label("Gewenste gemeente (CBS-code) voor h-wmo").fill(HENGELO)
+    shot(page, "municipality-recoupling")
+    row.get_by_role("button", name="Omkoppeling van h-wmo aanvragen").click()
+    page.get_by_role("status").filter(has_text="Omkoppeling aangevraagd").wait_for()
+    assert "aangevraagd, wacht op COA" in page.locator('#households tr[data-household="h-wmo"] td.recoupling').inner_text()
+    page.context.clear_cookies()
+
+    sign_in(page, secrets.coa)
+    page.get_by_role("link", name="Omkoppelingen", exact=True).click()
+    request = page.locator('#recouplings tr[data-household="h-wmo"]')
+    assert "aangepaste WMO-woning alleen in Hengelo" in request.inner_text() and "Hengelo" in request.inner_text()
+    number = request.get_attribute("id").removeprefix("recoupling-")
+    request.get_by_role("button", name=f"Omkoppeling {number} afwijzen").click()
+    assert "moet minstens 1 teken" in page.get_by_role("alert").inner_text()  # a decline needs a reason
+    request = page.locator('#recouplings tr[data-household="h-wmo"]')
+    request.get_by_label(f"Reden bij omkoppeling {number}").fill("WMO-indicatie bekend")
+    request.get_by_role("button", name=f"Omkoppeling {number} goedkeuren").click()
+    page.get_by_role("status").filter(has_text="Omkoppeling goedgekeurd").wait_for()
+    assert page.locator('#recouplings tr[data-household="h-wmo"]').get_attribute("data-status") == "approved"
+    page.get_by_role("link", name="Voorstellen", exact=True).click()
+    page.get_by_label("Peildatum").fill("2023-07-03")
+    page.get_by_role("button", name="Start").click()
+    page.locator("#lines").wait_for(timeout=30_000)
+    line = page.locator('#lines tr[data-household="h-wmo"]').inner_text()
+    assert "Hengelo" in line and "H-WMO" in line and "omgekoppeld van Enschede" in line
+    page.context.clear_cookies()
+
+    sign_in(page, secrets.enschede)
+    page.get_by_role("link", name="Huishoudens", exact=True).click()
+    assert "goedgekeurd door COA" in page.locator('#households tr[data-household="h-wmo"] td.recoupling').inner_text()
 
 
 def test_a_municipality_session_cannot_open_another_municipalitys_pages(page, secrets):

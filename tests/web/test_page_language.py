@@ -164,6 +164,23 @@ def _journey(client, secrets, lang: str) -> dict[str, str]:
         allocated = session.scalar(select(Home.id).where(Home.status == "allocated"))
     assert allocated is not None  # the accepted lines took a home
     see("409", client.post(f"{base}/homes/{allocated}/withdraw", data={"csrf": csrf}), 409)
+    households = client.get(f"{base}/households").text
+    coupled = re.findall(r'name="household_id" value="([^"]+)"', households)
+    assert coupled, "no coupled household to ask a re-coupling for"
+    see("re-coupling without a reason", client.post(f"{base}/recouplings", data={"csrf": csrf, "household_id": coupled[0]}), 422)
+    see("re-coupling asked", client.post(f"{base}/recouplings", data={"csrf": csrf, "household_id": coupled[0],
+                                                                      "reason": "WMO", "to_municipality": "GM0164"}))
+    see("re-coupling asked twice", client.post(f"{base}/recouplings", data={"csrf": csrf, "household_id": coupled[0],
+                                                                            "reason": "WMO"}), 409)
+    client.cookies.clear()
+    client.cookies.set(LANG_COOKIE, lang)
+    csrf = sign_in(client, secrets.coa)
+    text = see("re-couplings", client.get("/ui/planner/recouplings"))
+    number = re.search(r'<tr id="recoupling-(\d+)"', text).group(1)
+    see("re-coupling declined without a reason", client.post(f"/ui/planner/recouplings/{number}/decline",
+                                                             data={"csrf": csrf}), 422)
+    see("re-coupling approved", client.post(f"/ui/planner/recouplings/{number}/approve", data={"csrf": csrf}))
+    see("re-coupling decided", client.post(f"/ui/planner/recouplings/{number}/decline", data={"csrf": csrf, "reason": "x"}), 409)
     return pages
 
 

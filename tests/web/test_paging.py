@@ -70,4 +70,4 @@ def test_the_households_page_pages_too(app, client, secrets):
     page = client.get(base, params={"state": "coupled", "offset": 200})
     assert re.findall(r'<tr data-household="([^"]+)"', page.text) == [f"h{i:05d}" for i in range(200, 250)]
     assert "201–250 van 250" in page.text
-    assert f'href="{base}?state=coupled&amp;offset=100">Vorige<' in page.text
+    assert f'href="{base}?state=coupled&amp;sort=household&amp;offset=100">Vorige<' in page.text

@@ -164,3 +164,16 @@ class LiveServer:
     def __exit__(self, *exc) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+
+
+def recoupling_world(engine: Engine) -> None:
+    """h-wmo (2 persons, needs an accessible home) coupled to Enschede, which offers no home that
+    fits it; Hengelo offers an accessible one: only a re-coupling houses it."""
+    with session_factory(engine)() as session:
+        households.upsert_batch(session, Actor(None, "test", "coa"), {"households": [
+            {"household_id": "h-wmo", "size": 2, "location_id": "azc-enschede", "permit_date": "2023-02-01",
+             "needs_accessible": True, "state": "coupled", "municipality": ENSCHEDE, "coupling_date": "2023-02-15"}]})
+        homes.create_home(session, Actor(None, "test", "municipality", ENSCHEDE),
+                          HomeIn(reference="E-1", kind="regular", capacity=2, available_from="2023-07-01"))
+        homes.create_home(session, Actor(None, "test", "municipality", HENGELO),
+                          HomeIn(reference="H-WMO", kind="regular", capacity=2, accessible=True, available_from="2023-07-01"))
