@@ -164,8 +164,7 @@ def _journey(client, secrets, lang: str) -> dict[str, str]:
         allocated = session.scalar(select(Home.id).where(Home.status == "allocated"))
     assert allocated is not None  # the accepted lines took a home
     see("409", client.post(f"{base}/homes/{allocated}/withdraw", data={"csrf": csrf}), 409)
-    households = client.get(f"{base}/households").text
-    coupled = re.findall(r'name="household_id" value="([^"]+)"', households)
+    coupled = re.findall(r'name="household_id" value="([^"]+)"', client.get(f"{base}/households").text)
     assert coupled, "no coupled household to ask a re-coupling for"
     see("re-coupling without a reason", client.post(f"{base}/recouplings", data={"csrf": csrf, "household_id": coupled[0]}), 422)
     see("re-coupling asked", client.post(f"{base}/recouplings", data={"csrf": csrf, "household_id": coupled[0],
