@@ -57,12 +57,26 @@ class EngineFailure(Exception):
         super().__init__(render_data("en", self.message))
 
 
-
 ENGINE_STATES = ("waiting", "coupled", "temporary")
 """The households a job reads: in reception, coupled or not, and in a temporary home."""
 
+POLICIES = ("weekly", "lookahead")
+"""A job's ``params.policy``: ``weekly``, the exact engine on the contract's levels (the
+default), or ``lookahead``, the half-year in view (:mod:`matcher.lookahead`), priced from the
+offer and permit history in the database (:func:`history`)."""
+
+HISTORY_WEEKS = 26
+"""The look-ahead's history: the offers and permits of at most this many weeks before ``as_of``."""
+
+
+def policy_of(params: dict[str, Any]) -> str:
+    return str(params.get("policy") or "weekly")
+
+
 def engine_params(as_of: dt.date, params: dict[str, Any]) -> engine.Params:
-    """The engine's parameters for a job; :class:`Invalid` names the parameter that is wrong."""
+    """The engine's parameters for a job; :class:`Invalid` names the parameter that is wrong.
+    ``policy`` is the service's, not the engine's: it chooses how the job solves."""
+    params = {k: v for k, v in params.items() if k != "policy"}
     try:
         return engine.Params.from_dict({**params, "as_of": as_of.isoformat()}, source="params")
     except InstanceError as exc:
@@ -82,6 +96,49 @@ class Snapshot:
     """The quota period whose figures the instance has."""
     locks_skipped: tuple[dict[str, Any], ...] = ()
     """Active locks left out of the instance, each with why (see :mod:`api.services.locks`)."""
+    history: Any = None
+    """For ``params.policy = lookahead``: the :class:`matcher.lookahead.History` read from the
+    database (:func:`history`); ``None`` for the weekly engine."""
+
+
+def history(session: Session, as_of: dt.date, weeks: int = HISTORY_WEEKS) -> Any:
+    """The look-ahead's :class:`~matcher.lookahead.History` from the database: week by week, the
+    homes offered (a home's offer date is its ``available_from``, whatever became of it since:
+    open, allocated or withdrawn) and the permits granted (every household by ``permit_date``,
+    whatever its state), from the first such date in the ``weeks`` before ``as_of`` up to the
+    day before ``as_of``; nothing on or after ``as_of`` is read.  Each week is added with
+    :meth:`History.add_week`, so its rates are per week of flow as in the simulation."""
+    from sqlalchemy import select
+
+    from api.models import Home, Household
+    from matcher.lookahead import History
+
+    start = as_of - dt.timedelta(days=7 * weeks)
+    offers = [engine.Dwelling(dwelling_id=f"home-{home.id}", municipality=home.municipality_code,
+                              kind=engine.DwellingKind(home.kind), capacity=home.capacity,
+                              available_from=home.available_from, min_occupancy=home.min_occupancy,
+                              accessible=home.accessible)
+              for home in session.scalars(select(Home).where(Home.available_from >= start, Home.available_from < as_of)
+                                          .order_by(Home.available_from, Home.id))]
+    permits = [engine.Household(household_id=h.household_id, size=h.size, location_id=h.location_id,
+                                permit_date=h.permit_date, amv=h.amv, needs_accessible=h.needs_accessible)
+               for h in session.scalars(select(Household).where(Household.permit_date >= start,
+                                                                 Household.permit_date < as_of)
+                                        .order_by(Household.permit_date, Household.household_id))]
+    out = History()
+    dates = [d.available_from for d in offers] + [h.permit_date for h in permits]
+    if not dates:
+        return out
+    first = min(dates)
+    count = max(1, -(-(as_of - first).days // 7))  # weeks from the first date to as_of, rounded up
+    weeks_of: list[tuple[list[engine.Dwelling], list[engine.Household]]] = [([], []) for _ in range(count)]
+    for d in offers:
+        weeks_of[(d.available_from - first).days // 7][0].append(d)
+    for h in permits:
+        weeks_of[(h.permit_date - first).days // 7][1].append(h)
+    for homes, granted in weeks_of:
+        out.add_week(homes, granted)
+    return out
 
 
 def snapshot(session: Session, job: Job) -> Snapshot:
@@ -155,7 +212,8 @@ def snapshot(session: Session, job: Job) -> Snapshot:
         municipalities=municipalities, locations=locations, households=tuple(households), dwellings=tuple(dwellings),
         locks=locked, bans=tuple(sorted(bans, key=lambda b: (b.household_id, b.municipality or "", b.dwelling_id or ""))),
         previous=tuple(previous), travel_minutes=engine_travel_minutes(session), name=f"job-{job.id}")
-    return Snapshot(instance, params, household_state, period.id, tuple(skipped))
+    past = history(session, job.as_of) if policy_of(job.params) == "lookahead" else None
+    return Snapshot(instance, params, household_state, period.id, tuple(skipped), past)
 
 
 # --- solving ----------------------------------------------------------------------------------
@@ -172,20 +230,48 @@ class Solved:
     """``summary.json``, with only the municipalities the proposal touches."""
 
 
-def run(instance: engine.Instance, params: engine.Params, solver: str, time_limit: float) -> Solved:
-    """Solve and check.  Raises :class:`EngineFailure`."""
+LOOKAHEAD_WHY = ("quota price per municipality (0-1): the average dual price of its quota in linear programmes "
+                 "coupling the permits expected over the rest of the period (rates from the offers and permits of "
+                 "the {weeks} week(s) of history in the database) within the quota left; quota used for anything "
+                 "but an in-time coupling costs reserve_days x price per person")
+LOOKAHEAD_NO_HISTORY = "no offers or permits in the database before as_of: no quota is priced and no home is expected"
+
+
+def _lookahead(instance: engine.Instance, params: engine.Params, past: Any, time_limit: float
+               ) -> tuple[Any, Any, dict[str, Any]]:
+    """The look-ahead's proposal (explained, with the prices in its reasons), its rules and
+    what the summary reports: every municipality's quota price, the history it rests on, why."""
+    from matcher.explain import explain_proposal
+    from matcher.lookahead import propose, weeks_left_in_period
+
+    result = propose(instance, params, past, params.as_of.toordinal() // 7, time_limit=time_limit, seed=0,
+                     weeks_left=max(0, weeks_left_in_period(params.as_of) - 1))
+    proposal = explain_proposal(result.rules, result.proposal, prices=result.prices)
+    why = LOOKAHEAD_WHY.format(weeks=past.weeks) if past.weeks else LOOKAHEAD_NO_HISTORY
+    info = {"policy": "lookahead", "quota_prices": dict(sorted(result.prices.items())), **result.info, "why": why}
+    return proposal, result.rules, info
+
+
+def run(instance: engine.Instance, params: engine.Params, solver: str, time_limit: float,
+        history: Any = None) -> Solved:
+    """Solve and check; with a ``history`` the look-ahead policy proposes (``solver`` unused).
+    Raises :class:`EngineFailure`."""
     from matcher.check import check_proposal, lines_of
     from matcher.exceptions import LocksInfeasibleError, MatcherError
     from matcher.solvers import solve
     from matcher.write import proposal_lines, summary
 
+    lookahead: dict[str, Any] | None = None
     try:
-        proposal = solve(instance, params, solver=solver, time_limit=time_limit)
+        if history is not None:
+            proposal, rules, lookahead = _lookahead(instance, params, history, time_limit)
+        else:
+            proposal = solve(instance, params, solver=solver, time_limit=time_limit)
+            rules = proposal.rules
     except LocksInfeasibleError as exc:
         raise EngineFailure("job_locks_infeasible", detail=str(exc)) from None
     except MatcherError as exc:
         raise EngineFailure("job_engine_error", detail=str(exc)) from None
-    rules = proposal.rules
     lines = tuple(proposal_lines(rules, proposal))
     report = check_proposal(instance, params, lines_of(proposal))
     if not report.ok:
@@ -195,6 +281,8 @@ def run(instance: engine.Instance, params: engine.Params, solver: str, time_limi
     # Only the municipalities the proposal touches: the others' quota is on /municipalities.
     data["municipalities"] = {code: figures for code, figures in data["municipalities"].items()
                               if figures["persons_coupled"] or figures["persons_housed"]}
+    if lookahead is not None:
+        data["lookahead"] = lookahead
     return Solved(proposal, lines, data)
 
 
@@ -206,10 +294,11 @@ def _die_with_parent() -> None:
             pass
 
 
-def _child(connection, instance: engine.Instance, params: engine.Params, solver: str, time_limit: float) -> None:
+def _child(connection, instance: engine.Instance, params: engine.Params, solver: str, time_limit: float,
+           history: Any = None) -> None:
     _die_with_parent()
     try:
-        connection.send(("ok", run(instance, params, solver, time_limit)))
+        connection.send(("ok", run(instance, params, solver, time_limit, history)))
     except EngineFailure as exc:
         connection.send(("failed", exc.message))
     except BaseException as exc:  # anything else is a bug: report it whole
@@ -219,14 +308,15 @@ def _child(connection, instance: engine.Instance, params: engine.Params, solver:
         connection.close()
 
 
-def start_child(instance: engine.Instance, params: engine.Params, solver: str, time_limit: float):
+def start_child(instance: engine.Instance, params: engine.Params, solver: str, time_limit: float,
+                history: Any = None):
     """Start :func:`run` in a fresh child process; returns ``(process, connection)``.
 
     The caller polls ``connection`` for ``("ok", solved)`` or ``("failed", message)`` (a message
     as data, :func:`api.messages.data`)."""
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(sender, instance, params, solver, time_limit),
+    process = context.Process(target=_child, args=(sender, instance, params, solver, time_limit, history),
                               name="matcher-solve", daemon=True)
     process.start()
     sender.close()

@@ -682,6 +682,10 @@ class ParamsIn(Strict):
     quota_slack: Annotated[int, Field(ge=0, le=10_000)] | None = None
     allow_recoupling: bool | None = None
     weights: WeightsIn | None = None
+    policy: Literal["weekly", "lookahead"] | None = None
+    """How the job proposes: ``weekly`` (default), the exact engine on the contract's levels;
+    ``lookahead``, the half-year in view, priced from the offers and permits in the database
+    (the summary's ``lookahead`` reports the prices and why)."""
 
 
 class JobIn(Strict):

@@ -199,10 +199,10 @@ class Worker:
     def _solve(self, job_id: int, snap: Snapshot, solver: str, time_limit: float) -> tuple[str, object]:
         if not self.settings.solve_in_subprocess:
             try:
-                return "ok", run(snap.instance, snap.params, solver, time_limit)
+                return "ok", run(snap.instance, snap.params, solver, time_limit, snap.history)
             except EngineFailure as exc:
                 return "failed", exc.message
-        process, connection = start_child(snap.instance, snap.params, solver, time_limit)
+        process, connection = start_child(snap.instance, snap.params, solver, time_limit, snap.history)
         deadline = time.monotonic() + 2 * time_limit + 120
         try:
             while True:

@@ -119,6 +119,33 @@ WORDS: dict[str, tuple[str, str]] = {
                              "The engine makes a proposal from the households, homes and quota as they are in the database now."),
     "as_of": ("Peildatum", "As of"),
     "solver": ("Rekenmethode", "Solver"),
+    "policy": ("Werkwijze", "Policy"),
+    "policy_weekly": ("Week (exact, de niveaus van het contract)", "Weekly (exact, the contract's levels)"),
+    "policy_lookahead": ("Vooruitkijkend (het halfjaar in beeld)", "Look-ahead (the half-year in view)"),
+    "policy_help": ("Vooruitkijkend prijst de taakstelling van elke gemeente met de aanbiedingen en vergunningen van de "
+                    "afgelopen 26 weken in de database en koppelt waar een passende woning het eerst te verwachten is; "
+                    "de rekenmethode geldt dan niet.",
+                    "Look-ahead prices each municipality's quota from the offers and permits of the last 26 weeks in "
+                    "the database and couples where a fitting home is expected soonest; the solver is not used then."),
+    "lookahead_prices": ("Prijzen van de taakstelling (vooruitkijkend)", "Quota prices (look-ahead)"),
+    "lookahead_why": ("Prijs per gemeente (0-1): de gemiddelde schaduwprijs van haar taakstelling in lineaire "
+                      "programma's die de vergunningen die de rest van de periode verwacht worden koppelen binnen de "
+                      "taakstelling die over is (tempo uit {weeks} week/weken geschiedenis: {homes} aangeboden "
+                      "woningen, {permits} vergunningen). Taakstelling die niet voor een tijdige koppeling wordt "
+                      "gebruikt, kost reserve_days × prijs per persoon.",
+                      "Price per municipality (0-1): the average dual price of its quota in linear programmes "
+                      "coupling the permits expected over the rest of the period within the quota left (rates from "
+                      "{weeks} week(s) of history: {homes} homes offered, {permits} permits). Quota used for anything "
+                      "but an in-time coupling costs reserve_days × price per person."),
+    "lookahead_no_history": ("Geen aanbiedingen of vergunningen in de database vóór de peildatum: geen taakstelling "
+                             "is geprijsd en geen woning wordt verwacht.",
+                             "No offers or permits in the database before the as-of date: no quota is priced and no "
+                             "home is expected."),
+    "lookahead_unpriced": ("Geen van de {count} gemeenten heeft een prijs: de verwachte vergunningen passen binnen "
+                           "de taakstelling die over is.",
+                           "None of the {count} municipalities has a price: the permits expected fit within the "
+                           "quota left."),
+    "quota_price": ("Prijs", "Price"),
     "time_limit": ("Tijdslimiet (s)", "Time limit (s)"),
     "max_km": ("Max. km", "Max. km"),
     "max_minutes": ("Max. reistijd (min)", "Max. travel time (min)"),

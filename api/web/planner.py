@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from starlette.responses import JSONResponse, Response
 
 from api import audit, messages
+from api.engine import POLICIES
 from api.routes import IdPath
 from api.routes.proposals import XLSX, CsvDialect
 from api.schemas import DecisionIn, JobIn, LockIn, RecouplingDecisionIn, RecouplingDeclineIn, SolverName
@@ -146,8 +147,9 @@ def _jobs_page(page: Page, status: int = 200, errors: list[str] | None = None, f
                        locks=active, locks_total=locks_total,
                        names=overview.municipality_names(page.session, sorted({k.municipality_code for k in active
                                                                                 if k.municipality_code})),
-                       form=form or {"as_of": dt.date.today().isoformat(), "solver": "auto", "time_limit": "",
-                                     "max_km": "", "max_minutes": ""})
+                       policies=POLICIES,
+                       form=form or {"as_of": dt.date.today().isoformat(), "solver": "auto", "policy": "weekly",
+                                     "time_limit": "", "max_km": "", "max_minutes": ""})
 
 
 @router.get("/proposals", summary="Proposals")
@@ -159,14 +161,17 @@ def proposals(page: CoaPageDep, done: Annotated[str | None, Query(max_length=40)
 @router.post("/proposals", summary="Start a proposal")
 def start_proposal(page: CoaPageDep, as_of: Annotated[str, Form(max_length=20)] = "",
                    solver: Annotated[str, Form(max_length=20)] = "auto",
+                   policy: Annotated[str, Form(max_length=20)] = "weekly",
                    time_limit: Annotated[str, Form(max_length=20)] = "",
                    max_km: Annotated[str, Form(max_length=20)] = "",
                    max_minutes: Annotated[str, Form(max_length=20)] = "") -> Response:
     """Queue a job with the households, homes and quota in the database; follow it on its page.
     ``max_km`` and ``max_minutes`` left blank keep the contract's defaults (50 km; minutes alone
     make a minutes-only region)."""
-    form = {"as_of": as_of, "solver": solver, "time_limit": time_limit, "max_km": max_km, "max_minutes": max_minutes}
-    params = {name: value.strip() for name, value in (("max_km", max_km), ("max_minutes", max_minutes)) if value.strip()}
+    form = {"as_of": as_of, "solver": solver, "policy": policy, "time_limit": time_limit, "max_km": max_km,
+            "max_minutes": max_minutes}
+    params = {name: value.strip() for name, value in (("max_km", max_km), ("max_minutes", max_minutes),
+                                                      ("policy", policy if policy != "weekly" else "")) if value.strip()}
     try:
         body = JobIn.model_validate({"as_of": as_of, "solver": solver or None, "params": params,
                                      **({"time_limit": time_limit} if time_limit.strip() else {})})
@@ -203,7 +208,21 @@ def _review_page(page: Page, job_id: int, wanted: overview.LineFilter, offset: i
                        job_error=messages.render_data(page.lang, job.error_values) if job.error_values else job.error,
                        page_size=PAGE_SIZE, wanted=wanted, codes=codes, kinds=kinds, names=names,
                        counts=service.line_counts(page.session, [job_id])[job_id], notice=notice, errors=errors or [],
-                       running=job.status in ("queued", "running"))
+                       running=job.status in ("queued", "running"), lookahead=_lookahead(page, job))
+
+
+def _lookahead(page: Page, job) -> dict | None:
+    """What a look-ahead job's page shows of its prices: the history they rest on, and the
+    municipalities whose quota has a price, dearest first, with their names."""
+    look = (job.summary or {}).get("lookahead")
+    if not isinstance(look, dict):
+        return None
+    prices = {str(k): float(v) for k, v in (look.get("quota_prices") or {}).items()}
+    priced = sorted(((code, price) for code, price in prices.items() if price > 0), key=lambda kv: (-kv[1], kv[0]))
+    names = overview.municipality_names(page.session, [code for code, _ in priced])
+    return {"weeks": int(look.get("history_weeks") or 0), "homes": int(look.get("homes_seen") or 0),
+            "permits": int(look.get("permits_seen") or 0), "priced": priced, "names": names,
+            "municipalities": len(prices)}
 
 
 @router.get("/proposals/{job_id}", summary="Follow and review a proposal")
