@@ -98,9 +98,9 @@ def test_a_graceful_stop_requeues_the_running_job(client, auth, service, monkeyp
     started = []
     real = module.start_child
 
-    def slow_child(instance, params, solver, time_limit):
+    def slow_child(instance, params, solver, time_limit, history=None):
         started.append(True)
-        return real(instance, params, "cpsat", 30.0)  # a real solve that takes a while to start
+        return real(instance, params, "cpsat", 30.0, history)  # a real solve that takes a while to start
 
     monkeypatch.setattr(module, "start_child", slow_child)
     worker = Worker(service.app.state.sessions, service.settings.with_(solve_in_subprocess=True, poll_interval=0.1,
