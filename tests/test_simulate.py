@@ -114,14 +114,15 @@ def test_refusals_become_bans() -> None:
         for a in proposal.assignments:
             if a.dwelling_id is not None:
                 assert a.dwelling_id not in refused.get(a.household_id, set())
-        housed = {r.household_id for r in run.state.housed}
+        moved = ({(r.household_id, r.dwelling_id) for r in run.state.housed}  # into the home, or onward into it
+                 | {(o.household_id, o.dwelling_id) for o in run.state.onward})
         for a in proposal.assignments:
-            if a.dwelling_id is not None and a.household_id not in housed:
+            if a.dwelling_id is not None and (a.household_id, a.dwelling_id) not in moved:
                 refused.setdefault(a.household_id, set()).add(a.dwelling_id)
         total += run.weeks[-1].refusals
     assert total == sum(len(v) for v in refused.values()) > 0
     assert {hid: dids for hid, dids in run.state.bans.items()} == {
-        hid: dids for hid, dids in refused.items() if hid in run.state.waiting}
+        hid: dids for hid, dids in refused.items() if hid in run.state.waiting or hid in run.state.temporary}
 
 
 def test_same_seed_same_numbers() -> None:
@@ -342,3 +343,40 @@ def test_sweep_report_compares_weeks_and_households(tmp_path: Path, capsys: pyte
         assert main(["sweep-report", str(a), str(b), "--out", str(tmp_path / "m"), "--no-plots"]) == 2
         assert "with different numbers" in capsys.readouterr().err
     assert main(["sweep-report", str(a), str(a), "--out", str(tmp_path / "same"), "--no-plots"]) == 0
+
+
+@pytest.mark.parametrize("policy", ["greedy", "weekly"])
+def test_temporary_homes_are_a_stage(policy: str) -> None:
+    """A household housed in a temporary home waits there (not in reception) and competes for the
+    regular homes of its municipality: its onward move goes to a regular home there, uses no quota
+    (the books still count each housing once), and the run's figures are those of the records."""
+    weeks = 12
+    run = Simulation(SimConfig(region=HVB, weeks=weeks, policy=policy, seed=0, supply=1.0, check=True))
+    for week in range(weeks):
+        run.step()
+        state = run.state
+        _books(run)
+        assert run.last_instance is not None
+        for o in state.onward:
+            if o.week == week:  # to a regular home of its municipality offered this week
+                d = run.last_instance.dwelling_by_id[o.dwelling_id]
+                assert (d.kind.value, d.municipality) == ("regular", o.municipality)
+        housed = {r.household_id: r for r in state.housed}
+        assert not set(state.temporary) & set(state.waiting)
+        for hid, h in state.temporary.items():
+            r = housed[hid]
+            assert (r.kind, r.dwelling_id, r.housed_date, r.municipality) == \
+                ("temporary", h.temporary_home, h.housed_since, h.coupled_to)
+        assert set(state.temporary) <= set(run.last_instance.household_by_id)
+    onward = run.state.onward
+    assert onward, "no onward move in the run"
+    for o in onward:
+        r = {r.household_id: r for r in run.state.housed}[o.household_id]
+        assert r.kind == "temporary" and o.temporary_home == r.dwelling_id and o.municipality == r.municipality
+        assert o.moved_on >= o.housed_since and o.household_id not in run.state.temporary
+    s = run.result().summary
+    end = run.params.end
+    days = [o.temporary_days for o in onward] + [(end - h.housed_since).days for h in run.state.temporary.values()]
+    assert (s["onward_moves_households"], s["onward_moves_persons"]) == (len(onward), sum(o.size for o in onward))
+    assert s["temporary_days_max"] == max(days) and s["temporary_days_mean"] == round(sum(days) / len(days), 1)
+    assert s["in_temporary_households_end"] == len(run.state.temporary)

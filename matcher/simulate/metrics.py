@@ -11,7 +11,7 @@ from statistics import mean, median
 from typing import Any
 
 from matcher.models import Household, Params
-from matcher.models.params import COUPLING_DAYS, NORM_DAYS, NORM_FROM_PERMIT_DAYS
+from matcher.models.params import COUPLING_DAYS, NORM_DAYS, NORM_FROM_PERMIT_DAYS, TEMPORARY_DAYS
 from matcher.simulate.config import PERIOD_WEEKS
 from matcher.simulate.state import Coupling, Housed, PeriodBooks, SimState, WeekEvents
 
@@ -276,6 +276,23 @@ def _within_km(couplings: Sequence[Coupling]) -> float | None:
     return round(sum(c.size for c in couplings if c.km <= REGION_KM) / persons, 4)
 
 
+def temporary_measures(state: SimState, end: dt.date) -> dict[str, Any]:
+    """Temporary homes as a stage: the onward moves made (households, persons), and the days spent
+    in a temporary home by every household housed in one during the run, to its onward move or,
+    still there, to ``end`` (mean, max); how many are still there at the end, and how many stayed
+    (or have stayed so far) past the year [003:74]."""
+    days = [r.temporary_days for r in state.onward]
+    days += [(end - h.housed_since).days for h in state.temporary.values() if h.housed_since is not None]
+    return {
+        "onward_moves_households": len(state.onward),
+        "onward_moves_persons": sum(r.size for r in state.onward),
+        "in_temporary_households_end": len(state.temporary),
+        "temporary_days_mean": round(mean(days), 1) if days else None,
+        "temporary_days_max": max(days) if days else None,
+        "temporary_past_year_households": sum(d > TEMPORARY_DAYS for d in days),
+    }
+
+
 def run_summary(state: SimState, weeks: Sequence[WeekMetrics], end: dt.date) -> dict[str, Any]:
     """The figures of the whole run (``run.json``), from its first Monday to ``end`` (the end of
     the last week): first the headline measures from the permit (:func:`permit_measures`), then
@@ -293,6 +310,7 @@ def run_summary(state: SimState, weeks: Sequence[WeekMetrics], end: dt.date) -> 
         "housed_households": len(housed),
         "housed_persons": sum(r.size for r in housed),
         "housed_in_temporary_persons": sum(r.size for r in housed if r.kind == "temporary"),
+        **temporary_measures(state, end),
         "waiting_coupled_households": sum(1 for h in state.waiting.values() if h.coupled_to is not None),
         "waiting_uncoupled_households": sum(1 for h in state.waiting.values() if h.coupled_to is None),
         "waiting_persons_end": sum(h.size for h in state.waiting.values()),

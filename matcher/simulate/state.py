@@ -97,6 +97,27 @@ class Housed:
 
 
 @dataclass(frozen=True)
+class Onward:
+    """An onward move during the run: a household in a temporary home moved on to a regular home
+    of its municipality (docs/contract.md §3).  No quota is used again: it counted when it moved
+    into the temporary home."""
+
+    household_id: str
+    size: int
+    municipality: str
+    temporary_home: str
+    dwelling_id: str
+    housed_since: dt.date
+    moved_on: dt.date
+    week: int
+
+    @property
+    def temporary_days(self) -> int:
+        """Days spent in the temporary home."""
+        return (self.moved_on - self.housed_since).days
+
+
+@dataclass(frozen=True)
 class Coupling:
     """A new coupling made during the run (by ``couple`` or by ``house``)."""
 
@@ -121,9 +142,12 @@ class WeekEvents:
 
     housed: list[Housed] = field(default_factory=list)
     couplings: list[Coupling] = field(default_factory=list)
+    onward: list[Onward] = field(default_factory=list)
     refusals: int = 0
     moves: int = 0
-    """Person-moves: persons housed in a temporary home (they move again) and re-couplings."""
+    """Person-moves: persons housed in a temporary home (they move again) and re-couplings.  The
+    onward move out of a temporary home is the move counted when the household moved in there,
+    so it is counted in ``onward``, not again here."""
 
 
 @dataclass
@@ -136,6 +160,10 @@ class SimState:
     travel_minutes: tuple[tuple[str, str, float], ...]
     books: dict[str, Books]
     waiting: dict[str, Household] = field(default_factory=dict)
+    temporary: dict[str, Household] = field(default_factory=dict)
+    """Households housed in a temporary home during the run, waiting there for a regular home of
+    their municipality (``temporary_home``, ``housed_since`` set; housed for the quota already)."""
+    onward: list[Onward] = field(default_factory=list)
     document_dates: dict[str, dt.date] = field(default_factory=dict)
     arrival_week: dict[str, int] = field(default_factory=dict)
     offers: dict[str, Offer] = field(default_factory=dict)
@@ -242,12 +270,13 @@ class SimState:
                                for m in self.municipalities)
         dwellings = tuple(o.dwelling for o in self.offers.values() if o.dwelling.available_from <= params.end)
         present = {d.dwelling_id for d in dwellings}
-        bans = tuple(Ban(hid, dwelling_id=did) for hid in self.waiting for did in sorted(self.bans.get(hid, ()))
-                     if did in present)
+        households = (*self.waiting.values(), *self.temporary.values())
+        bans = tuple(Ban(h.household_id, dwelling_id=did) for h in households
+                     for did in sorted(self.bans.get(h.household_id, ())) if did in present)
         return Instance(
             municipalities=municipalities,
             locations=self.locations,
-            households=tuple(self.waiting.values()),
+            households=households,
             dwellings=dwellings,
             travel_minutes=self.travel_minutes,
             bans=bans,
@@ -270,9 +299,12 @@ class SimState:
             return great_circle_km(loc.lat, loc.lon, m.lat, m.lon)
 
         for a in proposal.assignments:
-            h = self.waiting[a.household_id]
             if a.action is Action.WAIT:
                 continue
+            if a.household_id in self.temporary:
+                self._move_on(self.temporary[a.household_id], a.dwelling_id, as_of, week, refuse, events)
+                continue
+            h = self.waiting[a.household_id]
             if a.action is Action.COUPLE:
                 self._couple(h, a.municipality, as_of, week, km(h, a.municipality), events)
                 continue
@@ -304,8 +336,32 @@ class SimState:
             events.housed.append(record)
             self.housed.append(record)
             del self.waiting[h.household_id]
-            self.bans.pop(h.household_id, None)
+            if d.kind is not DwellingKind.TEMPORARY:  # from a temporary home its refusals still stand
+                self.bans.pop(h.household_id, None)
+            else:
+                # Housed for the quota, it waits there for a regular home of its municipality.
+                self.temporary[h.household_id] = replace(h, coupling_date=coupling_date, document_ready=True,
+                                                         temporary_home=d.dwelling_id, housed_since=record.housed_date)
         return events
+
+    def _move_on(self, h: Household, dwelling_id: str | None, as_of: dt.date, week: int, refuse: RefusalRule,
+                 events: WeekEvents) -> None:
+        """An onward move from a temporary home into the regular home ``dwelling_id`` (or a
+        refusal, which becomes a ban).  The place it leaves is not offered again: the temporary
+        home's offer is its own (docs/simulation.md)."""
+        assert dwelling_id is not None and h.temporary_home is not None and h.housed_since is not None
+        d = self.offers[dwelling_id].dwelling
+        if refuse(week, h.household_id, d.dwelling_id):
+            self.bans.setdefault(h.household_id, set()).add(d.dwelling_id)
+            events.refusals += 1
+            return
+        del self.offers[d.dwelling_id]  # a regular home: one household
+        record = Onward(h.household_id, h.size, d.municipality, h.temporary_home, d.dwelling_id, h.housed_since,
+                        max(as_of, d.available_from), week)
+        events.onward.append(record)
+        self.onward.append(record)
+        del self.temporary[h.household_id]
+        self.bans.pop(h.household_id, None)
 
     def _couple(self, h: Household, code: str, as_of: dt.date, week: int, km: float, events: WeekEvents) -> Household:
         coupled = replace(h, coupled_to=code, coupling_date=as_of)
