@@ -121,7 +121,8 @@ MunicipalityDep = Annotated[Actor, Depends(require_municipality)]
 
 
 async def reader_language(request: Request, lang: Annotated[Literal["nl", "en"] | None, Query(
-        description="language of the reasons: nl or en; default the Accept-Language header, else nl")] = None) -> Lang:
+        description="language of the reasons and messages: nl or en; default the Accept-Language header, else nl "
+                    "for the reasons and en for the messages")] = None) -> Lang:
     """The language a caller reads reasons in: ``lang``, else ``Accept-Language``, else Dutch."""
     return lang if lang is not None else pick_lang(request.headers.get("accept-language"))
 

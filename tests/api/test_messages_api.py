@@ -81,3 +81,21 @@ def test_a_failed_job_has_its_error_code_and_the_page_renders_it(client, auth):
     assert stored == data("job_interrupted", why=data("why_no_heartbeat", worker="elsewhere:1:gone", seconds=0.0))
     assert render_data("en", stored) == failed["error"]
     assert render_data("nl", stored).startswith("onderbroken: rekenproces elsewhere:1:gone gaf meer dan 0 s geen teken")
+
+
+def test_the_schema_lists_lang_on_every_route_that_honours_it(client, auth):
+    """Every /api/ route answers its messages in ``lang`` (the line and export routes their
+    reasons too): the OpenAPI schema lists the parameter on each, once, with its two values."""
+    schema = client.get("/openapi.json").json()
+    operations = [(path, method, op) for path, ops in schema["paths"].items() if path.startswith("/api/")
+                  for method, op in ops.items()]
+    assert len(operations) > 20
+    for path, method, op in operations:
+        langs = [p for p in op.get("parameters", []) if p["name"] == "lang" and p["in"] == "query"]
+        assert len(langs) == 1, (method, path)
+        assert "nl" in str(langs[0]["schema"]) and "en" in str(langs[0]["schema"]), (method, path)
+    lines = schema["paths"]["/api/v1/proposals/{job_id}/lines"]["get"]
+    assert "reasons" in next(p for p in lines["parameters"] if p["name"] == "lang")["description"]
+    assert "health" not in str([p for p, _, _ in operations])
+    # and a route that lists it because of its messages does honour it
+    assert client.get("/api/v1/homes/999999", headers=auth.coa, params={"lang": "nl"}).json()["detail"] == "woning 999999 bestaat niet"
