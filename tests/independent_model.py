@@ -48,8 +48,15 @@ def horizon_end(params: Params) -> dt.date:
     return params.as_of + dt.timedelta(days=params.horizon_days)
 
 
+TEMPORARY_YEAR = 365
+"""A household in a temporary home may stay there a year (docs/contract.md §3)."""
+
+
 def overdue_days(h: Household, params: Params) -> int:
-    """Days past ``norm_days`` at the end of the horizon (docs/contract.md §3)."""
+    """Days past ``norm_days`` at the end of the horizon (docs/contract.md §3); in a temporary home,
+    days past its year there."""
+    if h.housed_since is not None:
+        return max(0, (horizon_end(params) - h.housed_since).days - TEMPORARY_YEAR)
     clock = h.coupling_date if h.coupled_to is not None else h.permit_date + dt.timedelta(days=params.coupling_days)
     return max(0, (horizon_end(params) - clock).days - params.norm_days)
 
@@ -100,6 +107,8 @@ class _Facts:
         kind = _kind(d)
         if h.amv and kind != "amv":
             return False
+        if h.temporary_home is not None and kind != "regular":
+            return False  # from a temporary home only to a regular one
         if kind == "regular":
             ok = d.min_occupancy <= h.size <= d.capacity
         elif kind == "shared":
@@ -124,7 +133,8 @@ class _Facts:
             return False
         if d.dwelling_id in self.banned_d[h.household_id] or d.municipality in self.banned_m[h.household_id]:
             return False
-        if h.coupled_to is not None and d.municipality != h.coupled_to and not (self.params.allow_recoupling or h.may_recouple):
+        if h.coupled_to is not None and d.municipality != h.coupled_to and (
+                h.temporary_home is not None or not (self.params.allow_recoupling or h.may_recouple)):
             return False
         if d.municipality != h.coupled_to and not self.region_ok(h, d.municipality):
             return False
@@ -263,10 +273,16 @@ def solve_levels(instance: Instance, params: Params) -> IndependentResult:
 
     # Levels.
     l1 = pulp.lpSum(f.hh[hid].size * overdue_days(f.hh[hid], params) * v for (hid, _), v in x.items())
-    l2 = pulp.lpSum(f.hh[hid].size * v for (hid, _), v in x.items()) + pulp.lpSum(f.hh[hid].size * v for (hid, _), v in y.items())
+    l2 = (pulp.lpSum(f.hh[hid].size * v for (hid, _), v in x.items() if f.hh[hid].temporary_home is None)
+          + pulp.lpSum(f.hh[hid].size * v for (hid, _), v in y.items()))
+    # A household in a temporary home owes its onward move whether it makes it or not: a constant,
+    # added to the optimum below.
+    owed = sum(h.size for h in instance.households if h.temporary_home is not None)
     l3_terms = []
     for (hid, did), v in x.items():
         h, d = f.hh[hid], f.dw[did]
+        if h.temporary_home is not None:
+            continue
         person_moves = 0
         if h.coupled_to is not None and d.municipality != h.coupled_to:
             person_moves += h.size  # re-coupling
@@ -291,7 +307,7 @@ def solve_levels(instance: Instance, params: Params) -> IndependentResult:
     prob.sense = pulp.LpMinimize
     prob.setObjective(l3)
     _solve_checked(prob, "level 3 (moves)")
-    v3 = _int_value(l3)
+    v3 = _int_value(l3) + owed
 
     rows = []
     for h in instance.households:
@@ -396,7 +412,8 @@ def violations(instance: Instance, params: Params, assignments: Iterable) -> lis
         if code in f.banned_m[hid]:
             out.append(f"{hid}: rule 7: banned municipality {code}")
         if code != h.coupled_to:
-            if h.coupled_to is not None and not (params.allow_recoupling or h.may_recouple):
+            if h.coupled_to is not None and (h.temporary_home is not None
+                                             or not (params.allow_recoupling or h.may_recouple)):
                 out.append(f"{hid}: rule 4: coupled to {h.coupled_to}, placed in {code}")
             if not f.region_ok(h, code):
                 out.append(f"{hid}: rule 5: {code} out of region ({f.km(h, code):.1f} km)")
@@ -408,6 +425,9 @@ def violations(instance: Instance, params: Params, assignments: Iterable) -> lis
         d = f.dw[did]
         kind = _kind(d)
         total = sum(h.size for h in group)
+        for h in group:
+            if h.temporary_home is not None and kind != "regular":
+                out.append(f"{h.household_id}: rule 1: from temporary home {h.temporary_home} only to a regular home")
         if kind == "regular":
             if len(group) > 1:
                 out.append(f"{did}: rule 1: regular with {len(group)} households")
@@ -456,6 +476,11 @@ def levels(instance: Instance, params: Params, assignments: Iterable) -> tuple[i
     l1 = l2 = l3 = 0
     for hid, action, code, did in _rows(assignments):
         h = f.hh[hid]
+        if h.temporary_home is not None:  # its onward move, made or owed; already placed
+            l3 += h.size
+            if action == HOUSE:
+                l1 += h.size * overdue_days(h, params)
+            continue
         if action == HOUSE:
             d = f.dw[did]
             code = d.municipality

@@ -6,7 +6,8 @@ reception locations, touching every feature of docs/contract.md §1-§2: all dwe
 coupled and uncoupled households, ties, expected family members, dwellings available inside and
 outside the horizon, municipalities 10-80 km from the locations (so ``max_km`` 50 matters),
 quotas that are 0, negative or small, small AMV quotas, travel times with ``max_minutes``
-sometimes set, bans, ``allow_recoupling`` sometimes (and ``may_recouple`` on some coupled households), ``previous.csv`` rows sometimes, and locks
+sometimes set, bans, ``allow_recoupling`` sometimes (and ``may_recouple`` on some coupled households), households in a
+temporary home (state temporary), ``previous.csv`` rows sometimes, and locks
 taken from a greedy solution (so that together they can hold).
 """
 
@@ -107,6 +108,18 @@ def _base_instance(seed: int) -> tuple[Instance, Params, random.Random]:
     # the instances drawn before they existed stay the same.
     approvals = random.Random(f"may_recouple-{seed}")
     households = [dataclasses.replace(h, may_recouple=True) if h.coupled_to is not None and approvals.random() < 0.35 else h
+                  for h in households]
+    # Some coupled households live in a temporary home already (state temporary), some past their
+    # year there; drawn apart too.
+    temporary = random.Random(f"temporary-{seed}")
+
+    def in_temporary(h: Household) -> Household:
+        since = as_of - dt.timedelta(days=temporary.randint(0, 420))
+        coupled = min(h.coupling_date or since, since)
+        return dataclasses.replace(h, may_recouple=False, temporary_home=f"tuvo-{h.coupled_to}", housed_since=since,
+                                   coupling_date=coupled, permit_date=min(h.permit_date, coupled))
+
+    households = [in_temporary(h) if h.coupled_to is not None and not h.amv and temporary.random() < 0.25 else h
                   for h in households]
 
     # Dwellings of every kind.
