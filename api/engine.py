@@ -141,8 +141,10 @@ def history(session: Session, as_of: dt.date, weeks: int = HISTORY_WEEKS) -> Any
     return out
 
 
-def snapshot(session: Session, job: Job) -> Snapshot:
-    """The engine instance for ``job``, read in one transaction (see the module docstring)."""
+def snapshot(session: Session, job: Job, with_previous: bool = True) -> Snapshot:
+    """The engine instance for ``job``, read in one transaction (see the module docstring).
+    ``with_previous`` false leaves out last week's lines (for readers that need only the rules
+    of a pair, as the signals do: :mod:`api.services.signals`)."""
     from sqlalchemy import select
 
     from api.models import Ban, Home, Household, Job, Location, Municipality, ProposalLine
@@ -163,7 +165,12 @@ def snapshot(session: Session, job: Job) -> Snapshot:
                       for loc in session.scalars(select(Location).order_by(Location.location_id)))
     households, household_state, sizes = [], {}, {}
     approved = recouplings.approved_households(session)  # COA approved their re-coupling: may_recouple
-    for h in session.scalars(select(Household).where(Household.state.in_(ENGINE_STATES)).order_by(Household.household_id)):
+    columns = (Household.household_id, Household.size, Household.location_id, Household.permit_date, Household.state,
+               Household.municipality_code, Household.coupling_date, Household.housed_date, Household.amv,
+               Household.needs_accessible, Household.expected_extra, Household.tie_municipality,
+               Household.document_ready, Household.temporary_home, Household.home_id)
+    # rows, not ORM objects: a national snapshot reads some 15,000 households
+    for h in session.execute(select(*columns).where(Household.state.in_(ENGINE_STATES)).order_by(Household.household_id)):
         coupled = h.state != "waiting"
         # In a temporary home (docs/contract.md §1 state temporary): it competes for the regular homes
         # of its municipality, named by the temporary home's reference, since its housing date.
@@ -200,7 +207,8 @@ def snapshot(session: Session, job: Job) -> Snapshot:
         elif str(ban.home_id) in dwelling_ids:
             bans.add(engine.Ban(ban.household_id, dwelling_id=str(ban.home_id)))
     previous = []
-    last = session.scalar(select(Job.id).where(Job.status == "done").order_by(Job.id.desc()).limit(1))
+    last = session.scalar(select(Job.id).where(Job.status == "done").order_by(Job.id.desc()).limit(1)) \
+        if with_previous else None
     if last is not None:
         for line in session.scalars(select(ProposalLine).where(ProposalLine.job_id == last,
                                                                ProposalLine.household_id.in_(list(household_state)))):

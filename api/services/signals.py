@@ -89,6 +89,8 @@ class Signal:
     homes: list[dict[str, Any]] = field(default_factory=list)
     households: list[dict[str, Any]] = field(default_factory=list)
     suggestion: dict[str, Any] | None = None
+    dwelling: engine.Dwelling | None = field(default=None, compare=False, repr=False)
+    """A large home's dwelling until :func:`complete` has listed the households it fits."""
 
     @property
     def key(self) -> tuple[dt.datetime, int, str]:
@@ -153,16 +155,37 @@ class World:
     by_location: dict[str, list[engine.Household]]
     locations_of: dict[str, list[str]]
     """Per municipality the reception locations from which it is in range (rule 5)."""
+    rank: dict[str, tuple[int, dt.date, str]] = field(default_factory=dict)
+    """Per household its place in line: longest overdue first, then earliest permit, then id."""
+    coupled_to: dict[str, list[engine.Household]] = field(default_factory=dict)
+    """Per municipality the households coupled to it, in line."""
+    waiting_at: dict[str, list[engine.Household]] = field(default_factory=dict)
+    """Per reception location the households waiting there uncoupled, in line."""
+    _candidates: dict[str, list[engine.Household]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.rank = {h.household_id: (-self.rules.overdue(h), h.permit_date, h.household_id)
+                     for h in self.households.values()}
+        coupled: dict[str, list[engine.Household]] = defaultdict(list)
+        waiting: dict[str, list[engine.Household]] = defaultdict(list)
+        for h in sorted(self.households.values(), key=self.priority):
+            if h.coupled_to is not None:
+                coupled[h.coupled_to].append(h)
+            else:
+                waiting[h.location_id].append(h)
+        self.coupled_to, self.waiting_at = dict(coupled), dict(waiting)
 
     def priority(self, h: engine.Household) -> tuple[int, dt.date, str]:
-        return -self.rules.overdue(h), h.permit_date, h.household_id
+        return self.rank[h.household_id]
 
     def candidates(self, code: str) -> list[engine.Household]:
-        """Households coupled to ``code`` and those waiting uncoupled in a location in range of it."""
-        out = [h for h in self.households.values() if h.coupled_to == code]
-        for loc in self.locations_of.get(code, ()):
-            out += [h for h in self.by_location.get(loc, ()) if not h.is_coupled]
-        return sorted(out, key=self.priority)
+        """Households coupled to ``code`` and those waiting uncoupled in a location in range of it, in line."""
+        if code not in self._candidates:
+            out = list(self.coupled_to.get(code, ()))
+            for loc in self.locations_of.get(code, ()):
+                out += self.waiting_at.get(loc, ())
+            self._candidates[code] = sorted(out, key=self.priority)
+        return self._candidates[code]
 
 
 def world(session: Session, as_of: dt.date) -> World:
@@ -213,19 +236,30 @@ def _home(w: World, d: engine.Dwelling) -> dict[str, Any]:
 # --- the three kinds --------------------------------------------------------------------------
 
 def large_homes(session: Session, w: World, names: dict[str, Municipality], size: int) -> list[Signal]:
+    """The large homes, each still without the households it fits (:func:`complete` adds them:
+    the feed does so only for the signals of the page it returns)."""
     out = []
     for d in w.rules.instance.dwellings:
         home = w.homes.get(int(d.dwelling_id))
         if home is None or home.capacity < size:
             continue
-        fits = _fits(w, d)
         m = names[d.municipality]
         out.append(Signal(
             f"large-home-{home.id}", "large_home", home.created_at, (d.municipality,), m.province,
             {"home_id": home.id, "municipality": d.municipality, "name": m.name, "capacity": home.capacity,
-             "size": size, "fits": len(fits), "fits_within_quota": sum(1 for _, ok in fits if ok)},
-            [_home(w, d)], [_household(w, h, d.municipality, ok) for h, ok in fits[:MAX_HOUSEHOLDS]]))
+             "size": size}, [_home(w, d)], dwelling=d))
     return out
+
+
+def complete(w: World, signal: Signal) -> Signal:
+    """A large home's signal with the households its home fits (others as they are)."""
+    if signal.dwelling is None:
+        return signal
+    d = signal.dwelling
+    fits = _fits(w, d)
+    return replace(signal, dwelling=None,
+                   values={**signal.values, "fits": len(fits), "fits_within_quota": sum(1 for _, ok in fits if ok)},
+                   households=[_household(w, h, d.municipality, ok) for h, ok in fits[:MAX_HOUSEHOLDS]])
 
 
 REGIONS = {
@@ -309,16 +343,17 @@ def _pass(w: World, code: str) -> _Pass:
     used: set[str] = set()
     dwellings = sorted((d for d in w.rules.dwellings_by_municipality.get(code, ()) if w.rules.available(d)),
                        key=lambda d: int(d.dwelling_id))
-    candidates = w.candidates(code)
+    own, candidates = w.coupled_to.get(code, []), w.candidates(code)
     for d in dwellings:
-        fits = [h for h in candidates if h.household_id not in used and w.unlimited.may_house(h, d)]
-        own = [h for h in fits if h.coupled_to == code]
-        if own:
-            used.add(own[0].household_id)
+        first = next((h for h in own if h.household_id not in used and w.unlimited.may_house(h, d)), None)
+        if first is not None:
+            used.add(first.household_id)
             continue
-        if not fits:
+        found = next((h for h in candidates if h.coupled_to is None and h.household_id not in used
+                      and w.unlimited.may_house(h, d)), None)
+        if found is None:
             continue
-        h = fits[0]
+        h = found
         used.add(h.household_id)
         if h.size <= left and (not h.amv or h.size <= amv_left):
             left -= h.size
@@ -375,7 +410,18 @@ def idle_homes(session: Session, w: World, as_of: dt.date, names: dict[str, Muni
 
 def all_signals(session: Session, actor: Actor, as_of: dt.date, options: Options,
                 kinds: tuple[str, ...] = KINDS) -> list[Signal]:
-    """Every signal ``actor`` may see on ``as_of``, newest first."""
+    """Every signal ``actor`` may see on ``as_of``, newest first, whole (:func:`complete`)."""
+    w, found = _signals(session, actor, as_of, options, kinds)
+    return [_seen_by(actor, complete(w, s)) for s in found]
+
+
+def _seen_by(actor: Actor, signal: Signal) -> Signal:
+    return signal if actor.is_coa else _for_municipality(signal, actor.municipality)
+
+
+def _signals(session: Session, actor: Actor, as_of: dt.date, options: Options,
+             kinds: tuple[str, ...] = KINDS) -> tuple[World, list[Signal]]:
+    """The world and every signal ``actor`` may see, newest first; large homes not yet complete."""
     w = world(session, as_of)
     names = {m.code: m for m in session.scalars(select(Municipality))}
     found: list[Signal] = []
@@ -386,8 +432,8 @@ def all_signals(session: Session, actor: Actor, as_of: dt.date, options: Options
     if "idle_homes" in kinds:
         found += idle_homes(session, w, as_of, names)
     if not actor.is_coa:
-        found = [_for_municipality(s, actor.municipality) for s in found if actor.municipality in s.municipalities]
-    return sorted(found, key=lambda s: s.key, reverse=True)
+        found = [s for s in found if actor.municipality in s.municipalities]
+    return w, sorted(found, key=lambda s: s.key, reverse=True)
 
 
 def _for_municipality(signal: Signal, code: str | None) -> Signal:
@@ -400,17 +446,18 @@ def feed(session: Session, actor: Actor, as_of: dt.date, options: Options, after
     """A page of the feed: the ``limit`` newest signals after the cursor ``after`` (older than
     the place it names), and the cursor of the next page (``None`` at the end)."""
     place = decode_cursor(after) if after else None
-    found = all_signals(session, actor, as_of, options, kinds)
+    w, found = _signals(session, actor, as_of, options, kinds)
     if place is not None:
         found = [s for s in found if s.key < place]
-    page = found[:limit]
+    page = [_seen_by(actor, complete(w, s)) for s in found[:limit]]
     return page, (encode_cursor(page[-1]) if len(found) > limit else None)
 
 
 def get_signal(session: Session, actor: Actor, as_of: dt.date, options: Options, signal_id: str) -> Signal:
     kind = kind_of(signal_id)
     if kind is not None:
-        for signal in all_signals(session, actor, as_of, options, (kind,)):
+        w, found = _signals(session, actor, as_of, options, (kind,))
+        for signal in found:
             if signal.id == signal_id:
-                return signal
+                return _seen_by(actor, complete(w, signal))
     raise NotFound("no_signal", signal=signal_id)
