@@ -180,6 +180,7 @@ def snapshot(session: Session, job: Job, with_previous: bool = True) -> Snapshot
             coupled_to=h.municipality_code if coupled else None,
             coupling_date=(h.coupling_date or h.housed_date) if coupled else None,
             amv=h.amv, needs_accessible=h.needs_accessible, expected_extra=h.expected_extra,
+            expected_extra_date=h.expected_extra_date if h.expected_extra else None,
             tie_municipality=h.tie_municipality, document_ready=h.document_ready,
             may_recouple=h.state == "coupled" and h.household_id in approved,
             temporary_home=(h.temporary_home or f"#{h.home_id}") if temporary else None,
@@ -215,7 +216,8 @@ def snapshot(session: Session, job: Job, with_previous: bool = True) -> Snapshot
             dwelling = str(line.home_id) if line.home_id is not None else None
             if dwelling is not None and dwelling not in dwelling_ids:
                 continue
-            previous.append(engine.PreviousRow(line.household_id, engine.Action(line.action), line.municipality_code, dwelling))
+            previous.append(engine.PreviousRow(line.household_id, engine.Action(line.action), line.municipality_code, dwelling,
+                                               line.persons))
     instance = engine.Instance(
         municipalities=municipalities, locations=locations, households=tuple(households), dwellings=tuple(dwellings),
         locks=locked, bans=tuple(sorted(bans, key=lambda b: (b.household_id, b.municipality or "", b.dwelling_id or ""))),

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from api import models
 from api.schemas import (
+    ArrivalOut,
     AuditOut,
     BanOut,
     DeadlineOut,
@@ -15,6 +16,7 @@ from api.schemas import (
     DeadlineStatus,
     HomeOut,
     HouseholdOut,
+    HousingCheckOut,
     JobOut,
     LineCounts,
     LineOut,
@@ -31,6 +33,7 @@ from api.schemas import (
     utc,
 )
 from api.services import deadlines
+from api.services.arrivals import HousingCheck
 from api.services.deadlines import Deadline, Deadlines
 from api.services.errors import Actor
 from api.services.households import Proposed
@@ -87,8 +90,8 @@ def household_out(h: models.Household, proposed: list[Proposed], actor: Actor, t
     until = deadlines.temporary_until(h)
     return HouseholdOut(
         household_id=h.household_id, size=h.size, adults=h.adults, children=h.children, amv=h.amv,
-        needs_accessible=h.needs_accessible, expected_extra=h.expected_extra, document_ready=h.document_ready,
-        permit_date=h.permit_date, state=h.state, municipality=h.municipality_code, coupling_date=h.coupling_date,
+        needs_accessible=h.needs_accessible, expected_extra=h.expected_extra, expected_extra_date=h.expected_extra_date,
+        document_ready=h.document_ready, permit_date=h.permit_date, state=h.state, municipality=h.municipality_code, coupling_date=h.coupling_date,
         home_id=h.home_id, housed_date=h.housed_date,
         temporary_home=h.temporary_home if until is not None else None, temporary_until=until,
         temporary_days_left=(until - today).days if until is not None else None,
@@ -170,3 +173,20 @@ def move_in_out(m: models.MoveIn, home_reference: str) -> MoveInOut:
                      home_reference=home_reference, line_id=m.line_id, accepted_on=m.accepted_on, status=m.status,
                      moved_in_on=m.moved_in_on, reason=m.reason, ban_id=m.ban_id, created_at=utc(m.created_at),
                      decided_at=utc(m.decided_at))
+
+
+def housing_check_out(c: HousingCheck | None) -> HousingCheckOut | None:
+    if c is None:
+        return None
+    return HousingCheckOut.model_validate(
+        {"source": c.source, "home_id": c.home_id, "home_reference": c.home_reference, "kind": c.kind,
+         "capacity": c.capacity, "min_occupancy": c.min_occupancy, "persons": c.persons, "others": c.others,
+         "fits": c.fits, "problem": c.problem})
+
+
+def arrival_out(a: models.FamilyArrival, check: HousingCheck | None) -> ArrivalOut:
+    return ArrivalOut(id=a.id, reference=a.reference, household_id=a.household_id, municipality=a.municipality_code,
+                      persons=a.persons, adults=a.adults, children=a.children, date=a.arrived_on,
+                      size_before=a.size_before, size_after=a.size_after, expected_before=a.expected_before,
+                      expected_after=a.expected_after, created_at=a.created_at.replace(tzinfo=dt.UTC),
+                      housing_check=housing_check_out(check))

@@ -214,6 +214,8 @@ class Household(Base):
     amv: Mapped[bool] = mapped_column(Boolean, default=False)
     needs_accessible: Mapped[bool] = mapped_column(Boolean, default=False)
     expected_extra: Mapped[int] = mapped_column(default=0)
+    expected_extra_date: Mapped[dt.date | None]
+    """When the ``expected_extra`` family members are expected, where known."""
     tie_municipality: Mapped[str | None] = mapped_column(CODE, ForeignKey("municipalities.code"))
     document_ready: Mapped[bool] = mapped_column(Boolean, default=True)
     state: Mapped[str] = mapped_column(String(16), default="waiting", index=True)
@@ -444,3 +446,30 @@ class AuditEvent(Base):
     object_type: Mapped[str] = mapped_column(String(32))
     object_id: Mapped[str] = mapped_column(String(64))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class FamilyArrival(Base):
+    """Family members who joined a household (nareizigers, family reunification), recorded by COA
+    or the household's municipality: the household grew from ``size_before`` to ``size_after`` on
+    ``arrived_on`` and its ``expected_extra`` dropped by as many.  ``reference`` makes a retry
+    harmless (the same reference answers the arrival it recorded)."""
+
+    __tablename__ = "family_arrivals"
+    __table_args__ = (CheckConstraint("persons >= 1", name="persons"),
+                      CheckConstraint("size_after = size_before + persons", name="sizes"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(64), unique=True)
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.household_id"), index=True)
+    municipality_code: Mapped[str | None] = mapped_column(CODE, ForeignKey("municipalities.code"), index=True)
+    """The municipality the household was coupled to or housed in then (it keeps it)."""
+    persons: Mapped[int]
+    adults: Mapped[int | None]
+    children: Mapped[int | None]
+    arrived_on: Mapped[dt.date]
+    size_before: Mapped[int]
+    size_after: Mapped[int]
+    expected_before: Mapped[int]
+    expected_after: Mapped[int]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("tokens.id"))

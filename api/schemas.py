@@ -502,6 +502,7 @@ class HouseholdIn(Strict):
     amv: bool = False
     needs_accessible: bool = False
     expected_extra: Count = 0
+    expected_extra_date: Day | None = None
     tie_municipality: Code | None = None
     document_ready: bool = True
     state: HouseholdStateIn = HouseholdStateIn.waiting
@@ -558,6 +559,10 @@ class HouseholdIn(Strict):
             raise Coded("temporary_home_only")
         if self.coupling_date is not None and self.coupling_date < self.permit_date:
             raise Coded("coupling_before_permit")
+        if self.expected_extra_date is not None and not self.expected_extra:
+            raise Coded("expected_date_needs_extra")
+        if self.expected_extra_date is not None and self.expected_extra_date < self.permit_date:
+            raise Coded("expected_date_before_permit")
         if self.housed_date is not None and self.coupling_date is not None and self.housed_date < self.coupling_date:
             raise Coded("housed_before_coupling")
         return self
@@ -624,6 +629,7 @@ class HouseholdOut(BaseModel):
     amv: bool
     needs_accessible: bool
     expected_extra: int
+    expected_extra_date: dt.date | None
     document_ready: bool
     permit_date: dt.date
     state: HouseholdState
@@ -1035,6 +1041,69 @@ class RecouplingList(BaseModel):
 
 
 # --- move-ins ---------------------------------------------------------------------------------
+
+class ArrivalIn(Strict):
+    """Family members (nareizigers) who joined the household on ``date`` (not before its permit,
+    not in the future): ``persons``, optionally as ``adults`` and ``children`` (both or neither,
+    adding up to ``persons``).  ``reference``: an idempotency key."""
+
+    persons: Persons
+    date: Day
+    adults: Count | None = None
+    children: Count | None = None
+    reference: Key | None = None
+
+    @model_validator(mode="after")
+    def _composition(self) -> ArrivalIn:
+        if (self.adults is None) != (self.children is None) or (
+                self.adults is not None and self.children is not None and self.adults + self.children != self.persons):
+            raise Coded("arrival_composition", persons=self.persons)
+        return self
+
+
+class HousingCheckOut(BaseModel):
+    """Whether the household, at its size now, still fits its home (``source`` ``moving_in`` or
+    ``housed``), the home a standing proposal line offers it (``offered``) or the temporary home
+    it lives in (``temporary``): ``fits``, else
+    ``problem`` (``too_large``, ``too_small``, ``not_single``).  ``others``: persons of other
+    households in the same (shared, amv, temporary) home."""
+
+    source: Literal["moving_in", "housed", "offered", "temporary"]
+    home_id: int
+    home_reference: str
+    kind: str
+    capacity: int
+    min_occupancy: int
+    persons: int
+    others: int
+    fits: bool
+    problem: Literal["too_large", "too_small", "not_single"] | None
+
+
+class ArrivalOut(BaseModel):
+    """An arrival of family members: the household grew from ``size_before`` to ``size_after``
+    and expects ``expected_after`` more; ``housing_check`` as it stands now (null without a home)."""
+
+    id: int
+    reference: str | None
+    household_id: str
+    municipality: str | None
+    persons: int
+    adults: int | None
+    children: int | None
+    date: dt.date
+    size_before: int
+    size_after: int
+    expected_before: int
+    expected_after: int
+    created_at: dt.datetime
+    housing_check: HousingCheckOut | None
+
+
+class ArrivalList(BaseModel):
+    items: list[ArrivalOut]
+    total: int
+
 
 class MoveInStatus(str, Enum):
     pending = "pending"

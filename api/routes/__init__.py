@@ -39,6 +39,7 @@ Offset = Query(ge=0, le=MAX_INT)
 
 def build_router() -> APIRouter:
     from api.routes import (
+        arrivals,
         audit,
         homes,
         households,
@@ -54,7 +55,7 @@ def build_router() -> APIRouter:
     )
 
     router = APIRouter(prefix=API_PREFIX, responses=ERRORS)
-    for module in (me, municipalities, homes, households, proposals, locks, moveins, recouplings, audit, monitoring, signals,
+    for module in (me, municipalities, homes, households, arrivals, proposals, locks, moveins, recouplings, audit, monitoring, signals,
                    travel):
         router.include_router(module.router)
     return router

@@ -27,6 +27,7 @@ from api.services.municipalities import hold_quota, period_for
 
 STATE_ORDER = {"waiting": 0, "coupled": 1, "moving_in": 2, "temporary": 3, "housed": 4}
 FIELDS = ("size", "adults", "children", "location_id", "permit_date", "amv", "needs_accessible", "expected_extra",
+          "expected_extra_date",
           "tie_municipality", "document_ready", "state", "municipality", "coupling_date", "housed_date", "temporary_home")
 CSV_COLUMNS = ("household_id", *FIELDS)
 CSV_REQUIRED = ("household_id", "size", "location_id", "permit_date")

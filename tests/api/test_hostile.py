@@ -89,6 +89,7 @@ IN_MODEL = {
                     "housed_date": OMIT, "temporary_home": OMIT},
     "DecisionIn": {"decision": "refuse", "ban": "municipality", "date": OMIT},
     "RecouplingIn": {"household_id": "h-wmo", "exchange_with": OMIT},
+    "ArrivalIn": {"persons": 2, "adults": 1, "children": 1},
 }
 """Values by model and field name, where the field's name alone does not decide (``OMIT``: leave out)."""
 

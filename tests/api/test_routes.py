@@ -62,6 +62,7 @@ TRAVEL_CSV = "location_id,municipality,minutes\nazc-enschede,GM0153,10\n"
 PERIOD = {"name": "2024-I", "starts_on": "2024-01-01", "ends_on": "2024-06-30"}
 RECOUPLING = {"household_id": "h-wmo", "reason": "needs a WMO-adapted home", "to_municipality": "GM0164",
               "reference": "rc-1"}
+ARRIVAL = {"persons": 1, "date": "2023-08-01", "reference": "nareis-1"}
 REDISTRIBUTION = {"reference": "r-1", "from_municipality": "GM0183", "to_municipality": "GM0141", "persons": 5,
                   "reason": "regional arrangement"}
 
@@ -109,6 +110,9 @@ HAPPY: dict[str, tuple[Call, int]] = {
     "GET /proposed-lines/{line_id}": (Call("enschede", "GET", "/proposed-lines/{line_id}"), 200),
     "GET /travel-times": (Call("coa", "GET", "/travel-times"), 200),
     "POST /travel-times/upload": (Call("coa", "POST", "/travel-times/upload", files=csv(TRAVEL_CSV)), 200),
+    "POST /households/{household_id}/arrivals": (Call("enschede", "POST", "/households/h-asked/arrivals", ARRIVAL), 201),
+    "GET /households/{household_id}/arrivals": (Call("enschede", "GET", "/households/h-asked/arrivals"), 200),
+    "GET /households/{household_id}/housing-check": (Call("enschede", "GET", "/households/h-single/housing-check"), 200),
     "GET /move-ins": (Call("enschede", "GET", "/move-ins"), 200),
     "GET /move-ins/{move_in_id}": (Call("enschede", "GET", "/move-ins/{move_in_id}"), 200),
     "POST /move-ins/{move_in_id}/confirm": (Call("enschede", "POST", "/move-ins/{move_in_id}/confirm", {"date": "2023-07-20"}), 200),
@@ -158,6 +162,7 @@ FORBIDDEN: dict[str, Call] = {
     "GET /audit": Call("hengelo", "GET", "/audit"),
     "GET /proposed-lines": Call("coa", "GET", "/proposed-lines"),
     "GET /proposed-lines/{line_id}": Call("coa", "GET", "/proposed-lines/{line_id}"),
+    "POST /households/{household_id}/arrivals": Call("enschede", "POST", "/households/h-single/arrivals", ARRIVAL),
     "POST /move-ins/{move_in_id}/confirm": Call("coa", "POST", "/move-ins/{move_in_id}/confirm", {"date": "2023-07-20"}),
     "POST /move-ins/{move_in_id}/fell-through": Call("coa", "POST", "/move-ins/{move_in_id}/fell-through", {"reason": "x"}),
     "POST /recouplings/{recoupling_id}/approve": Call("enschede", "POST", "/recouplings/{recoupling_id}/approve", {}),
@@ -200,6 +205,12 @@ NOT_FOUND: dict[str, list[Call]] = {
                                       Call("hengelo", "GET", "/proposed-lines/2")],
     # Move-in {move_in_id} is Enschede's: Hengelo neither sees nor decides it.
     "GET /move-ins/{move_in_id}": [Call("coa", "GET", "/move-ins/9999"), Call("hengelo", "GET", "/move-ins/{move_in_id}")],
+    "POST /households/{household_id}/arrivals": [Call("hengelo", "POST", "/households/h-asked/arrivals", ARRIVAL),
+                                                 Call("coa", "POST", "/households/nobody/arrivals", ARRIVAL)],
+    "GET /households/{household_id}/arrivals": [Call("hengelo", "GET", "/households/h-asked/arrivals"),
+                                                Call("coa", "GET", "/households/nobody/arrivals")],
+    "GET /households/{household_id}/housing-check": [Call("hengelo", "GET", "/households/h-single/housing-check"),
+                                                     Call("coa", "GET", "/households/nobody/housing-check")],
     # H-1 (5 places) is Hengelo's large home: Enschede does not see its signal.
     "GET /signals/{signal_id}": [Call("coa", "GET", "/signals/large-home-9999"), Call("coa", "GET", "/signals/nothing"),
                                  Call("enschede", "GET", "/signals/large-home-{hengelo_home_id}")],
@@ -261,6 +272,10 @@ INVALID: dict[str, Call] = {
     "GET /travel-times": Call("coa", "GET", "/travel-times", params={"municipality": "Enschede"}),
     "POST /travel-times/upload": Call("coa", "POST", "/travel-times/upload", files=csv("location_id,municipality\nazc-enschede,GM0153\n")),
     "GET /move-ins": Call("enschede", "GET", "/move-ins", params={"status": "moved"}),
+    "POST /households/{household_id}/arrivals": Call("enschede", "POST", "/households/h-asked/arrivals",
+                                                     {"persons": 0, "date": "2023-08-01"}),
+    "GET /households/{household_id}/arrivals": Call("coa", "GET", "/households/has space/arrivals"),
+    "GET /households/{household_id}/housing-check": Call("coa", "GET", "/households/has space/housing-check"),
     "GET /move-ins/{move_in_id}": Call("enschede", "GET", "/move-ins/-1"),
     "POST /move-ins/{move_in_id}/confirm": Call("enschede", "POST", "/move-ins/{move_in_id}/confirm", {"date": "soon"}),
     "POST /move-ins/{move_in_id}/fell-through": Call("enschede", "POST", "/move-ins/{move_in_id}/fell-through", {"reason": ""}),
@@ -278,7 +293,8 @@ NOT_APPLICABLE: dict[str, dict[str, str]] = {
                           "GET /homes/{home_id}", "GET /households", "GET /households/{household_id}", "GET /monitoring/{figure}",
                           "GET /monitoring/{figure}/export.csv", "GET /monitoring/{figure}/export.xlsx",
                           "GET /move-ins", "GET /move-ins/{move_in_id}", "GET /signals", "GET /signals/{signal_id}",
-                          "GET /recouplings", "POST /recouplings", "GET /recouplings/{recoupling_id}")},
+                          "GET /recouplings", "POST /recouplings", "GET /recouplings/{recoupling_id}",
+                          "GET /households/{household_id}/arrivals", "GET /households/{household_id}/housing-check")},
     "404": {route: "no id in the path; unknown references in a body or query are 422"
             for route in ("GET /me", "GET /municipalities", "GET /periods", "POST /periods", "GET /redistributions",
                           "POST /redistributions", "GET /locations", "GET /homes", "POST /homes", "POST /homes/upload",
