@@ -310,7 +310,7 @@ def world(client, auth, run_jobs) -> dict[str, Any]:
                    files={"file": ("t.csv", b"location_id,municipality,minutes\nazc-enschede,GM0153,10\n", "text/csv")}))
     return {"code": "GM0153", "period_id": period, "home_id": made["home"]["id"], "household_id": "h-family",
             "job_id": made["job"]["id"], "line_id": made["family"]["id"], "lock_id": lock["id"],
-            "figure": "realisation", "move_in_id": move_in["id"], "recoupling_id": asked["id"]}
+            "figure": "realisation", "move_in_id": move_in["id"], "recoupling_id": asked["id"], "signal_id": "large-home-0"}
 
 
 def operations(app) -> list[tuple[str, str, dict]]:
