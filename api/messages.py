@@ -424,6 +424,35 @@ FIELDS: dict[str, tuple[str, str]] = {
 }
 """Field names as a location shows them; an unknown name is shown as itself."""
 
+COLUMNS: dict[str, tuple[str, str]] = {
+    "line_id": ("regel", "line"), "household_id": ("huishouden", "household"), "action": ("actie", "action"),
+    "municipality": ("gemeente", "municipality"), "dwelling_id": ("woning-id", "home id"),
+    "persons": ("personen", "persons"), "km": ("km", "km"), "overdue_days": ("dagen over de norm", "days overdue"),
+    "moves": ("verhuizingen", "moves"), "reason": ("reden", "reason"), "reason_kind": ("soort reden", "reason kind"),
+    "reason_values": ("reden als gegevens (JSON)", "reason as data (JSON)"),
+    "temporary_home": ("tijdelijke woning", "temporary home"),
+    "home_reference": ("woningreferentie", "home reference"), "decision": ("besluit", "decision"),
+    "decision_reason": ("reden van het besluit", "decision reason"), "decision_date": ("datum van het besluit", "decision date"),
+    "coupling_deadline": ("uiterste koppeldatum", "coupling deadline"), "coupling_status": ("stand koppeling", "coupling status"),
+    "coupling_days_left": ("dagen tot de koppeltermijn", "days left to couple"),
+    "housing_deadline": ("uiterste huisvestingsdatum", "housing deadline"),
+    "housing_status": ("stand huisvesting", "housing status"),
+    "housing_days_left": ("dagen tot de huisvestingstermijn", "days left to house"),
+    # the summary sheet of an XLSX export
+    "sheet_proposal": ("voorstel", "proposal"), "sheet_summary": ("samenvatting", "summary"),
+    "job": ("voorstel", "job"), "as_of": ("peildatum", "as of"), "status": ("status", "status"),
+    "solver": ("rekenmethode", "solver"), "runtime_s": ("rekentijd (s)", "runtime (s)"), "bound": ("grens", "bound"),
+    "gap": ("gat", "gap"), "level": ("niveau {level}", "level {level}"),
+}
+"""Column headers of the exports for people (the XLSX and the Dutch CSV), by machine name; the
+comma CSV keeps the machine names."""
+
+
+def column(lang: str, name: str, /, **values: Any) -> str:
+    """The header of export column ``name`` in ``lang`` (an unknown name is shown as itself)."""
+    words = COLUMNS.get(name)
+    return words[_index(lang)].format(**values) if words else name
+
 
 def language(value: str | None, default: str = DEFAULT) -> str:
     """``value`` if it is a language of :data:`LANGUAGES`, else the first one an ``Accept-Language``

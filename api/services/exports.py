@@ -3,12 +3,13 @@
 the reason kind and values, the municipality's own home reference and the decision behind, in three
 forms:
 
-- CSV: comma-separated UTF-8, ``.`` decimals, ISO dates (for programs);
+- CSV: comma-separated UTF-8, ``.`` decimals, ISO dates, the machine column names (for programs);
 - Dutch CSV: semicolon-separated UTF-8 with a byte-order mark, decimal commas, ISO dates (Dutch
-  Excel opens it as columns, reads ``12,5`` as a number and ``2023-07-04`` as a date);
-- XLSX: a workbook for people, with numbers as numbers and dates as date cells shown as Dutch
-  dates (``4 juli 2023``; English ``4 July 2023`` for an English reader), a second sheet for the
-  summary.
+  Excel opens it as columns, reads ``12,5`` as a number and ``2023-07-04`` as a date), headers in
+  the reader's language (for people);
+- XLSX: a workbook for people, headers and sheet names in the reader's language, with numbers as
+  numbers and dates as date cells shown as Dutch dates (``4 juli 2023``; English ``4 July 2023``
+  for an English reader), a second sheet for the summary.
 
 Every text cell is formula-neutral (:mod:`matcher.sheets`)."""
 
@@ -21,7 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.messages import Term
+from api.messages import Term, column
 from api.models import Job, ProposalLine
 from api.services.csvio import write_csv
 from api.services.errors import Conflict
@@ -74,12 +75,19 @@ def _text(value: object, decimal: str) -> object:
     return value
 
 
+def people_header(lang: str) -> list[str]:
+    """:data:`EXPORT_HEADER` as people read it, in ``lang`` (the XLSX and the Dutch CSV)."""
+    return [column(lang, name) for name in EXPORT_HEADER]
+
+
 def export_csv(session: Session, job_id: int, lang: str = DEFAULT_LANG, dialect: str = "comma") -> bytes:
-    """The lines of a done job with their decisions, as CSV (``dialect`` ``comma``, or ``nl`` for
-    the Dutch CSV); :class:`Conflict` before it is done."""
+    """The lines of a done job with their decisions, as CSV (``dialect`` ``comma``: for programs,
+    the machine column names; ``nl``: the Dutch CSV for people, headers in ``lang``);
+    :class:`Conflict` before it is done."""
     _, rows = _export_rows(session, job_id, lang)
     dutch = dialect == "nl"
-    return write_csv(EXPORT_HEADER, ([_text(v, "," if dutch else ".") for v in row] for row in rows), dutch=dutch)
+    header = people_header(lang) if dutch else EXPORT_HEADER
+    return write_csv(header, ([_text(v, "," if dutch else ".") for v in row] for row in rows), dutch=dutch)
 
 
 def export_xlsx(session: Session, job_id: int, lang: str = DEFAULT_LANG) -> bytes:
@@ -89,15 +97,15 @@ def export_xlsx(session: Session, job_id: int, lang: str = DEFAULT_LANG) -> byte
 
     job, rows = _export_rows(session, job_id, lang)
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("proposal")
-    sheet.append(EXPORT_HEADER)
+    sheet = book.create_sheet(column(lang, "sheet_proposal"))
+    sheet.append(people_header(lang))
     for row in rows:  # text stays text: a reason "=HYPERLINK(...)" is not a formula
         sheet.append([sheets.xlsx_cell(sheet, v, lang) for v in row])
-    info = book.create_sheet("summary")
+    info = book.create_sheet(column(lang, "sheet_summary"))
     summary = job.summary or {}
-    pairs: list[list[Any]] = [["job", job.id], ["as_of", job.as_of],
-             *([key, summary.get(key)] for key in ("status", "solver", "runtime_s", "bound", "gap")),
-             *([f"level {key}", value] for key, value in (summary.get("levels") or {}).items())]
+    pairs: list[list[Any]] = [[column(lang, "job"), job.id], [column(lang, "as_of"), job.as_of],
+             *([column(lang, key), summary.get(key)] for key in ("status", "solver", "runtime_s", "bound", "gap")),
+             *([column(lang, "level", level=key), value] for key, value in (summary.get("levels") or {}).items())]
     for pair in pairs:
         info.append([sheets.xlsx_cell(info, v if isinstance(v, (str, int, float, dt.date, type(None))) else str(v), lang)
                      for v in pair])

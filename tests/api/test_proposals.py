@@ -24,6 +24,7 @@ from api_testing import (
 )
 from openpyxl import load_workbook
 
+from api.services.exports import EXPORT_HEADER, people_header
 from api.worker import Worker, claim_next
 
 
@@ -180,10 +181,15 @@ def test_export_csv_and_xlsx_carry_the_lines_and_decisions(client, auth, run_job
                                   "overdue_days", "moves", "reason"]
     response = client.get(f"{API}/proposals/{job_id}/export.xlsx", headers=auth.coa)
     assert response.status_code == 200
-    book = load_workbook(io.BytesIO(response.content), read_only=True)
-    sheet = list(book["proposal"].values)
-    assert sheet[0][1] == "household_id" and len(sheet) == 3
-    assert ("status", "feasible") in list(book["summary"].values)
+    book = load_workbook(io.BytesIO(response.content), read_only=True)  # for people: Dutch unless asked otherwise
+    sheet = list(book["voorstel"].values)
+    assert sheet[0][:4] == ("regel", "huishouden", "actie", "gemeente") and len(sheet) == 3
+    assert ("status", "feasible") in list(book["samenvatting"].values)
+    english = load_workbook(io.BytesIO(client.get(f"{API}/proposals/{job_id}/export.xlsx", headers=auth.coa,
+                                                  params={"lang": "en"}).content), read_only=True)
+    assert list(english["proposal"].values)[0][:4] == ("line", "household", "action", "municipality")
+    assert [r[:9] for r in list(english["proposal"].values)[1:]] == [r[:9] for r in sheet[1:]]  # the same lines
+    assert ("solver", "greedy") in list(english["summary"].values) and ("rekenmethode", "greedy") in list(book["samenvatting"].values)
 
 
 def test_exports_as_dutch_csv_and_with_dates_for_people(client, auth, run_jobs):
@@ -196,21 +202,26 @@ def test_exports_as_dutch_csv_and_with_dates_for_people(client, auth, run_jobs):
     response = client.get(f"{API}/proposals/{job_id}/export.csv", headers=auth.coa, params={"dialect": "nl"})
     assert response.status_code == 200 and 'proposal-' in response.headers["content-disposition"]
     assert response.content.startswith(b"\xef\xbb\xbf")
-    dutch = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    text = response.content.decode("utf-8-sig")
+    assert text.startswith("regel;huishouden;actie;gemeente;woning-id;personen;km;dagen over de norm;")  # for people
+    machine = dict(zip(people_header("nl"), EXPORT_HEADER, strict=True))
+    dutch = [{machine[k]: v for k, v in row.items()} for row in csv.DictReader(io.StringIO(text), delimiter=";")]
     assert [r["household_id"] for r in dutch] == [r["household_id"] for r in plain]
+    english = client.get(f"{API}/proposals/{job_id}/export.csv", headers=auth.coa, params={"dialect": "nl", "lang": "en"})
+    assert english.content.decode("utf-8-sig").startswith("line;household;action;municipality;home id;")
     for a, b in zip(plain, dutch):
         assert b["km"] == a["km"].replace(".", ",") and b["decision_date"] == a["decision_date"]
         assert {k: v for k, v in a.items() if k != "km"} == {k: v for k, v in b.items() if k != "km"}
     assert any("," in r["km"] for r in dutch) and "2023-07-04" in [r["decision_date"] for r in dutch]
     assert client.get(f"{API}/proposals/{job_id}/export.csv", headers=auth.coa, params={"dialect": "x"}).status_code == 422
     book = load_workbook(io.BytesIO(client.get(f"{API}/proposals/{job_id}/export.xlsx", headers=auth.coa).content))
-    sheet = book["proposal"]
+    sheet = book["voorstel"]
     header = [c.value for c in sheet[1]]
-    family = next(r for r in sheet.iter_rows(min_row=2) if r[header.index("household_id")].value == "h-family")
-    decided, km = family[header.index("decision_date")], family[header.index("km")]
+    family = next(r for r in sheet.iter_rows(min_row=2) if r[header.index("huishouden")].value == "h-family")
+    decided, km = family[header.index("datum van het besluit")], family[header.index("km")]
     assert decided.is_date and decided.value.date() == dt.date(2023, 7, 4) and decided.number_format == "[$-413]d mmmm yyyy"
     assert isinstance(km.value, (int, float)) and km.data_type == "n"  # a number, not the text "0.0"
-    as_of = next(r for r in book["summary"].iter_rows() if r[0].value == "as_of")[1]
+    as_of = next(r for r in book["samenvatting"].iter_rows() if r[0].value == "peildatum")[1]
     assert as_of.is_date and as_of.number_format == "[$-413]d mmmm yyyy"
 
 
