@@ -196,7 +196,7 @@ def test_exports_carry_no_formula(client, auth, run_jobs):
             assert not value.startswith(("=", "+", "-", "@", "\t", "\r")) or value.lstrip("+-").replace(".", "").isdigit(), r
     text = client.get(f"{API}/proposals/{job}/export.csv", headers=auth.coa, params={"dialect": "nl"}).content.decode("utf-8-sig")
     dutch = list(csv.DictReader(io.StringIO(text), delimiter=";"))  # the Dutch CSV likewise
-    assert {r["household_id"]: r["decision_reason"] for r in dutch} == reasons
+    assert {r["huishouden"]: r["reden van het besluit"] for r in dutch} == reasons  # (headed in Dutch: for people)
     for r in dutch:
         for value in r.values():
             assert not value.startswith(("=", "+", "-", "@", "\t", "\r")) or value.lstrip("+-").replace(",", "").isdigit(), r
