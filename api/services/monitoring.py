@@ -26,10 +26,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from api.models import Household, Location, Municipality, Period, ProposalLine, Quota, Redistribution
@@ -64,6 +65,12 @@ def _cells(key: Any) -> list[Cell]:
     return [v if isinstance(v, (str, int, float)) or v is None else str(v) for v in (key if isinstance(key, tuple) else (key,))]
 
 
+def _rows(session: Session, query: Any) -> Any:
+    """The rows of a column query through the session's connection (Core: no ORM row loading,
+    which costs more than the query on the national example)."""
+    return session.connection().execute(query).all()
+
+
 def _round(value: Any) -> float | None:
     return None if value is None or pd.isna(value) else round(float(value), 1)
 
@@ -83,7 +90,7 @@ def _move_ins(session: Session, actor: Actor) -> pd.DataFrame:
              .where(Household.state.in_(("housed", "temporary", "moving_in")), Household.housed_date.is_not(None)))
     if not actor.is_coa:
         query = query.where(Household.municipality_code == actor.municipality)
-    frame = pd.DataFrame(session.execute(query).all(),
+    frame = pd.DataFrame([tuple(row) for row in _rows(session, query)],  # plain tuples: pandas reads them fast
                          columns=["size", "permit_date", "coupling_date", "housed_date", "code", "name", "province"])
     housed = pd.to_datetime(frame["housed_date"])
     frame["coupling_days"] = (housed - pd.to_datetime(frame["coupling_date"])).dt.days
@@ -285,6 +292,13 @@ def realisation(session: Session, actor: Actor, as_of: dt.date | None = None) ->
 
 # --- regional placement ---------------------------------------------------------------------
 
+@lru_cache(maxsize=65536)
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """:func:`~matcher.rules.great_circle_km`, remembered per pair of points (a few thousand
+    location-municipality pairs, asked for on every request)."""
+    return great_circle_km(lat1, lon1, lat2, lon2)
+
+
 REGIONAL_COLUMNS = ["couplings", "regional", "share", "persons", "regional_persons", "mean_km"]
 
 
@@ -293,20 +307,21 @@ def regional(session: Session, actor: Actor, by: str = "municipality", km: float
     """The share of couplings (households coupled or housed with a coupling date) whose
     municipality lies within ``km`` of their reception location, per municipality coupled to
     or per reception location."""
-    query = (select(Household.municipality_code, Municipality.name, Municipality.lat, Municipality.lon,
-                    Location.location_id, Location.name, Location.lat, Location.lon,
-                    func.count(), func.sum(Household.size))
-             .join(Municipality, Municipality.code == Household.municipality_code)
-             .join(Location, Location.location_id == Household.location_id)
-             .where(Household.state.in_(("coupled", "moving_in", "temporary", "housed")), Household.coupling_date.is_not(None))
-             .group_by(Household.municipality_code, Municipality.name, Municipality.lat, Municipality.lon,
-                       Location.location_id, Location.name, Location.lat, Location.lon))
+    query = (select(Household.municipality_code, Household.location_id, func.count(), func.sum(Household.size))
+             .where(Household.state.in_(("coupled", "moving_in", "housed")), Household.coupling_date.is_not(None),
+                    Household.municipality_code.is_not(None))
+             .group_by(Household.municipality_code, Household.location_id))
     if not actor.is_coa:
         query = query.where(Household.municipality_code == actor.municipality)
-    frame = pd.DataFrame(session.execute(query).all(), columns=["code", "name", "mlat", "mlon", "location_id",
-                                                                  "location", "llat", "llon", "couplings", "size"])
-    frame["km"] = [great_circle_km(a, b, c, d) for a, b, c, d in
-                   zip(frame["llat"], frame["llon"], frame["mlat"], frame["mlon"], strict=True)]
+    pairs = [tuple(row) for row in _rows(session, query)]  # one row per (municipality, location) pair
+    places = {code: (name, lat, lon) for code, name, lat, lon in _rows(session, select(
+        Municipality.code, Municipality.name, Municipality.lat, Municipality.lon))}
+    sites = {key: (name, lat, lon) for key, name, lat, lon in _rows(session, select(
+        Location.location_id, Location.name, Location.lat, Location.lon))}
+    rows_in = [(code, places[code][0], location, sites[location][0], n, size,
+                _km(sites[location][1], sites[location][2], places[code][1], places[code][2]))
+               for code, location, n, size in pairs if code in places and location in sites]
+    frame = pd.DataFrame(rows_in, columns=["code", "name", "location_id", "location", "couplings", "size", "km"])
     frame["regional"] = frame["km"] <= km
     frame["km_sum"] = frame["km"] * frame["couplings"]
     keys = ["code", "name"] if by == "municipality" else ["location_id", "location"]
@@ -327,18 +342,20 @@ a decision date in that week; of the house lines, those whose household is house
 move-ins (housed households by ``housed_date``) of that week."""
 
 
+@lru_cache(maxsize=4096)
 def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
 def predicted(session: Session, actor: Actor, as_of: dt.date | None = None) -> Table:
     """Accepted proposal lines against move-ins, per municipality and week."""
+    housed_now = case((Household.state.in_(("housed", "temporary")), ProposalLine.persons), else_=0)
     lines = (select(ProposalLine.municipality_code, ProposalLine.action, func.sum(ProposalLine.persons),
-                    ProposalLine.decision_date, Household.state)
+                    ProposalLine.decision_date, func.sum(housed_now))
              .join(Household, Household.household_id == ProposalLine.household_id)
              .where(ProposalLine.decision == "accepted", ProposalLine.decision_date.is_not(None),
                     ProposalLine.municipality_code.is_not(None))
-             .group_by(ProposalLine.municipality_code, ProposalLine.action, ProposalLine.decision_date, Household.state))
+             .group_by(ProposalLine.municipality_code, ProposalLine.action, ProposalLine.decision_date))
     # the filters above leave no line without a decision date or municipality
     moves = (select(Household.municipality_code, func.sum(Household.size), Household.housed_date)
              .where(Household.state.in_(("housed", "temporary", "moving_in")), Household.housed_date.is_not(None))
@@ -347,7 +364,7 @@ def predicted(session: Session, actor: Actor, as_of: dt.date | None = None) -> T
         lines = lines.where(ProposalLine.municipality_code == actor.municipality)
         moves = moves.where(Household.municipality_code == actor.municipality)
     cells: dict[tuple[dt.date, str | None], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for code, action, total, day, state in session.execute(lines):
+    for code, action, total, day, housed in _rows(session, lines):
         if day is None:  # not selected (decision_date IS NOT NULL); for the type checker
             continue
         cell, persons = cells[(_monday(day), code)], int(total or 0)
@@ -355,8 +372,8 @@ def predicted(session: Session, actor: Actor, as_of: dt.date | None = None) -> T
             cell[0] += persons
         elif action == "house":
             cell[1] += persons
-            cell[2] += persons if state in ("housed", "temporary") else 0
-    for code, size, day in session.execute(moves):
+            cell[2] += int(housed or 0)
+    for code, size, day in _rows(session, moves):
         if day is None:  # not selected (housed_date IS NOT NULL)
             continue
         cells[(_monday(day), code)][3] += int(size or 0)
@@ -405,7 +422,7 @@ def export_xlsx(table: Table) -> bytes:
     sheet = book.create_sheet(table.figure[:31])
     sheet.append([sheets.xlsx_cell(sheet, v) for v in labels(table)])
     for row in export_rows(table):  # text stays text: a name "=HYPERLINK(...)" is not a formula
-        sheet.append([sheets.xlsx_cell(sheet, v) for v in row])
+        sheet.append([v if v is None or isinstance(v, (int, float)) else sheets.xlsx_cell(sheet, v) for v in row])
     info = book.create_sheet("peildatum")
     for pair in (["as_of", table.as_of.isoformat()], *([k, str(v)] for k, v in table.notes.items())):
         info.append([sheets.xlsx_cell(info, v) for v in pair])

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query
 from markupsafe import Markup
@@ -17,7 +18,7 @@ from api.routes.monitoring import build
 from api.services import monitoring as service
 from api.services.errors import Invalid
 from api.web import charts
-from api.web.pages import Page, PageRoute, SignedInDep, error_page
+from api.web.pages import UI, Page, PageRoute, SignedInDep, error_page
 from matcher.models.params import NORM_DAYS, NORM_FROM_PERMIT_DAYS
 
 router = APIRouter(prefix="/monitoring", route_class=PageRoute)
@@ -27,6 +28,11 @@ Figure = Literal["lead-times", "realisation", "regional", "predicted"]
 By = Annotated[Literal["month", "province", "municipality", "location"] | None, Query()]
 AsOf = Annotated[dt.date | None, Query(ge=dt.date(2000, 1, 1), le=dt.date(2100, 12, 31))]
 Km = Annotated[float, Query(gt=0, le=1000, allow_inf_nan=False)]
+Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+
+PAGE_ROWS = 500
+"""Rows of a figure's table on one page (Tabel 1's 380 rows fit on one; the predicted figure,
+a row per municipality and week, is paged); the exports and the API hold every row."""
 
 
 def _lead_chart(page: Page, table: service.Table) -> Markup:
@@ -68,7 +74,7 @@ def monitoring_home(page: SignedInDep) -> Response:
 
 @router.get("/{figure}", summary="A monitoring figure")
 def figure_page(page: SignedInDep, figure: Figure, by: By = None, km: Km = service.REGIONAL_KM,
-                as_of: AsOf = None) -> Response:
+                as_of: AsOf = None, offset: Offset = 0) -> Response:
     """The figure for the signed-in actor (a municipality sees its own part), its picture and table."""
     try:
         table = build(page.session, page.signed_in_actor, figure, by, km, as_of)
@@ -84,6 +90,9 @@ def figure_page(page: SignedInDep, figure: Figure, by: By = None, km: Km = servi
               "realisation": "mon_realisation", "regional": "mon_regional" if (by or "municipality") == "municipality"
               else "mon_regional_location", "predicted": "mon_predicted"}
     query = {k: v for k, v in (("by", by), ("km", km if figure == "regional" else None), ("as_of", as_of)) if v}
-    return page.render("planner/monitoring.html", figure=figure, figures=FIGURES, table=table, rows=table.rows,
+    base = f"{UI}/monitoring/{figure}?" + "".join(f"{urlencode({k: v})}&" for k, v in query.items())
+    return page.render("planner/monitoring.html", figure=figure, figures=FIGURES, table=table,
+                       rows=table.rows[offset:offset + PAGE_ROWS], total=len(table.rows), offset=offset,
+                       page_size=PAGE_ROWS, base=base,
                        title_key=titles[figure], pictures=pictures, export_query=query, by=by or "",
                        km=km, as_of=as_of, period=table.notes.get("period", ""))

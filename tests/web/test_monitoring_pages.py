@@ -83,3 +83,22 @@ def test_realisation_rows_name_their_level_in_the_pages_language(client, history
     client.get("/ui/lang/en?next=/ui/monitoring/realisation")
     english = client.get("/ui/monitoring/realisation").text
     assert "<td>Safety region</td>" in english and "<td>Municipality</td>" in english and "<td>Total</td>" in english
+
+
+def test_a_long_figure_is_paged_on_the_page_and_whole_in_the_export(client, history, monkeypatch):
+    """With 2 rows a page, the lead times' 3 months (July, an empty August, September) are two
+    pages: the first with a link to the next; the export keeps all three."""
+    from api.web import monitoring
+
+    monkeypatch.setattr(monitoring, "PAGE_ROWS", 2)
+    sign_in(client, history.coa)
+    first = client.get("/ui/monitoring/lead-times").text
+    assert "<td>2023-07</td>" in first and "<td>2023-08</td>" in first and "<td>2023-09</td>" not in first
+    assert 'href="/ui/monitoring/lead-times?offset=2"' in first
+    second = client.get("/ui/monitoring/lead-times?offset=2").text
+    assert "<td>2023-09</td>" in second and "<td>2023-07</td>" not in second
+    assert 'href="/ui/monitoring/lead-times?offset=0"' in second
+    by = client.get("/ui/monitoring/lead-times?by=province&offset=0").text
+    assert "Overijssel" in by and "offset=" not in by  # one page: no pager
+    export = client.get("/api/v1/monitoring/lead-times/export.csv", headers={"Authorization": f"Bearer {history.coa}"})
+    assert export.status_code == 200 and export.text.count("\n2023-0") == 3
