@@ -31,15 +31,26 @@ from api.services.overview import line_deadlines
 from api.services.reasons import home_references, line_reason
 from matcher import sheets
 from matcher.reasons import DEFAULT_LANG
-from matcher.write import PROPOSAL_HEADER, REASON_COLUMNS, reason_json
+from matcher.write import PROPOSAL_HEADER, REASON_COLUMNS, TEMPORARY_COLUMNS, reason_json
 
 DEADLINE_COLUMNS = ["coupling_deadline", "coupling_status", "coupling_days_left", "housing_deadline", "housing_status",
                     "housing_days_left"]
 """The household's two deadlines on the job's ``as_of`` (:mod:`api.services.deadlines`): the due
 date, ``open``/``overdue``/``met``/``late`` and the days left (negative: overdue or late)."""
 
-EXPORT_HEADER = ["line_id", *PROPOSAL_HEADER, *REASON_COLUMNS, "home_reference", "decision", "decision_reason",
+EXPORT_HEADER = ["line_id", *PROPOSAL_HEADER, *REASON_COLUMNS, *TEMPORARY_COLUMNS, "home_reference", "decision", "decision_reason",
                  "decision_date", *DEADLINE_COLUMNS]
+
+
+def temporary_home(values: dict | None) -> str:
+    """The temporary home a line's household lived in when the job ran, from its reason values
+    (``waiting_temporary``, or the ``note.onward`` of an onward move); empty for the others."""
+    if not values:
+        return ""
+    if values.get("temporary_home"):
+        return str(values["temporary_home"])
+    return next((str(note["temporary_home"]) for note in values.get("notes", ())
+                 if isinstance(note, dict) and note.get("key") == "note.onward"), "")
 
 
 def _export_rows(session: Session, job_id: int, lang: str) -> tuple[Job, list[list[object]]]:
@@ -57,6 +68,7 @@ def _export_rows(session: Session, job_id: int, lang: str) -> tuple[Job, list[li
                      None if line.km is None else round(line.km, 1), line.overdue_days, line.moves,
                      line_reason(line, lang, references), line.reason_kind or "",
                      "" if line.reason_values is None else reason_json(line.reason_values),
+                     temporary_home(line.reason_values),
                      "" if line.home_id is None else references.get(str(line.home_id), ""),
                      line.decision, line.decision_reason or "", line.decision_date,
                      *([] if d is None else [d.coupling.due, d.coupling.status, d.coupling.days_left,

@@ -5,6 +5,8 @@ an onward move that falls through puts it back.  docs/contract.md §1, §11; api
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 from api_testing import API, decide, home, household, line_of, offer, ok, propose, quota, upsert
@@ -68,6 +70,9 @@ def test_the_engine_moves_it_on_to_a_regular_home_of_its_municipality(client, au
     assert "It moves on from temporary home T-1, where it has lived since 2023-07-10" in en["reason"], en["reason"]
     nl = line_of_lang(client, auth, world["job"]["id"], "h-temp", "nl")
     assert "Het verhuist door uit tijdelijke woning T-1, waar het sinds 10 juli 2023 woont" in nl["reason"], nl["reason"]
+    exported = ok(client.get(f"{API}/proposals/{world['job']['id']}/export.csv", headers=auth.coa)).decode("utf-8-sig")
+    row, = [r for r in csv.DictReader(io.StringIO(exported)) if r["household_id"] == "h-temp"]
+    assert (row["action"], row["temporary_home"], row["moves"]) == ("house", "T-1", "2"), row
     summary = world["job"]["summary"]["temporary"]
     assert (summary["households"], summary["onward"]["persons"], summary["staying"]["households"]) == (1, 2, 0), summary
 
