@@ -196,6 +196,8 @@ def world(session: Session, as_of: dt.date) -> World:
     free = replace(instance, municipalities=tuple(replace(m, quota_remaining=UNLIMITED, amv_quota_remaining=UNLIMITED)
                                                   for m in instance.municipalities))
     rules, unlimited = Rules(instance, snap.params), Rules(free, snap.params)
+    for name in ("km", "minutes", "in_range_by_location"):  # the same places: computed once for both
+        unlimited.__dict__[name] = getattr(rules, name)
     by_location: dict[str, list[engine.Household]] = defaultdict(list)
     for h in instance.households:
         by_location[h.location_id].append(h)
@@ -371,24 +373,26 @@ def idle_homes(session: Session, w: World, as_of: dt.date, names: dict[str, Muni
     raised = dt.datetime.combine(week, dt.time())
     passes = {code: _pass(w, code) for code in sorted(w.rules.dwellings_by_municipality)
               if w.rules.dwellings_by_municipality[code]}
+    spares: dict[str, tuple[int, int]] = {}
+    """Per municipality the quota it can spare: left after its own homes, and no more than it may give."""
+    for code, state in w.states.items():
+        done = passes.get(code)
+        spare = done.spare if done else max(0, state.persons.remaining)
+        amv_spare = done.amv_spare if done else max(0, state.amv.remaining)
+        spares[code] = (min(spare, state.persons.taakstelling + state.persons.redistributed),
+                        min(amv_spare, state.amv.taakstelling + state.amv.redistributed))
     out = []
     for code, found in passes.items():
         if not found.idle:
             continue
         m = names[code]
         giver, persons, amv = None, 0, 0
-        for other in sorted((o for o in names.values() if o.code != code and o.code in w.states),
-                            key=lambda o: (great_circle_km(m.lat, m.lon, o.lat, o.lon), o.code)):
-            state = w.states[other.code]
-            done = passes.get(other.code)
-            spare = done.spare if done else max(0, state.persons.remaining)
-            amv_spare = done.amv_spare if done else max(0, state.amv.remaining)
-            spare = min(spare, state.persons.taakstelling + state.persons.redistributed)
-            amv_spare = min(amv_spare, state.amv.taakstelling + state.amv.redistributed)
-            if spare >= 1:
-                giver, persons = other, min(found.short, spare)
-                amv = min(found.amv_short, amv_spare, persons)
-                break
+        givers = [o for o in names.values() if o.code != code and spares.get(o.code, (0, 0))[0] >= 1]
+        if givers:
+            giver = min(givers, key=lambda o: (great_circle_km(m.lat, m.lon, o.lat, o.lon), o.code))
+            spare, amv_spare = spares[giver.code]
+            persons = min(found.short, spare)
+            amv = min(found.amv_short, amv_spare, persons)
         ident = f"idle-{code.lower()}-{week.isoformat()}"
         suggestion = None
         if giver is not None:
