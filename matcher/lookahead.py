@@ -53,7 +53,7 @@ import random
 import time
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from matcher.models import Dwelling, Household, Instance, Params, Proposal, Status
@@ -86,9 +86,20 @@ class LookaheadSettings:
     """Cost per person and unit quota price of using quota for anything but an in-time coupling."""
     wait_weight: float = 0.5
     """Weight of the expected person-days past the norm while waiting for a fitting home in the
-    municipality a household is coupled to."""
+    municipality a household is coupled to; used only when the transport programme is off
+    (``transport_weight`` 0) or not solved (larger than ``transport_max_columns``)."""
     km_cost: float = 0.01
     """Per person-km of a new coupling (a tie-break towards the nearer municipality)."""
+    transport_weight: float = 0.5
+    """Weight of the cost of coupling a household to a municipality in the coupling transport
+    programme (:func:`home_prices`): the price of the cheapest home class there that fits it, plus
+    its persons times how much dearer that municipality's quota is than the cheapest in its range
+    (0: not solved; the expected wait of ``wait_weight`` instead)."""
+    transport_max_columns: int = 40_000
+    """The transport programme is not solved above this many columns (0: no limit); the expected
+    wait of ``wait_weight`` is used instead.  The national instance has about 100,000 (43 s a
+    sampled trajectory with HiGHS' simplex, beyond the week's 15 s); the example regions under
+    10,000."""
     samples: int = 4
     potential_weight: float = 0.0
     """Weight of a household's potential (the value it is expected to get from the homes of the
@@ -261,6 +272,208 @@ def _poisson(rng: random.Random, mean: float) -> int:
         k += 1
 
 
+@dataclass
+class HomePrices:
+    """The dual prices of the coupling transport programme (:func:`home_prices`), averaged over
+    the sampled trajectories: per municipality and home class (kind, capacity, minimum occupancy,
+    accessible) the value of one more home (regular) or place (other kinds) of that class over
+    the rest of the period, and per municipality the value of one more person of quota."""
+
+    homes: dict[str, dict[tuple, float]] = field(default_factory=dict)
+    quota: dict[str, float] = field(default_factory=dict)
+    columns: int = 0
+    """Columns of the largest programme solved (its size, for the summary)."""
+
+    def coupling_cost(self, h: Household, code: str, value: float) -> float:
+        """What coupling ``h`` to ``code`` costs the rest of the period: the cheapest fitting home
+        class there (its price times the room ``h`` takes), at most ``value`` (what housing ``h``
+        is worth: a household for whom no home is worth its price is not housed there)."""
+        best = value
+        for (kind, capacity, min_occupancy, accessible), price in self.homes.get(code, {}).items():
+            d = Dwelling("class", code, kind, capacity, dt.date.min, min_occupancy, accessible)
+            if dwelling_fits(_ready(h), d):
+                best = min(best, price * (1 if kind.value == "regular" else h.size))
+        return best
+
+
+def _ready(h: Household) -> Household:
+    return h if h.document_ready else replace(h, document_ready=True)
+
+
+def _home_class(d: Dwelling) -> tuple:
+    return (d.kind, d.capacity, d.min_occupancy, d.accessible)
+
+
+def home_prices(rules: Rules, history: History, week: int, settings: LookaheadSettings,
+                value: Any, in_time: Any, seed: int = 0, weeks_left: int | None = None) -> HomePrices | None:
+    """The transport programme of the coupling: who is housed in which municipality's homes over
+    the rest of the period, priced from the past only.
+
+    Supply per municipality and home class: the homes on offer now plus the history's homes a week
+    of that class times the weeks left (places in persons for shared, AMV and temporary homes).
+    Demand: the households waiting now (a coupled one only in its own municipality) and, per
+    sampled trajectory, the permits expected over the weeks left (the history's households a week
+    per reception location, Poisson counts, types drawn from that location's past permits).  Every
+    household still in time and every future permit is coupled (a bonus larger than any home's
+    value, as COA's 14 days), within each municipality's quota left and in range; a household is
+    housed only where it is coupled, in a home class that fits it, worth ``value`` (the days still
+    to accrue, for the future permits from their norm to the end of the period).  The dual prices
+    of the home-class rows say which homes are scarce for the households that fit them; they are
+    averaged over ``settings.samples`` trajectories (seeded by ``seed`` and ``week``).
+
+    Returns None when a programme has more than ``settings.transport_max_columns`` columns."""
+    import highspy
+    import numpy as np
+
+    instance = rules.instance
+    codes = [m.code for m in instance.municipalities]
+    if weeks_left is None:
+        weeks_left = settings.period_weeks - 1 - week % settings.period_weeks
+    weeks_left = max(0, weeks_left)
+    rate_weeks = history.weeks
+    # Supply: home classes per municipality.
+    supply: dict[tuple[str, tuple], float] = defaultdict(float)
+    for d in instance.dwellings:
+        supply[(d.municipality, _home_class(d))] += 1.0 if d.kind.value == "regular" else float(d.capacity)
+    if rate_weeks > 0 and weeks_left > 0:
+        for d in history.homes.values():
+            per = 1.0 if d.kind.value == "regular" else float(d.capacity)
+            supply[(d.municipality, _home_class(d))] += per * weeks_left / rate_weeks
+    classes_of: dict[str, list[tuple]] = defaultdict(list)
+    for code, k in sorted(supply, key=lambda x: (x[0], str(x[1]))):
+        classes_of[code].append(k)
+    in_range = rules.in_range_by_location
+    quota = {code: float(max(0, rules.quota[code])) for code in codes}
+    bonus = settings.coupling_bonus
+    end = rules.end
+    period_end_days = 7 * (weeks_left + 1)
+    # Demand now: (where it may go, exemplar household, count, value per unit, coupled now?).
+    base: dict[tuple, list] = {}
+    for h in instance.households:
+        v = float(value(h))
+        if h.coupled_to is not None:
+            key: tuple = ("c", h.coupled_to, h.size, h.amv, h.needs_accessible, int(v // (91 * h.size)))
+        else:
+            key = ("u", h.location_id, h.size, h.amv, h.needs_accessible, bool(in_time(h)), int(v // (91 * h.size)))
+        entry = base.setdefault(key, [h, 0, 0.0])
+        entry[1] += 1
+        entry[2] += v
+    fit_cache: dict[tuple, list[tuple]] = {}
+
+    def fits(code: str, h: Household) -> list[tuple]:
+        key = (code, h.size, h.amv, h.needs_accessible)
+        if key not in fit_cache:
+            ready = _ready(h)
+            fit_cache[key] = [k for k in classes_of.get(code, ())
+                              if dwelling_fits(ready, Dwelling("class", code, k[0], k[1], end, k[2], k[3]))]
+        return fit_cache[key]
+
+    by_location: dict[str, list[Household]] = defaultdict(list)
+    for p in sorted(history.permits.values(), key=lambda p: p.household_id):
+        by_location[p.location_id].append(p)
+    rng = random.Random(f"{seed}:lookahead-homes:{week}")
+    prices = HomePrices({code: {} for code in codes}, dict.fromkeys(codes, 0.0))
+    samples = max(1, settings.samples)
+    solved = 0
+    for _ in range(samples):
+        demand = [(h, n, total / n, key[0] == "c", key[0] == "u" and key[5]) for key, (h, n, total) in base.items()]
+        if rate_weeks > 0 and weeks_left > 0:
+            future: dict[tuple, list] = {}
+            for loc in sorted(by_location):
+                pool = by_location[loc]
+                for _ in range(_poisson(rng, len(pool) * weeks_left / rate_weeks)):
+                    p = pool[rng.randrange(len(pool))]
+                    arrival = rng.randint(1, weeks_left)
+                    days = max(0, period_end_days - 7 * arrival - NORM_FROM_PERMIT_DAYS)
+                    v = p.size * (days + settings.base_days)
+                    fkey = (loc, p.size, p.amv, p.needs_accessible, int(v // (91 * p.size)))
+                    entry = future.setdefault(fkey, [p, 0, 0.0])
+                    entry[1] += 1
+                    entry[2] += v
+            demand += [(p, n, total / n, False, True) for p, n, total in future.values()]
+        # Rows: one per demand entry (its count), one per home class, one per municipality's
+        # quota and one per (municipality, household type) node (its households housed there go to the home
+        # classes that fit the type): the homes' columns do not repeat per entry.
+        class_row: dict[tuple[str, tuple], int] = {}
+        row_upper: list[float] = [float(n) for _, n, _, _, _ in demand]
+        for code in codes:
+            for k in classes_of.get(code, ()):
+                class_row[(code, k)] = len(row_upper)
+                row_upper.append(supply[(code, k)])
+        quota_row = {}
+        for code in codes:
+            quota_row[code] = len(row_upper)
+            row_upper.append(quota[code])
+        col_cost: list[float] = []
+        col_rows: list[list[tuple[int, float]]] = []
+        node_row: dict[tuple, int] = {}
+
+        for e, (h, _, v, coupled, due) in enumerate(demand):
+            targets = [h.coupled_to] if coupled else [c for c in in_range.get(h.location_id, codes) if c in quota]
+            for code in targets:
+                kind = (code, h.size, h.amv, h.needs_accessible)
+                if kind not in node_row:
+                    fitting = fits(code, h)
+                    node_row[kind] = len(row_upper) if fitting else -1
+                    if fitting:
+                        row_upper.append(0.0)
+                    for k in fitting:
+                        col_cost.append(0.0)
+                        col_rows.append([(node_row[kind], -1.0),
+                                         (class_row[(code, k)], 1.0 if k[0].value == "regular" else float(h.size))])
+                r = node_row[kind] if node_row[kind] >= 0 else None
+                if coupled:
+                    if r is not None:
+                        col_cost.append(v)
+                        col_rows.append([(e, 1.0), (r, 1.0)])
+                    continue
+                # Coupled to code without a home, or housed there (which couples it there): both
+                # take quota.
+                if due:
+                    col_cost.append(bonus * h.size)
+                    col_rows.append([(e, 1.0), (quota_row[code], float(h.size))])
+                if r is not None:
+                    col_cost.append(v + (bonus * h.size if due else 0.0))
+                    col_rows.append([(e, 1.0), (quota_row[code], float(h.size)), (r, 1.0)])
+        if not col_cost:
+            break
+        n_cols, n_rows = len(col_cost), len(row_upper)
+        prices.columns = max(prices.columns, n_cols)
+        if 0 < settings.transport_max_columns < n_cols:
+            return None  # too large to solve within the week's time (the national instance)
+        starts = np.zeros(n_cols + 1, dtype=np.int32)
+        starts[1:] = np.cumsum([len(r) for r in col_rows])
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = n_cols, n_rows
+        lp.col_cost_ = np.array(col_cost)
+        lp.col_lower_ = np.zeros(n_cols)
+        lp.col_upper_ = np.full(n_cols, highspy.kHighsInf)
+        lp.row_lower_ = np.full(n_rows, -highspy.kHighsInf)
+        lp.row_upper_ = np.array(row_upper)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = starts
+        lp.a_matrix_.index_ = np.array([r for rows in col_rows for r, _ in rows], dtype=np.int32)
+        lp.a_matrix_.value_ = np.array([c for rows in col_rows for _, c in rows])
+        lp.sense_ = highspy.ObjSense.kMaximize
+        solver = highspy.Highs()
+        solver.setOptionValue("output_flag", False)
+        solver.setOptionValue("threads", 1)
+        solver.passModel(lp)
+        solver.run()
+        if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            continue
+        duals = solver.getSolution().row_dual
+        solved += 1
+        for (code, k), r in class_row.items():
+            prices.homes[code][k] = prices.homes[code].get(k, 0.0) + abs(float(duals[r]))
+        for code, r in quota_row.items():
+            prices.quota[code] += abs(float(duals[r]))
+    solved = max(1, solved)
+    prices.homes = {code: {k: round(p / solved, 3) for k, p in ks.items()} for code, ks in prices.homes.items()}
+    prices.quota = {code: round(p / solved, 3) for code, p in prices.quota.items()}
+    return prices
+
+
 def expected_wait_weeks(rules: Rules, history: History, h: Household, code: str, ahead: int) -> float:
     """Weeks until a home in ``code`` that fits ``h`` is expected, with ``ahead`` households
     coupled there already competing for the same homes."""
@@ -375,6 +588,8 @@ class LookaheadResult:
     info: dict[str, Any]
     rules: Rules
     """The rules the proposal was made under (for writing and explaining it)."""
+    home_prices: HomePrices | None = None
+    """The transport programme's prices (None when it is off or not solved)."""
 
 
 def propose(instance: Instance, params: Params, history: History, week: int = 0,
@@ -452,6 +667,20 @@ def propose(instance: Instance, params: Params, history: History, week: int = 0,
         return (h.size * (accrual_days(h, day, left) + settings.base_days) + settings.guard * _honest_overdue(h, day)
                 + settings.long_wait_weight * long_wait)
 
+    transport = (home_prices(rules, history, week, settings, value, in_time, seed, weeks_left)
+                 if settings.transport_weight > 0 else None)
+    cheapest_quota: dict[tuple, float] = {}
+
+    def transport_cost(h: Household, code: str) -> float:
+        if transport is None:
+            return 0.0
+        where = (h.location_id, h.size, h.amv, h.coupled_to)
+        if where not in cheapest_quota:
+            near = [transport.quota.get(c, 0.0) for c in rules.candidate_municipalities(h)]
+            cheapest_quota[where] = min(near, default=0.0)
+        extra = h.size * max(0.0, transport.quota.get(code, 0.0) - cheapest_quota[where])
+        return settings.transport_weight * (transport.coupling_cost(h, code, value(h)) + extra)
+
     potentials = (household_potentials(f, rules, history, value, settings.potential_buckets)
                   if settings.potential_weight > 0 else {})
     terms: dict[int, float] = defaultdict(float)
@@ -476,7 +705,8 @@ def propose(instance: Instance, params: Params, history: History, week: int = 0,
             terms[var] -= settings.km_cost * h.size * rules.household_km(h, code)
     for ci, var, code in f.couple_vars:
         h = f.classes[ci].first
-        cost = settings.km_cost * h.size * rules.household_km(h, code) + coupling_cost(h, code)
+        cost = settings.km_cost * h.size * rules.household_km(h, code)
+        cost += transport_cost(h, code) if transport is not None else coupling_cost(h, code)
         if in_time(h):
             if not due(h):
                 f.vars[var].upper = 0  # not yet: next week is still in time, and coupling narrows its homes
@@ -531,9 +761,12 @@ def propose(instance: Instance, params: Params, history: History, week: int = 0,
         "homes_seen": len(history.homes),
         "permits_seen": len(history.permits),
         "due_households": coupled_due,
+        "transport": ("off" if settings.transport_weight <= 0 else
+                      "not solved: larger than transport_max_columns; the expected wait is used" if transport is None
+                      else f"solved: {transport.columns} columns, {max(1, settings.samples)} sampled trajectories"),
         "settings": settings.as_dict(),
     }
-    return LookaheadResult(proposal, prices, info, rules)
+    return LookaheadResult(proposal, prices, info, rules, transport)
 
 
 
@@ -651,5 +884,5 @@ def read_history(path: Any, as_of: dt.date) -> History:
     return history
 
 
-__all__ = ["HISTORY_COLUMNS", "History", "LookaheadResult", "LookaheadSettings", "accrual_days", "propose",
+__all__ = ["HISTORY_COLUMNS", "History", "HomePrices", "LookaheadResult", "LookaheadSettings", "accrual_days", "home_prices", "propose",
            "quota_prices", "read_history"]

@@ -10,7 +10,7 @@ import pytest
 
 import matcher.simulate.arrivals as arrivals
 import matcher.simulate.run as run_module
-from matcher.lookahead import History, LookaheadSettings, accrual_days, propose
+from matcher.lookahead import History, LookaheadSettings, accrual_days, home_prices, propose
 from matcher.models import Action, Household
 from matcher.rules import Rules
 from matcher.simulate import SimConfig, simulate
@@ -60,6 +60,8 @@ def test_week_zero_does_not_see_the_future(monkeypatch: pytest.MonkeyPatch) -> N
     assert changed.last_proposal is not None and plain.last_proposal is not None
     assert changed.last_proposal.assignments == plain.last_proposal.assignments
     assert changed.policy.prices[0] == plain.policy.prices[0]
+    assert plain.policy.home_prices[0] is not None  # the transport programme was solved
+    assert changed.policy.home_prices[0] == plain.policy.home_prices[0]
     changed.step()  # the change is really there from week 1 on
     assert changed.weeks[1].arrived_persons > 0
 
@@ -248,3 +250,49 @@ def test_guard_weighs_days_overdue_already() -> None:
     assert LookaheadSettings().guard == 3.0
     assert housed(instance, params, LookaheadSettings(samples=1), weeks_left=25) == "s"
     assert housed(instance, params, LookaheadSettings(samples=1, guard=1.0), weeks_left=25) == "f"
+
+
+def _two_municipalities() -> tuple:  # type: ignore[type-arg]
+    """A family of five at location L due for its coupling this week, two municipalities in its
+    range that each offered one family home a week in the 10 weeks of history: Een next to L, Twee
+    14 km away.  Three families of five a week had their permit at L2, 41 km from Een and 55 km
+    from Twee: only Een is in their range."""
+    from matcher.models import Dwelling, DwellingKind, Instance, Location, Municipality, Params
+
+    day = dt.date(2024, 1, 1)
+    een = Municipality("GM0001", "Een", "Utrecht", 52.0, 5.0, 1000)
+    twee = Municipality("GM0002", "Twee", "Utrecht", 52.0, 5.2, 1000)
+    near, far = Location("L", "azc", 52.0, 5.01), Location("L2", "azc", 52.0, 4.4)
+    family = Household("f", 5, "L", day - dt.timedelta(days=10))
+    history = History()
+    for w in range(10, 0, -1):
+        week = day - dt.timedelta(days=7 * w)
+        homes = [Dwelling(f"{code}-{w}", code, DwellingKind.REGULAR, 5, week, 3) for code in ("GM0001", "GM0002")]
+        permits = [Household(f"p{w}-{i}", 5, "L2", week) for i in range(3)] + [Household(f"q{w}", 1, "L", week)]
+        history.add_week(homes, permits)
+    return Instance((een, twee), (near, far), (family,), ()), Params(as_of=day), history
+
+
+def coupled_to(instance, params, history, settings) -> str | None:  # type: ignore[no-untyped-def]
+    result = propose(instance, params, history, 0, settings, weeks_left=25)
+    (line,) = result.proposal.assignments
+    assert line.action is Action.COUPLE
+    return line.municipality
+
+
+def test_transport_couples_where_fitting_homes_are_not_needed_by_others() -> None:
+    """The transport programme sees that Een's family homes will go to the families of L2, who
+    can go nowhere else, and couples the family to Twee, whose family homes nobody else needs.
+    The expected wait alone (no transport: Een and Twee alike, nobody coupled there yet) takes the
+    nearer Een.  Both are COA's in-time coupling."""
+    instance, params, history = _two_municipalities()
+    prices = home_prices(Rules(instance, params), history, 0, LookaheadSettings(samples=2),
+                         lambda h: 100.0 * h.size, lambda h: True, weeks_left=25)
+    assert prices is not None
+    een = next(iter(prices.homes["GM0001"].values()))
+    twee = next(iter(prices.homes["GM0002"].values()))
+    assert een > twee
+    assert coupled_to(instance, params, history, LookaheadSettings(samples=2)) == "GM0002"
+    assert coupled_to(instance, params, history, LookaheadSettings(samples=2, transport_weight=0.0)) == "GM0001"
+    # Above the column limit the programme is not solved: the expected wait decides.
+    assert coupled_to(instance, params, history, LookaheadSettings(samples=2, transport_max_columns=1)) == "GM0001"

@@ -24,7 +24,7 @@ state between weeks (it is built once per run).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from matcher.exceptions import MatcherError
@@ -113,6 +113,8 @@ class LookaheadPolicy:
     history: Any
     settings: Any
     prices: dict[int, dict[str, float]]
+    home_prices: dict[int, Any] = field(default_factory=dict)
+    """The transport programme's prices each week (:class:`matcher.lookahead.HomePrices`, or None)."""
 
     def propose(self, instance: Instance, params: Params, week: int) -> Proposal:
         from matcher.lookahead import propose
@@ -120,6 +122,7 @@ class LookaheadPolicy:
         self.history.observe(instance)
         result = propose(instance, params, self.history, week, self.settings, self.time_limit, self.seed)
         self.prices[week] = result.prices
+        self.home_prices[week] = result.home_prices
         return result.proposal
 
     def describe(self) -> dict[str, Any]:
