@@ -13,13 +13,23 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, UploadFile
+from fastapi import APIRouter, Depends, Form, Path, Query, UploadFile
 from pydantic import ValidationError
 from starlette.responses import Response
 
 from api.routes import CodePath, IdPath
 from api.routes.homes import read_upload
-from api.schemas import HomeIn, HomeKind, HomePatch, HomeStatus, MoveInConfirmIn, MoveInFellThroughIn, RecouplingIn
+from api.schemas import (
+    ArrivalIn,
+    HomeIn,
+    HomeKind,
+    HomePatch,
+    HomeStatus,
+    MoveInConfirmIn,
+    MoveInFellThroughIn,
+    RecouplingIn,
+)
+from api.services import arrivals as arrival_service
 from api.services import csvio, deadlines
 from api.services import homes as home_service
 from api.services import households as household_service
@@ -35,6 +45,7 @@ from matcher.models.params import COUPLING_DAYS, NORM_DAYS
 router = APIRouter(prefix="/municipality/{code}", route_class=PageRoute, dependencies=[Depends(check_csrf)])
 
 CodeDep = Annotated[str, CodePath]
+HouseholdPath = Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 Count = Annotated[int | None, Query(ge=0, le=1_000_000)]
 HOME_FIELDS = ("reference", "kind", "capacity", "min_occupancy", "accessible", "available_from")
 
@@ -220,17 +231,18 @@ def _households_page(page: Page, code: str, state: str | None = None, offset: in
     move_ins = move_in_service.pending_by_household(page.session, ids)
     asked = recoupling_service.open_by_household(page.session, ids)
     homes = references(page.session, [h.home_id for h in rows] + [p.home_id for ps in proposed.values() for p in ps])
+    checks = {h.household_id: arrival_service.housing_check(page.session, viewer, h) for h in rows}
     return page.render("municipality/households.html", status, m=municipality, rows=rows, total=total,
                        proposed=proposed, move_ins=move_ins, homes=homes, state=state or "", offset=offset, page_size=PAGE_SIZE,
                        notice=notice, errors=errors or [], own=page.signed_in_actor.municipality == code,
                        deadlines={h.household_id: deadlines.of(h, today) for h in rows}, sort=sort, recouplings=asked,
-                       sorts=household_service.SORTS, error_title=error_title, coupling_days=COUPLING_DAYS, norm_days=NORM_DAYS)
+                       sorts=household_service.SORTS, error_title=error_title, checks=checks, coupling_days=COUPLING_DAYS, norm_days=NORM_DAYS)
 
 
 @router.get("/households", summary="Households coupled, housed or proposed to the municipality")
 def households_page(page: SignedInDep, code: CodeDep,
                     state: Annotated[str | None, Query(pattern="^(waiting|coupled|moving_in|temporary|housed)?$")] = None,
-                    done: Annotated[str | None, Query(pattern="^(move_in_confirmed|move_in_fell_through|recoupling_requested)?$")] = None,
+                    done: Annotated[str | None, Query(pattern="^(move_in_confirmed|move_in_fell_through|recoupling_requested|arrival_recorded)?$")] = None,
                     offset: Offset = 0, sort: Annotated[str, Query(pattern="^(household|urgency)$")] = "household") -> Response:
     return _households_page(page, code, state, offset, notice=page.t(f"done_{done}") if done else None, sort=sort)
 
@@ -261,6 +273,22 @@ def move_in_fell_through(page: SignedInDep, code: CodeDep, move_in_id: Annotated
         page.session.rollback()
         return _households_page(page, code, status=422, errors=_messages(exc, page.lang))
     return page.redirect(f"{UI}/municipality/{code}/households", done="move_in_fell_through")
+
+
+@router.post("/households/{household_id}/arrivals", summary="Record family members who joined a household")
+def record_arrival(page: SignedInDep, code: CodeDep, household_id: Annotated[str, HouseholdPath],
+                   persons: Annotated[str, Form(max_length=20)] = "", date: Annotated[str, Form(max_length=20)] = "") -> Response:
+    """The household grows (:mod:`api.services.arrivals`); a bad form shows the households page
+    again with why (422), a household not coupled to the municipality is a 403 page."""
+    _own(page, code)
+    try:
+        body = ArrivalIn.model_validate({"persons": persons.strip(), "date": date.strip()})
+        arrival_service.record(page.session, page.signed_in_actor, household_id, arrival_service.ArrivalData(
+            persons=body.persons, date=body.date))
+    except (ValidationError, Invalid) as exc:
+        page.session.rollback()
+        return _households_page(page, code, status=422, errors=_messages(exc, page.lang), error_title="arrival_not_recorded")
+    return page.redirect(f"{UI}/municipality/{code}/households", done="arrival_recorded")
 
 
 @router.post("/recouplings", summary="Ask to re-couple a household coupled to the municipality")

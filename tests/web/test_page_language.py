@@ -171,6 +171,11 @@ def _journey(client, secrets, lang: str) -> dict[str, str]:
                                                                       "reason": "WMO", "to_municipality": "GM0164"}))
     see("re-coupling asked twice", client.post(f"{base}/recouplings", data={"csrf": csrf, "household_id": coupled[0],
                                                                             "reason": "WMO"}), 409)
+    arrivals = f"{base}/households/{coupled[0]}/arrivals"
+    raw = see("arrival of family members", client.post(arrivals, data={"csrf": csrf, "persons": "2", "date": "2023-08-01"}))
+    assert 'class="housing-check' in raw, "no housing check on the households page"
+    see("arrival without persons", client.post(arrivals, data={"csrf": csrf, "persons": "", "date": "2023-08-01"}), 422)
+    see("arrival in the future", client.post(arrivals, data={"csrf": csrf, "persons": "1", "date": "2999-01-01"}), 422)
     client.cookies.clear()
     client.cookies.set(LANG_COOKIE, lang)
     csrf = sign_in(client, secrets.coa)
@@ -207,6 +212,7 @@ def test_every_page_is_in_one_language(client, secrets, lang, monkeypatch):
     assert {name: hits for name, hits in found.items() if hits} == {}
     own = _sentences(lang)
     assert all(any(f in text for f in own) for text in pages.values())  # each page does say something
+    assert i18n.translate(lang, "done_arrival_recorded") in pages["arrival of family members"]
     for name in ("households in temporary homes", "municipality's households in temporary homes"):
         assert i18n.translate(lang, "household_state_temporary") in pages[name], name
         assert "TuVo-1" in pages[name] and i18n.long_date(lang, dt.date(2024, 1, 2)) in pages[name], name
