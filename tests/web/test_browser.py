@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from reason_lines import store_job
 from web_testing import (
     ENSCHEDE,
     HENGELO,
@@ -243,7 +244,7 @@ def test_a_planner_starts_a_proposal_refuses_one_line_accepts_the_rest_and_sees_
 
 def test_the_review_page_shows_its_messages_in_dutch_and_in_english(page, secrets, live):
     """A refusal without a reason: the review page says why in Dutch, and after the language
-    switch in English (the screenshots planner-proposal-review-nl and -en)."""
+    switch in English (the screenshots planner-proposal-refusal-nl and -en)."""
     planner_world(live.app.state.engine)
     sign_in(page, secrets.coa)
     page.get_by_role("link", name="Voorstellen", exact=True).click()
@@ -259,10 +260,57 @@ def test_the_review_page_shows_its_messages_in_dutch_and_in_english(page, secret
         family.get_by_role("button", name=refuse.format(line=line)).click()
         page.get_by_text(says.format(line=line)).wait_for()
         assert page.locator("html").get_attribute("lang") == lang
-        shot(page, f"planner-proposal-review-{lang}")
+        shot(page, f"planner-proposal-refusal-{lang}")
         page.goto(review)
         if lang == "nl":
             page.get_by_role("link", name="English").click()
+            page.locator("#lines").wait_for()
+
+
+def test_the_review_page_gives_every_reason_in_the_pages_language(page, secrets, live):
+    """A proposal with a line of every reason kind (tests/web/reason_lines.py): the review page
+    shows each reason in Dutch, and after the language switch in English, rendered from the same
+    values (the screenshots planner-proposal-review-nl and -en)."""
+    from sqlalchemy import select
+
+    from api.models import Home
+    from api.services import households
+    from api.services.errors import Actor
+    from matcher.reasons import render
+
+    engine = live.app.state.engine
+    planner_world(engine)
+    with live.app.state.sessions() as session:
+        home = session.scalar(select(Home.id).where(Home.municipality_code == ENSCHEDE, Home.status == "open"))
+    job, clauses = store_job(engine, ENSCHEDE, home)
+    sign_in(page, secrets.coa)
+    page.goto(f"/ui/planner/proposals/{job}?sort=line")
+    for lang in ("nl", "en"):
+        page.locator("#lines").wait_for()
+        assert page.locator("html").get_attribute("lang") == lang
+        shown = " ".join(page.locator("#lines").inner_text().split())
+        assert [c["kind"] for c in clauses if " ".join(render(c, lang).split()) not in shown] == []
+        if lang == "nl":
+            page.get_by_role("link", name="English").click()
+    # The screenshots: a real proposal with housed, coupled and waiting households
+    with live.app.state.sessions() as session:
+        households.upsert_batch(session, Actor(None, "test", "coa"), {"households": [
+            {"household_id": "h-papers", "size": 2, "location_id": "azc-enschede", "permit_date": "2023-01-15",
+             "state": "coupled", "municipality": ENSCHEDE, "coupling_date": "2023-02-01", "document_ready": False},
+            {"household_id": "h-seven", "size": 7, "adults": 2, "children": 5, "location_id": "azc-enschede",
+             "permit_date": "2022-12-01", "state": "coupled", "municipality": HENGELO, "coupling_date": "2023-01-10"}]})
+    page.get_by_role("link", name="Proposals", exact=True).click()
+    page.get_by_label("As of").fill("2023-07-03")
+    page.get_by_role("button", name="Start").click()
+    page.locator("#lines").wait_for(timeout=30_000)
+    for lang in ("en", "nl"):
+        kinds = set(page.locator("#lines tr[data-household]").evaluate_all(
+            "rows => rows.map(r => r.querySelector('td:nth-last-child(2)').innerText)"))
+        assert len(kinds) >= 4, kinds  # reasons of several kinds
+        page.evaluate("document.querySelector('#lines').scrollIntoView()")
+        shot(page, f"planner-proposal-review-{lang}")
+        if lang == "en":
+            page.get_by_role("link", name="Nederlands").click()
             page.locator("#lines").wait_for()
 
 
