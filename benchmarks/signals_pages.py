@@ -66,13 +66,17 @@ def main(argv: list[str] | None = None) -> int:
             coa = tokens.create_token(session, "coa", label="bench").secret
             enschede = tokens.create_token(session, "municipality", "GM0153", label="bench").secret
         with TestClient(create_app(settings)) as client:
-            feed = client.get("/api/v1/signals", params={"as_of": ON, "limit": 200},
-                              headers={"Authorization": f"Bearer {coa}"}).json()
-            for item in feed["items"]:
-                counts[item["kind"]] = counts.get(item["kind"], 0) + 1
             first: dict[str, str] = {}
-            for item in feed["items"]:
-                first.setdefault(item["kind"], item["id"])
+            cursor = None
+            while True:  # the whole feed, page by page: how many of each kind, and the first of each
+                feed = client.get("/api/v1/signals", params={"as_of": ON, "limit": 200, **({"after": cursor} if cursor else {})},
+                                  headers={"Authorization": f"Bearer {coa}"}).json()
+                for item in feed["items"]:
+                    counts[item["kind"]] = counts.get(item["kind"], 0) + 1
+                    first.setdefault(item["kind"], item["id"])
+                cursor = feed["next"]
+                if cursor is None:
+                    break
             paths = {"coa": [f"/ui/planner?on={ON}", f"/ui/planner/signals?on={ON}",
                              *[f"/ui/planner/signals/{ident}?on={ON}" for ident in first.values()],
                              f"/api/v1/signals?as_of={ON}", f"/api/v1/signals?as_of={ON}&limit=200"],

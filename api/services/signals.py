@@ -72,6 +72,8 @@ def kind_of(signal_id: str) -> str | None:
 UNLIMITED = 10**9
 MAX_HOUSEHOLDS = 1000
 """The most households one signal lists (the count is always whole)."""
+FEED_HOUSEHOLDS = 20
+"""The most households a signal lists in the feed (its own page lists :data:`MAX_HOUSEHOLDS`)."""
 
 
 @dataclass(frozen=True)
@@ -253,15 +255,15 @@ def large_homes(session: Session, w: World, names: dict[str, Municipality], size
     return out
 
 
-def complete(w: World, signal: Signal) -> Signal:
-    """A large home's signal with the households its home fits (others as they are)."""
+def complete(w: World, signal: Signal, most: int = MAX_HOUSEHOLDS) -> Signal:
+    """A large home's signal with (at most ``most`` of) the households its home fits; others as they are."""
     if signal.dwelling is None:
         return signal
     d = signal.dwelling
     fits = _fits(w, d)
     return replace(signal, dwelling=None,
                    values={**signal.values, "fits": len(fits), "fits_within_quota": sum(1 for _, ok in fits if ok)},
-                   households=[_household(w, h, d.municipality, ok) for h, ok in fits[:MAX_HOUSEHOLDS]])
+                   households=[_household(w, h, d.municipality, ok) for h, ok in fits[:most]])
 
 
 REGIONS = {
@@ -454,6 +456,7 @@ def feed(session: Session, actor: Actor, as_of: dt.date, options: Options, after
     if place is not None:
         found = [s for s in found if s.key < place]
     page = [_seen_by(actor, complete(w, s)) for s in found[:limit]]
+    page = [replace(s, households=s.households[:FEED_HOUSEHOLDS]) for s in page]
     return page, (encode_cursor(page[-1]) if len(found) > limit else None)
 
 

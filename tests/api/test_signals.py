@@ -267,3 +267,16 @@ def test_bad_queries_are_named(client, auth, params, where):
     response = client.get(f"{API}/signals", headers=auth.coa, params=params)
     assert response.status_code == 422, response.text
     assert [e["loc"] for e in response.json()["detail"]][0][:2] == ["query", where]
+
+
+def test_the_feed_lists_fewer_households_than_the_signal(client, world, monkeypatch):
+    from api.services import signals
+
+    monkeypatch.setattr(signals, "FEED_HOUSEHOLDS", 2)
+    five = by_id(feed(client, world.coa, kind="large_home")["items"])["large-home-3"]
+    assert ids_of(five["households"]) == ["f3", "d2"] and five["values"]["fits"] == 5
+    whole = ok(client.get(f"{API}/signals/large-home-3", headers=world.coa, params={"as_of": AS_OF}))
+    assert len(whole["households"]) == 5
+    # a municipality's own households are kept before the feed cuts the list
+    own = by_id(feed(client, world.hengelo, kind="large_home")["items"])["large-home-3"]
+    assert ids_of(own["households"]) == ["fc"]
