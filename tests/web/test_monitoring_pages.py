@@ -102,3 +102,15 @@ def test_a_long_figure_is_paged_on_the_page_and_whole_in_the_export(client, hist
     assert "Overijssel" in by and "offset=" not in by  # one page: no pager
     export = client.get("/api/v1/monitoring/lead-times/export.csv", headers={"Authorization": f"Bearer {history.coa}"})
     assert export.status_code == 200 and export.text.count("\n2023-0") == 3
+
+
+def test_decimals_read_in_the_pages_language(client, history):
+    """Overijssel's two move-ins took 30 days (e1: 10 June to 10 July) and 123 days (h1: 1 May to
+    1 September) from coupling: mean 76.5, p90 30 + 0.9 x 93 = 113.7; they read 76,5 and 113,7
+    in Dutch and 76.5 and 113.7 in English."""
+    sign_in(client, history.coa)
+    dutch = client.get("/ui/monitoring/lead-times?by=province").text
+    assert "<td>76,5</td>" in dutch and "<td>113,7</td>" in dutch and "<td>76.5</td>" not in dutch
+    client.get("/ui/lang/en?next=/ui/monitoring/lead-times")
+    english = client.get("/ui/monitoring/lead-times?by=province").text
+    assert "<td>76.5</td>" in english and "<td>113.7</td>" in english
