@@ -163,7 +163,7 @@ def _reason(rules: Rules, after: _After, h: Household, a: Assignment,
     if h.coupled_to is not None:
         kind, why = _why_not_housed(rules, after, h, [h.coupled_to])
         return kind, {"key": "waiting_coupled", **_town(rules, h.coupled_to), "late": _late(rules, h), "why": why}
-    return _why_not_coupled(rules, after, h)
+    return _why_not_coupled(rules, after, h, prices)
 
 
 def _quota_short(rules: Rules, h: Household, code: str, left: Mapping[str, int], amv_left: Mapping[str, int]) -> bool:
@@ -220,10 +220,22 @@ def _why_this_home(rules: Rules, after: _After, h: Household, d: Dwelling) -> li
     return notes
 
 
-def _why_not_coupled(rules: Rules, after: _After, h: Household) -> tuple[ReasonKind, Clause]:
+def _why_not_coupled(rules: Rules, after: _After, h: Household,
+                     prices: Mapping[str, float] | None = None) -> tuple[ReasonKind, Clause]:
     """:func:`_why_not_coupled_in_range`, with a note naming the missing travel times (kind
-    ``no_travel_time`` when no municipality is in range)."""
+    ``no_travel_time`` when no municipality is in range), and for a household not chosen
+    although quota is left, the look-ahead's quota prices there (when it priced them)."""
     kind, clause = _why_not_coupled_in_range(rules, after, h)
+    if kind is ReasonKind.NOT_CHOSEN and prices:
+        banned = rules.banned_municipalities.get(h.household_id, set())
+        room = [m.code for m in rules.instance.municipalities if rules.in_range(h, m.code) and m.code not in banned
+                and not _quota_short(rules, h, m.code, {m.code: after.quota_left(m.code)},
+                                     {m.code: after.amv_left(m.code)})]
+        priced = sorted(round(prices[code], 4) for code in room if prices.get(code, 0) > 0)
+        if priced:
+            clause = {**clause, "notes": [*clause.get("notes", []), {
+                "key": "note.reserved" if priced[0] != priced[-1] else "note.reserved_one", "count": len(room), "price_min": priced[0], "price_max": priced[-1],
+                "municipalities": room}]}
     missing = _missing_times(rules, h)
     if missing is None:
         return kind, clause

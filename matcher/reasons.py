@@ -144,6 +144,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                             "No travel time known from {location_name} to {names}."),
     "note.no_travel_time_more": ("Geen reistijd bekend van {location_name} naar {names} en {more} andere.",
                                  "No travel time known from {location_name} to {names} and {more} more."),
+    "note.reserved": ("De vooruitblik houdt taakstelling vast voor vergunninghouders die deze periode nog komen: de "
+                      "prijs van de taakstelling van {count:municipality} in bereik met plaats is {price_min:price} "
+                      "tot {price_max:price} (0-1).",
+                      "The look-ahead holds quota back for permit holders still to come this period: the quota price "
+                      "of {count:municipality} in range with room is {price_min:price} to {price_max:price} (0-1)."),
+    "note.reserved_one": ("De vooruitblik houdt taakstelling vast voor vergunninghouders die deze periode nog komen: de "
+                          "prijs van de taakstelling van {count:municipality} in bereik met plaats is {price_max:price} "
+                          "(0-1).",
+                          "The look-ahead holds quota back for permit holders still to come this period: the quota "
+                          "price of {count:municipality} in range with room is {price_max:price} (0-1)."),
     "note.price": ("Prijs van de taakstelling hier volgens de vooruitblik: {price:price} (0-1).",
                    "The look-ahead's quota price here: {price:price} (0-1)."),
 }

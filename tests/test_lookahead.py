@@ -296,3 +296,32 @@ def test_transport_couples_where_fitting_homes_are_not_needed_by_others() -> Non
     assert coupled_to(instance, params, history, LookaheadSettings(samples=2, transport_weight=0.0)) == "GM0001"
     # Above the column limit the programme is not solved: the expected wait decides.
     assert coupled_to(instance, params, history, LookaheadSettings(samples=2, transport_max_columns=1)) == "GM0001"
+
+
+def test_a_household_the_lookahead_holds_quota_back_from_says_so_with_the_prices(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """With a history, the look-ahead leaves some households uncoupled although quota is left in
+    range: their reason (kind not_chosen) says the quota is held back for permits still to come,
+    with the quota prices of the municipalities in range that had room, in Dutch and English."""
+    from matcher.explain import explain_proposal
+    from matcher.lookahead import weeks_left_in_period
+    from matcher.read import read_instance, read_params
+    from matcher.reasons import render
+    from matcher.simulate.policies import prior_history
+    from matcher.synth import write_example
+
+    folder = write_example(HVB, tmp_path, seed=0)
+    instance, params = read_instance(folder), read_params(folder)
+    result = propose(instance, params, prior_history(SimConfig(region=HVB)), params.as_of.toordinal() // 7,
+                     time_limit=20, weeks_left=max(0, weeks_left_in_period(params.as_of) - 1))
+    explained = explain_proposal(result.rules, result.proposal, "nl", prices=result.prices)
+    held = [a for a in explained.assignments if a.reason_kind is not None and a.reason_kind.value == "not_chosen"
+            and a.household_id not in {h.household_id for h in instance.households if h.coupled_to}]
+    assert held, "the look-ahead held no quota back on this instance"
+    for a in held:
+        (note,) = [n for n in a.reason_values["notes"] if n["key"].startswith("note.reserved")]
+        prices = sorted(round(result.prices[code], 4) for code in note["municipalities"] if result.prices[code] > 0)
+        assert (note["price_min"], note["price_max"]) == (prices[0], prices[-1]) and note["count"] == len(note["municipalities"])
+        assert "De vooruitblik houdt taakstelling vast" in a.reason
+        assert "The look-ahead holds quota back" in render(a.reason_values, "en")
+    plain = explain_proposal(result.rules, result.proposal, "nl")  # without prices (the weekly policy) no such note
+    assert not any("note.reserved" in str(a.reason_values) for a in plain.assignments)
