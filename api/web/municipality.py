@@ -299,8 +299,9 @@ def ask_recoupling(page: SignedInDep, code: CodeDep, household_id: Annotated[str
     be asked for shows the households page again with why (422, 409)."""
     _own(page, code)
     try:
-        body = RecouplingIn.model_validate({"household_id": household_id.strip(), "reason": reason.strip(),
-                                            "to_municipality": to_municipality.strip().upper() or None})
+        wanted = {"household_id": household_id.strip(), "reason": reason.strip(),
+                  "to_municipality": to_municipality.strip().upper() or None}
+        body = RecouplingIn.model_validate({k: v for k, v in wanted.items() if v != ""})  # a blank field is missing
         recoupling_service.request(page.session, page.signed_in_actor, body)
     except (ValidationError, Invalid) as exc:
         page.session.rollback()

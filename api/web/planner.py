@@ -99,7 +99,7 @@ def _decide_recoupling(page: Page, recoupling_id: int, wanted: str, reason: str)
             body = RecouplingDecisionIn.model_validate({"reason": reason.strip() or None})
             recoupling_service.approve(page.session, page.signed_in_actor, recoupling_id, body.reason)
         else:
-            why = RecouplingDeclineIn.model_validate({"reason": reason.strip()}).reason
+            why = RecouplingDeclineIn.model_validate({"reason": reason.strip()} if reason.strip() else {}).reason  # none: "missing"
             recoupling_service.decline(page.session, page.signed_in_actor, recoupling_id, why)
     except ValidationError as exc:
         return _recouplings_page(page, code=422, errors=[page.t("recoupling_error", id=recoupling_id, message=m)

@@ -19,7 +19,7 @@ def test_the_municipality_asks_and_sees_the_request(client, secrets):
     page = client.get(f"/ui/municipality/{ENSCHEDE}/households").text
     assert f'action="/ui/municipality/{ENSCHEDE}/recouplings"' in page
     missing = _ask(client, csrf, household_id="h-wmo")
-    assert missing.status_code == 422 and "Omkoppeling niet aangevraagd" in missing.text
+    assert missing.status_code == 422 and "Omkoppeling niet aangevraagd" in missing.text and "ontbreekt" in missing.text
     asked = _ask(client, csrf, household_id="h-wmo", reason="WMO-woning", to_municipality="gm0164")
     assert asked.status_code == 303 and asked.headers["location"].endswith("done=recoupling_requested")
     page = client.get(asked.headers["location"]).text
