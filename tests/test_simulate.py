@@ -380,3 +380,39 @@ def test_temporary_homes_are_a_stage(policy: str) -> None:
     assert (s["onward_moves_households"], s["onward_moves_persons"]) == (len(onward), sum(o.size for o in onward))
     assert s["temporary_days_max"] == max(days) and s["temporary_days_mean"] == round(sum(days) / len(days), 1)
     assert s["in_temporary_households_end"] == len(run.state.temporary)
+
+
+def test_family_reunification_grows_households_on_the_same_arrivals() -> None:
+    """With reunification_weeks the expected family members join their households on the days
+    drawn (a coupled household keeps its municipality), every week's proposal passes the checker,
+    the permits are those of the run without it, the persons add up, and the numbers repeat."""
+    config = SimConfig(region=HVB, weeks=8, policy="greedy", seed=1, check=True, reunification_weeks=4)
+    run = Simulation(config)
+    sizes = {hid: h.size for hid, h in run.state.waiting.items()}
+    due = dict(run.state.family_due)
+    assert due and all(run.state.waiting[hid].expected_extra_date == date for hid, (date, _) in due.items())
+    for _ in range(config.weeks):
+        coupled = {hid: h.coupled_to for hid, h in run.state.waiting.items() if hid in run.state.family_due}
+        before = len(run.state.reunions)
+        run.step()
+        for r in run.state.reunions[before:]:
+            if r.where == "waiting" and coupled.get(r.household_id) is not None:
+                now = run.state.waiting.get(r.household_id)
+                placed = now.coupled_to if now is not None else next(
+                    h.municipality for h in run.state.housed if h.household_id == r.household_id)
+                assert placed == coupled[r.household_id]
+        sizes.update({p: h.size for p, h in run.state.waiting.items() if p not in sizes})
+    state = run.state
+    joined = {r.household_id: r for r in state.reunions}
+    assert any(r.where == "waiting" for r in joined.values())
+    for hid, r in joined.items():
+        if r.where == "waiting" and hid in state.waiting and hid in sizes:
+            assert (state.waiting[hid].size, state.waiting[hid].expected_extra) == (sizes[hid] + r.persons, 0)
+    grown = sum(r.persons for r in state.reunions if r.where == "waiting")
+    assert sum(r.size for r in state.housed) + sum(h.size for h in state.waiting.values()) == state.arrived_persons + grown
+    off = simulate(replace(config, reunification_weeks=0.0))
+    on = simulate(config)
+    assert [w.arrived_households for w in on.weeks] == [w.arrived_households for w in off.weeks]
+    assert on.numbers() == simulate(config).numbers() and on.numbers() != off.numbers()
+    assert off.extra["reunification"]["joined_waiting"] == {"households": 0, "persons": 0}
+    assert on.extra["reunification"]["joined_waiting"]["persons"] > 0

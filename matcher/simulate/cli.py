@@ -76,6 +76,9 @@ def _common(p: argparse.ArgumentParser, positive: Callable[[str], float]) -> Non
     p.add_argument("--max-km", type=positive, default=50.0, help="regional limit in km (default 50)")
     p.add_argument("--max-minutes", type=positive, help="public-transport limit in minutes (default none)")
     p.add_argument("--offer-weeks", type=int, default=4, help="weeks a home stays on offer (default 4)")
+    p.add_argument("--reunification-weeks", type=float, default=0.0,
+                   help="family reunification: mean weeks from the permit to the arrival of the expected family "
+                        "members (default 0: off)")
     p.add_argument("--solver", default="auto", help="backend of the weekly policy (default auto)")
     p.add_argument("--time-limit", type=positive, default=20.0, help="seconds per weekly solve (default 20)")
     p.add_argument("--out", type=Path, required=True, help="folder for the CSV, PNG and report.md")
@@ -96,7 +99,7 @@ def add_simulate_commands(sub: Any, positive: Callable[[str], float]) -> None:
     _common(w, positive)
     w.add_argument("--grid", action="append", default=[], metavar="KEY=V1,V2",
                    help="a scenario axis (repeatable): max_km, max_minutes, supply, answer_share, arrivals, "
-                        "refusal_rate, offer_weeks")
+                        "refusal_rate, offer_weeks, reunification_weeks")
     w.add_argument("--seeds", type=_int_list, default=[0], help="comma-separated seeds (default 0)")
     w.add_argument("--policies", type=_names, default=["greedy", "weekly"], help="comma-separated (default greedy,weekly)")
     w.add_argument("--scheduler", help="address of an existing Dask scheduler (default: a local cluster)")
@@ -125,7 +128,7 @@ def _base(args: argparse.Namespace) -> Any:
     return SimConfig(region=region, folder=folder, weeks=args.weeks, refusal_rate=args.refusal_rate,
                      supply=args.supply, answer_share=args.answer_share, arrivals=args.arrivals, max_km=args.max_km,
                      max_minutes=args.max_minutes,
-                     offer_weeks=args.offer_weeks, solver=args.solver, time_limit=args.time_limit)
+                     offer_weeks=args.offer_weeks, reunification_weeks=args.reunification_weeks, solver=args.solver, time_limit=args.time_limit)
 
 
 def _check_names(policies: list[str], solver: str) -> None:

@@ -17,7 +17,7 @@ CALIBRATED_SUPPLY = 0.32
 the 103 days the pilot measured from coupling to housing [001:2485] (``docs/simulation.md``)."""
 
 SCENARIO_KEYS: tuple[str, ...] = ("max_km", "max_minutes", "supply", "answer_share", "arrivals", "refusal_rate",
-                                   "offer_weeks")
+                                   "offer_weeks", "reunification_weeks")
 """The fields of :class:`SimConfig` a sweep may vary (``--grid KEY=V1,V2``)."""
 
 
@@ -52,6 +52,12 @@ class SimConfig:
     """Chance that an offered home in a proposal is refused; the refusal becomes a ban."""
     offer_weeks: int = 4
     """Weeks a home stays on offer after its ``available_from`` before it goes to other home-seekers."""
+    reunification_weeks: float = 0.0
+    """Family reunification (nareizigers): the mean weeks from a household's permit to the arrival
+    of its ``expected_extra`` family members, each household's delay drawn uniformly from 0.5 to
+    1.5 times it; they join the household then (it grows, waiting or housed).  0, the default:
+    nobody arrives, the expected members stay a forecast (no source gives the delay:
+    ``docs/simulation.md``)."""
     solver: str = "auto"
     """Backend of the ``weekly`` policy."""
     time_limit: float = 20.0
@@ -73,6 +79,8 @@ class SimConfig:
             raise MatcherError(f"answer_share must be in [0, 1], got {self.answer_share}")
         if not 0 <= self.refusal_rate < 1:
             raise MatcherError(f"refusal_rate must be in [0, 1), got {self.refusal_rate}")
+        if not 0 <= self.reunification_weeks <= 520:
+            raise MatcherError(f"reunification_weeks must be in [0, 520], got {self.reunification_weeks}")
         if self.offer_weeks < 0:
             raise MatcherError(f"offer_weeks must not be negative, got {self.offer_weeks}")
         if self.time_limit <= 0:

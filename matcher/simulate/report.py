@@ -151,7 +151,9 @@ def write_run(result: SimResult, folder: Path) -> list[Path]:
     run_json.write_text(json.dumps({"config": result.config.as_dict(), "code": code_version(),
                                     "wall_s": round(result.wall_s, 2),
                                     "summary": result.summary,
-                                    **({"policy": result.extra["policy"]} if "policy" in result.extra else {})},
+                                    **({"policy": result.extra["policy"]} if "policy" in result.extra else {}),
+                                    **({"reunification": result.extra["reunification"]}
+                                       if "reunification" in result.extra else {})},
                                    indent=2) + "\n", encoding="utf-8")
     return [*paths, run_json]
 

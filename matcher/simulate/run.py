@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from matcher.exceptions import MatcherError
-from matcher.models import Instance, Params, Proposal
+from matcher.models import Household, Instance, Params, Proposal
 from matcher.simulate.arrivals import answer_coupling, refused, starting_homes, stream, weekly_homes, weekly_permits
 from matcher.simulate.config import PERIOD_WEEKS, SimConfig, start_date
 from matcher.simulate.metrics import TIMING_FIELDS, WeekMetrics, run_summary, week_metrics
 from matcher.simulate.policies import make_policy
-from matcher.simulate.state import Books, Housed, PeriodBooks, SimState
+from matcher.simulate.state import Books, Housed, PeriodBooks, SimState, reunification_summary
 from matcher.synth import DOCUMENT_DELAY_DAYS, Quota, Sampler
 
 log = logging.getLogger(__name__)
@@ -104,11 +104,23 @@ def initial_state(config: SimConfig) -> tuple[SimState, Sampler]:
     for h in instance.households:
         document_date = h.permit_date if h.document_ready else h.permit_date + dt.timedelta(days=rng.randint(*DOCUMENT_DELAY_DAYS))
         state.arrive(h, document_date, -1)
+        schedule_family(config, state, h)
     homes, found_for = answer_coupling(sampler, instance.dwellings, config.seed, "start", config.answer_share,
                                        state.sought())
     for d in homes:
         state.offer(d, config.offer_weeks, found_for.get(d.dwelling_id))
     return state, sampler
+
+
+def schedule_family(config: SimConfig, state: SimState, h: Household) -> None:
+    """With ``config.reunification_weeks``, the day ``h``'s expected family members arrive: its
+    permit plus a delay drawn uniformly from 0.5 to 1.5 times the mean (its own random stream, so
+    that every other draw stays as it was)."""
+    if not config.reunification_weeks or not h.expected_extra:
+        return
+    rng = stream(config.seed, "reunification", h.household_id)
+    days = round(7 * config.reunification_weeks * rng.uniform(0.5, 1.5))
+    state.expect_family(h.household_id, h.permit_date + dt.timedelta(days=max(1, days)))
 
 
 class Simulation:
@@ -136,9 +148,11 @@ class Simulation:
         if week > 0 and week % PERIOD_WEEKS == 0:
             state.new_period(week // PERIOD_WEEKS)
         state.start_week(as_of)
+        state.reunite(as_of)
         permits = weekly_permits(self.sampler, config.seed, week, as_of, config.arrivals)
         for p in permits:
             state.arrive(p.household, p.document_date, week)
+            schedule_family(config, state, p.household)
         homes = weekly_homes(self.sampler, config.seed, week, as_of, config.supply)
         homes, found_for = answer_coupling(self.sampler, homes, config.seed, week, config.answer_share, state.sought())
         for d in homes:
@@ -170,7 +184,8 @@ class Simulation:
         state = self.state
         state.close_books()
         summary = run_summary(state, self.weeks, self.params.end)
-        extra: dict[str, Any] = {"municipalities": {m.code: (m.name, m.province) for m in state.municipalities}}
+        extra: dict[str, Any] = {"municipalities": {m.code: (m.name, m.province) for m in state.municipalities},
+                                 "reunification": reunification_summary(state, self.params.end)}
         describe = getattr(self.policy, "describe", None)
         if describe is not None:
             extra["policy"] = describe()  # what the policy based its proposals on (run.json)

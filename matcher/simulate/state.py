@@ -118,6 +118,20 @@ class Onward:
 
 
 @dataclass(frozen=True)
+class Reunion:
+    """Family members (nareizigers) who joined a household during the run: ``where`` it was then
+    (``waiting`` in reception, in a ``temporary`` home, or ``housed`` in its home), its size after,
+    and for a household in its home whether the home still fits (the housing check)."""
+
+    household_id: str
+    persons: int
+    date: dt.date
+    where: str
+    size_after: int
+    fits: bool | None
+
+
+@dataclass(frozen=True)
 class Coupling:
     """A new coupling made during the run (by ``couple`` or by ``house``)."""
 
@@ -176,6 +190,15 @@ class SimState:
     arrived_households: int = 0
     arrived_persons: int = 0
     period: int = 0
+    family_due: dict[str, tuple[dt.date, int]] = field(default_factory=dict)
+    """Family members due to arrive (a run with ``reunification_weeks``): household id -> (date, persons)."""
+    expecting: set[str] = field(default_factory=set)
+    """Households that expected family members when they arrived."""
+    homes_of: dict[str, tuple[str, int]] = field(default_factory=dict)
+    """The kind and places of the home of each housed household whose family is still due."""
+    reunions: list[Reunion] = field(default_factory=list)
+    extra_misfit_persons: int = 0
+    """Expected family members who will not fit the regular home their household was housed in."""
 
     # --- arrivals and offers ---------------------------------------------------------------------
 
@@ -186,8 +209,37 @@ class SimState:
         self.waiting[household.household_id] = household
         self.document_dates[household.household_id] = document_date
         self.arrival_week[household.household_id] = week
+        if household.expected_extra:
+            self.expecting.add(household.household_id)
         self.arrived_households += 1
         self.arrived_persons += household.size
+
+    def expect_family(self, household_id: str, date: dt.date) -> None:
+        """The household's ``expected_extra`` family members will join it on ``date``."""
+        h = self.waiting[household_id]
+        self.family_due[household_id] = (date, h.expected_extra)
+        self.waiting[household_id] = replace(h, expected_extra_date=date)
+
+    def reunite(self, as_of: dt.date) -> None:
+        """Family members due by ``as_of`` join their household: one waiting (in reception or a
+        temporary home) grows, keeping its coupling, and needs a home for all; one housed grows in
+        its home, which may no longer fit (docs/simulation.md)."""
+        for hid, (date, persons) in sorted(self.family_due.items()):
+            if date > as_of:
+                continue
+            del self.family_due[hid]
+            for where, pool in (("waiting", self.waiting), ("temporary", self.temporary)):
+                if hid in pool:
+                    h = pool[hid]
+                    pool[hid] = replace(h, size=h.size + persons, expected_extra=0, expected_extra_date=None)
+                    self.reunions.append(Reunion(hid, persons, date, where, h.size + persons, None))
+                    break
+            else:
+                if hid in self.homes_of:
+                    kind, places = self.homes_of.pop(hid)
+                    size = next(r.size for r in reversed(self.housed) if r.household_id == hid) + persons
+                    fits = size == 1 if kind == "shared" else size <= places
+                    self.reunions.append(Reunion(hid, persons, date, "housed", size, fits))
 
     def offer(self, dwelling: Dwelling, offer_weeks: int, found_for: str | None = None) -> None:
         """A municipality offers a home; it lapses ``offer_weeks`` weeks after ``available_from``.
@@ -335,6 +387,10 @@ class SimState:
                             self.arrival_week[h.household_id])
             events.housed.append(record)
             self.housed.append(record)
+            if d.kind is DwellingKind.REGULAR:
+                self.extra_misfit_persons += max(0, h.size + h.expected_extra - d.capacity)
+            if h.household_id in self.family_due:
+                self.homes_of[h.household_id] = (d.kind.value, d.capacity)
             del self.waiting[h.household_id]
             if d.kind is not DwellingKind.TEMPORARY:  # from a temporary home its refusals still stand
                 self.bans.pop(h.household_id, None)
@@ -356,6 +412,8 @@ class SimState:
             events.refusals += 1
             return
         del self.offers[d.dwelling_id]  # a regular home: one household
+        if h.household_id in self.family_due:
+            self.homes_of[h.household_id] = (d.kind.value, d.capacity)
         record = Onward(h.household_id, h.size, d.municipality, h.temporary_home, d.dwelling_id, h.housed_since,
                         max(as_of, d.available_from), week)
         events.onward.append(record)
@@ -370,3 +428,45 @@ class SimState:
         events.couplings.append(record)
         self.couplings.append(record)
         return coupled
+
+
+def reunification_summary(state: SimState, end: dt.date) -> dict[str, object]:
+    """What family reunification did in the run (``run.json``'s ``reunification``): the households
+    that expected family, when their members joined (waiting, in a temporary home, in their own
+    home; homes that no longer fit), and the wait from the permit of those expecting family
+    against the others, with the expected members housed without room (``extra_misfit``)."""
+    from matcher.simulate.metrics import wait_stats
+
+    def joined(where: str) -> dict[str, int]:
+        rs = [r for r in state.reunions if r.where == where]
+        return {"households": len(rs), "persons": sum(r.persons for r in rs)}
+
+    housed_in_home = [r for r in state.reunions if r.where == "housed"]
+    first: dict[str, Housed] = {}
+    for r in state.housed:
+        first.setdefault(r.household_id, r)
+    still = {**state.waiting, **state.temporary}
+
+    def days(expecting: bool) -> dict[str, float | None]:
+        """Days from the permit to the (first) move-in, or to ``end`` for those still waiting in
+        reception: nobody waiting is left out, so leaving households waiting cannot look better."""
+        out = [r.wait_from_permit_days for hid, r in first.items() if (hid in state.expecting) == expecting]
+        out += [(end - h.permit_date).days for hid, h in state.waiting.items() if (hid in state.expecting) == expecting]
+        return wait_stats(out)
+
+    return {
+        "expecting_households": len(state.expecting),
+        "days_from_permit_expecting": days(True),
+        "days_from_permit_others": days(False),
+        "waiting_expecting_households_end": sum(1 for hid in still if hid in state.expecting),
+        "joined_waiting": joined("waiting"),
+        "joined_temporary": joined("temporary"),
+        "joined_in_home": joined("housed"),
+        "grown_past_home": sum(1 for r in housed_in_home if r.fits is False),
+        "still_due_households": len(state.family_due),
+        "extra_misfit_persons": state.extra_misfit_persons,
+        "wait_from_permit_expecting": wait_stats([r.wait_from_permit_days for hid, r in first.items() if hid in state.expecting]),
+        "wait_from_permit_others": wait_stats([r.wait_from_permit_days for hid, r in first.items() if hid not in state.expecting]),
+        "housed_expecting_households": sum(1 for hid in first if hid in state.expecting),
+        "housed_other_households": sum(1 for hid in first if hid not in state.expecting),
+    }
