@@ -114,3 +114,10 @@ def test_decimals_read_in_the_pages_language(client, history):
     client.get("/ui/lang/en?next=/ui/monitoring/lead-times")
     english = client.get("/ui/monitoring/lead-times?by=province").text
     assert "<td>76.5</td>" in english and "<td>113.7</td>" in english
+
+
+def test_the_as_of_date_reads_as_a_long_date(client, history):
+    sign_in(client, history.coa)
+    assert "Peildatum 31 december 2023" in client.get("/ui/monitoring/realisation?as_of=2023-12-31").text
+    client.get("/ui/lang/en?next=/ui/monitoring")
+    assert "As of 31 December 2023" in client.get("/ui/monitoring/realisation?as_of=2023-12-31").text
