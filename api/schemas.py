@@ -951,6 +951,7 @@ class SignalKind(str, Enum):
     large_home = "large_home"
     province_shortfall = "province_shortfall"
     region_shortfall = "region_shortfall"
+    safety_region_shortfall = "safety_region_shortfall"
     idle_homes = "idle_homes"
 
 

@@ -21,7 +21,7 @@ AsOf = Annotated[Day | None, Query(description="The date the signals describe (d
 After = Annotated[str | None, Query(max_length=200, pattern=r"^[A-Za-z0-9_-]+$",
                                     description="The cursor `next` of the previous page.")]
 Limit = Annotated[int, Query(ge=1, le=200, description="Signals per page (1 to 200, default 50).")]
-Kinds = Annotated[list[SignalKind] | None, Query(max_length=4, description="Only these kinds (repeat the parameter).")]
+Kinds = Annotated[list[SignalKind] | None, Query(max_length=5, description="Only these kinds (repeat the parameter).")]
 SignalPath = Annotated[str, Path(max_length=100, pattern=r"^[a-z0-9-]+$")]
 
 

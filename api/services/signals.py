@@ -23,7 +23,9 @@ Three kinds (docs/contract.md §11, *Signals*):
   times the national couplings.  Nothing is raised while there are no couplings in the window.
   Id ``shortfall-<province>-<monday>``, raised on the Monday of the as-of date's week.
 - ``region_shortfall``: the same for COA's five regions (:data:`REGIONS`, groups of
-  provinces): id ``region-shortfall-<region>-<monday>``.
+  provinces): id ``region-shortfall-<region>-<monday>``; ``safety_region_shortfall`` for the 25
+  veiligheidsregio's of Tabel 1 (``municipalities.safety_region``): id
+  ``safety-shortfall-<region>-<monday>``.
 - ``idle_homes``: a municipality with homes available within the horizon that stay empty for
   lack of quota while households in range wait uncoupled elsewhere.  Home by home (in id order),
   each takes the first fitting household (longest overdue first, then earliest permit, then id):
@@ -60,10 +62,10 @@ from api.services.municipalities import QuotaState, current_period, quota_states
 from matcher import models as engine
 from matcher.rules import Rules, great_circle_km
 
-KINDS = ("large_home", "province_shortfall", "region_shortfall", "idle_homes")
-RANK = {"idle_homes": 3, "large_home": 2, "region_shortfall": 1, "province_shortfall": 0}
+KINDS = ("large_home", "province_shortfall", "region_shortfall", "safety_region_shortfall", "idle_homes")
+RANK = {"idle_homes": 4, "large_home": 3, "region_shortfall": 2, "province_shortfall": 1, "safety_region_shortfall": 0}
 PREFIXES = (("large-home-", "large_home"), ("region-shortfall-", "region_shortfall"), ("shortfall-", "province_shortfall"),
-            ("idle-", "idle_homes"))
+            ("safety-shortfall-", "safety_region_shortfall"), ("idle-", "idle_homes"))
 """Each kind's id prefix (the longer ``region-shortfall-`` before ``shortfall-``)."""
 
 
@@ -281,33 +283,36 @@ Noord-Brabant and Limburg; Zuid-Holland and Zeeland [001:846; 001:886; 001:1025;
 
 def shortfalls(session: Session, w: World, as_of: dt.date, weeks: int, ratio: float,
                names: dict[str, Municipality]) -> list[Signal]:
-    """``province_shortfall`` per province and ``region_shortfall`` per COA region (:data:`REGIONS`)."""
+    """``province_shortfall`` per province, ``region_shortfall`` per COA region (:data:`REGIONS`)
+    and ``safety_region_shortfall`` per veiligheidsregio (``municipalities.safety_region``)."""
     start_week = monday(as_of)
     start, end = start_week - dt.timedelta(days=7 * weeks), start_week - dt.timedelta(days=1)
-    province_of = {code: m.province for code, m in names.items()}
     target: dict[str, int] = defaultdict(int)
     for code, state in w.states.items():
         p = state.persons
-        target[province_of[code]] += p.taakstelling + p.redistributed + p.backlog
-    query = (select(Municipality.province, func.sum(Household.size))
-             .join(Municipality, Municipality.code == Household.municipality_code)
-             .where(Household.state.in_(("coupled", "moving_in", "housed")),
+        target[code] += p.taakstelling + p.redistributed + p.backlog
+    query = (select(Household.municipality_code, func.sum(Household.size))
+             .where(Household.state.in_(("coupled", "moving_in", "housed")), Household.municipality_code.is_not(None),
                     Household.coupling_date >= start, Household.coupling_date <= end)
-             .group_by(Municipality.province))
-    couplings = {prov: int(n or 0) for prov, n in session.execute(query)}
+             .group_by(Household.municipality_code))
+    couplings = {code: int(n or 0) for code, n in session.execute(query) if code in names}
     raised = dt.datetime.combine(start_week, dt.time())
     region_of = {prov: region for region, provinces in REGIONS.items() for prov in provinces}
     out = []
-    groupings: tuple[tuple[str, dict[str, str]], ...] = (
-        ("province_shortfall", {prov: prov for prov in target}),
-        ("region_shortfall", {prov: region_of.get(prov, prov) for prov in target}))
-    for kind, group in groupings:
+    groupings: tuple[tuple[str, str, dict[str, str]], ...] = (
+        ("province_shortfall", "shortfall", {code: m.province for code, m in names.items()}),
+        ("region_shortfall", "region-shortfall", {code: region_of.get(m.province, m.province) for code, m in names.items()}),
+        ("safety_region_shortfall", "safety-shortfall",
+         {code: m.safety_region for code, m in names.items() if m.safety_region}))
+    for kind, prefix, group in groupings:
         targets: dict[str, int] = defaultdict(int)
         got: dict[str, int] = defaultdict(int)
-        for prov, t in target.items():
-            targets[group[prov]] += t
-        for prov, n in couplings.items():
-            got[group.get(prov, prov)] += n
+        for code, t in target.items():
+            if code in group:
+                targets[group[code]] += t
+        for code, n in couplings.items():
+            if code in group:
+                got[group[code]] += n
         targets = {name: max(0, t) for name, t in targets.items()}
         national_target, total = sum(targets.values()), sum(got.values())
         if total == 0 or national_target == 0:
@@ -316,15 +321,16 @@ def shortfalls(session: Session, w: World, as_of: dt.date, weeks: int, ratio: fl
             share = targets[name] / national_target
             expected = share * total
             if got[name] < ratio * expected:
-                prefix = "shortfall" if kind == "province_shortfall" else "region-shortfall"
                 values: dict[str, Any] = {"weeks": weeks, "window_start": start, "window_end": end,
                                           "couplings": got[name], "national_couplings": total, "target": targets[name],
                                           "national_target": national_target, "share": round(share, 4),
                                           "expected": round(expected, 1), "ratio": ratio}
                 if kind == "province_shortfall":
                     values["province"] = name
-                else:
+                elif kind == "region_shortfall":
                     values.update(region=name, provinces=", ".join(REGIONS.get(name, (name,))))
+                else:
+                    values["safety_region"] = name
                 out.append(Signal(f"{prefix}-{_slug(name)}-{start_week.isoformat()}", kind, raised, (),
                                   name if kind == "province_shortfall" else "", values))
     return out
@@ -433,7 +439,7 @@ def _signals(session: Session, actor: Actor, as_of: dt.date, options: Options,
     found: list[Signal] = []
     if "large_home" in kinds:
         found += large_homes(session, w, names, options.large_home)
-    if {"province_shortfall", "region_shortfall"} & set(kinds) and actor.is_coa:
+    if {"province_shortfall", "region_shortfall", "safety_region_shortfall"} & set(kinds) and actor.is_coa:
         found += [s for s in shortfalls(session, w, as_of, options.weeks, options.shortfall, names) if s.kind in kinds]
     if "idle_homes" in kinds:
         found += idle_homes(session, w, as_of, names)

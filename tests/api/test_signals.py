@@ -39,6 +39,8 @@ Homes: Enschede E-BIG (regular, 6, at least 4) and E-2 (2); Hengelo H-5 (5); Haa
   27 x 5,815 / 27,262 = 5.759 -> 5.8 and Drenthe 27 x 773 / 27,262 = 0.766 -> 0.8.  Regions:
   Noord (2,705 -> 2.7, got 10) and Oost (5,063 -> 5.0, got 17) are above; Midden (7,309 ->
   7.2), Zuid (5,767 -> 5.7) and West (6,418 -> 6.4) got 0.
+- Safety regions: Twente (947 -> 0.9, got 17) and Fryslân (1,016, got 10) are above; the 23
+  others got 0, e.g. Amsterdam-Amstelland 27 x 1,708 / 27,262 = 1.692 -> 1.7.
 - Idle for lack of quota: K-2 takes d2 (longest overdue of those it fits: f3 is too big), but
   Haaksbergen has no quota left: 2 persons short.  The nearest municipality with quota to
   spare is Hengelo (12.687 km; Enschede 12.707 km): its H-5 takes fc, already coupled there, so
@@ -156,6 +158,17 @@ def test_provinces_and_regions_short_of_their_quota_share(client, world):
     assert regions["Midden-Nederland"]["target"] == 7309
 
 
+def test_safety_regions_short_of_their_quota_share(client, world):
+    items = feed(client, world.coa, kind="safety_region_shortfall", limit=200)["items"]
+    regions = {s["values"]["safety_region"]: s["values"] for s in items}
+    # 25 veiligheidsregio's: Twente (17 coupled, expected 27 x 947 / 27,262 = 0.9) and Fryslân (10) are not short
+    assert len(regions) == 23 and "Twente" not in regions and "Fryslân" not in regions
+    # Amsterdam-Amstelland: Aalsmeer 51, Amstelveen 143, Amsterdam 1,394, Diemen 50, Ouder-Amstel 22, Uithoorn 48
+    amsterdam = regions["Amsterdam-Amstelland"]
+    assert (amsterdam["target"], amsterdam["expected"], amsterdam["couplings"]) == (1708, 1.7, 0)
+    assert by_id(items)["safety-shortfall-amsterdam-amstelland-2023-07-03"]["kind"] == "safety_region_shortfall"
+
+
 def test_no_couplings_in_the_window_no_shortfall(client, auth):
     upsert(client, auth, household("x", 3, state="coupled", municipality="GM0153", coupling_date="2023-07-03"))
     assert feed(client, auth.coa, kind="province_shortfall")["items"] == []
@@ -208,7 +221,7 @@ def test_paging_newest_first_without_duplicates_or_gaps(client, world):
     whole = feed(client, world.coa, limit=200)
     assert whole["next"] is None
     everything = ids(whole["items"])
-    assert len(everything) == 2 + 10 + 3 + 1
+    assert len(everything) == 2 + 10 + 3 + 23 + 1
     keys = [(s["raised_at"], RANK[s["kind"]], s["id"]) for s in whole["items"]]
     assert keys == sorted(keys, reverse=True)
     # raised at once (Monday 3 July), the idle homes that ask for an action come first
@@ -224,7 +237,7 @@ def test_paging_newest_first_without_duplicates_or_gaps(client, world):
         cursor = page["next"]
         if cursor is None:
             break
-    assert seen == everything and pages == 6
+    assert seen == everything and pages == 13
     assert ids(feed(client, world.coa, limit=1)["items"]) == ["large-home-5"]
 
 

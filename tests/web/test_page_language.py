@@ -110,7 +110,7 @@ def _journey(client, secrets, lang: str) -> dict[str, str]:
     text = see("signals", client.get("/ui/planner/signals", params=on))
     signals = dict(reversed(re.findall(r'<tr data-signal="([a-z0-9-]+)" data-kind="([a-z_]+)">', text)))
     shown = {kind: ident for ident, kind in signals.items()}
-    assert set(shown) == {"large_home", "province_shortfall", "region_shortfall", "idle_homes"}
+    assert set(shown) == {"large_home", "province_shortfall", "region_shortfall", "safety_region_shortfall", "idle_homes"}
     for kind, ident in sorted(shown.items()):
         see(f"signal {kind}", client.get(f"/ui/planner/signals/{ident}", params=on))
     see("signal recorded", client.post(f"/ui/planner/signals/{shown['idle_homes']}/redistribute",

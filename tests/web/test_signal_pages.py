@@ -33,7 +33,8 @@ def test_the_overview_lists_signals_that_link_to_their_pages(client, secrets, ap
     home = re.search(r'<tr data-home="(\d+)"><th scope="row"><a href="(/ui/municipality/GM0153/homes/\d+)">E-BIG', detail.text)
     assert home and client.get(home[2]).status_code == 200  # the planner may open the home's page
     every = client.get("/ui/planner/signals", params=ON).text
-    assert len(re.findall(r'<tr data-signal=', every)) == 1 + 11 + 4 + 1  # E-BIG, 11 provinces, 4 regions, K-2 idle
+    # E-BIG, 11 provinces, 4 regions, 24 safety regions, K-2 idle: 41, 20 a page
+    assert len(re.findall(r'<tr data-signal=', every)) == 20 and 'rel="next"' in every
 
 
 def test_one_click_records_the_suggested_redistribution(client, secrets, app):
@@ -76,7 +77,7 @@ def test_paging_the_signal_pages(client, secrets, app, monkeypatch):
         seen += re.findall(r'<tr data-signal="([a-z0-9-]+)"', text)
         found = re.search(r'<a rel="next" href="([^"]+)"', text)
         url = found[1].replace("&amp;", "&") if found else ""
-    assert len(seen) == len(set(seen)) == 17 and pages == 4
+    assert len(seen) == len(set(seen)) == 1 + 11 + 4 + 24 + 1 and pages == 9
 
 
 def test_access_and_bad_input(client, secrets, app):
