@@ -146,6 +146,11 @@ def fall_through(session: Session, actor: Actor, move_in_id: int, reason: str) -
             home.status = "open"
             home.updated_at = utcnow()
             reopened = True
+    if move_in.from_home_id is not None:  # back in its temporary home: full again, it is allocated again
+        left = session.get(Home, move_in.from_home_id, with_for_update=True)
+        if left is not None and left.status == "open" and occupied(session, [left.id]).get(left.id, 0) >= left.capacity:
+            left.status = "allocated"
+            left.updated_at = utcnow()
     ban = Ban(household_id=household.household_id, home_id=move_in.home_id, line_id=move_in.line_id, reason=reason,
               created_by=actor.token_id)
     session.add(ban)

@@ -118,7 +118,8 @@ def test_an_onward_move_that_falls_through_puts_it_back_in_its_temporary_home(cl
     h = ok(client.get(f"{API}/households/h-temp", headers=auth.coa))
     assert (h["state"], h["home_id"], h["temporary_home"], h["housed_date"]) == \
         ("temporary", world["tuvo"]["id"], "T-1", "2023-07-10")
-    assert ok(client.get(f"{API}/homes/{world['tuvo']['id']}", headers=auth.enschede))["occupied"] == 2
+    tuvo = ok(client.get(f"{API}/homes/{world['tuvo']['id']}", headers=auth.enschede))
+    assert (tuvo["occupied"], tuvo["status"]) == (2, "allocated")  # full again
     assert ok(client.get(f"{API}/homes/{world['regular']['id']}", headers=auth.enschede))["status"] == "open"
     assert quota(client, auth.coa, "GM0153")["quota"]["realised"] == 2
     again = propose(client, auth, run_jobs, as_of="2023-07-24")
