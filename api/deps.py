@@ -130,6 +130,13 @@ async def reader_language(request: Request, lang: Annotated[Literal["nl", "en"] 
 LangDep = Annotated[Lang, Depends(reader_language)]
 
 
+async def message_language(lang: Annotated[Literal["nl", "en"] | None, Query(
+        description="language of the messages (detail, msg): nl or en; default the Accept-Language header, "
+                    "else en")] = None) -> None:
+    """Every API route's ``lang``: checked here (anything but nl or en is a 422), read by the
+    error handlers (:func:`api.main.api_language`)."""
+
+
 def _in_one_thread(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     """``endpoint`` with its token checked first and its session closed after, all in the
     worker thread FastAPI runs it in."""
@@ -186,6 +193,8 @@ class ApiRoute(APIRoute):
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         if not inspect.iscoroutinefunction(endpoint):
             endpoint = _in_one_thread(endpoint)
+        if not any(p.name == "lang" for p in inspect.signature(endpoint).parameters.values()):
+            kwargs["dependencies"] = [*(kwargs.get("dependencies") or []), Depends(message_language)]
         super().__init__(path, endpoint, **kwargs)
 
     def get_route_handler(self) -> Callable[[Request], Any]:

@@ -137,15 +137,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             for option in components["JobIn"]["properties"]["time_limit"].get("anyOf", []):
                 if "maximum" in option:
                     option["maximum"] = min(option["maximum"], settings.max_time_limit)
-            # Every route answers its messages (errors, and on the line routes the reasons) in the
-            # language of ``lang``; the routes that render reasons declare it themselves.
-            for path, operations in schema.get("paths", {}).items():
-                if not path.startswith("/api/"):
-                    continue
-                for operation in operations.values():
-                    parameters = operation.setdefault("parameters", [])
-                    if not any(p.get("name") == "lang" and p.get("in") == "query" for p in parameters):
-                        parameters.append(LANG_PARAMETER)
             app.openapi_schema = schema
         return app.openapi_schema
 
@@ -153,13 +144,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     log.info("matcher service on %s", describe(engine))
     return app
 
-
-LANG_PARAMETER = {
-    "name": "lang", "in": "query", "required": False,
-    "schema": {"type": "string", "enum": list(messages.LANGUAGES), "title": "Lang"},
-    "description": "language of the messages (detail, msg): nl or en; default the Accept-Language header, else en",
-}
-"""The ``lang`` query parameter as the OpenAPI schema lists it on every ``/api/`` route."""
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
