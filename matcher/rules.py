@@ -211,6 +211,17 @@ class Rules:
             return None
         return d
 
+    def grown_past_lock(self, h: Household) -> str:
+        """Words for a lock on the home ``h`` has grown past (:meth:`grown_past`), for the message of
+        locks that cannot hold; empty otherwise."""
+        d = self.grown_past(h)
+        if d is None or not any(lock.household_id == h.household_id and lock.dwelling_id == d.dwelling_id
+                                for lock in self.instance.locks):
+            return ""
+        before = self.previous[h.household_id].persons
+        return (f" (it has grown from {before} to {h.size} persons since previous.csv: locked dwelling "
+                f"{d.dwelling_id}, for {d.capacity}, no longer fits)")
+
     @cached_property
     def quota(self) -> dict[str, int]:
         """Rule 6: persons each municipality may still be newly coupled."""

@@ -186,8 +186,9 @@ def test_locks_infeasible_exit_code_3(case: str, tmp_path: Path) -> None:
 @pytest.mark.parametrize("case", INFEASIBLE_CASES)
 def test_locks_infeasible_raises(case: str, backend: str) -> None:
     """When the locks cannot all hold, the backend raises LocksInfeasibleError instead of proposing."""
-    with pytest.raises(LocksInfeasibleError):
+    with pytest.raises(LocksInfeasibleError) as caught:
         solve(read_instance(CASES_DIR / case), read_params(CASES_DIR / case), solver=backend, time_limit=30)
+    assert _expected(case).get("message", "") in str(caught.value)
 
 
 def test_overdue_order_loser_is_outcompeted(backend: str) -> None:

@@ -334,6 +334,7 @@ def _lock_rules(f: Formulation, c: HouseholdClass, locks, options, bucket_placed
             f.add([(var, 1)], upper=0)
     if must_place:
         if not allowed:
-            raise LocksInfeasibleError(f"household {h.household_id}: its lock names a place it may not have under the hard rules")
+            raise LocksInfeasibleError(f"household {h.household_id}: its lock names a place it may not have under the hard "
+                                       f"rules{f.rules.grown_past_lock(h)}")
         f.add([(var, 1) for var in sorted(allowed)], lower=1, upper=1)
 

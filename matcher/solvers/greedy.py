@@ -93,7 +93,7 @@ def greedy_assignments(rules: Rules) -> dict[str, Assignment]:
             continue
         assignment = _place_locked(rules, state, homes, h, lock)
         if assignment is None:
-            raise LocksInfeasibleError(f"greedy: lock of household {h.household_id} cannot hold")
+            raise LocksInfeasibleError(f"greedy: lock of household {h.household_id} cannot hold{rules.grown_past_lock(h)}")
         out[h.household_id] = assignment
 
     def clock(h: Household):
