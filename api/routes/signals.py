@@ -12,7 +12,7 @@ from fastapi import APIRouter, Path, Query
 
 from api.config import Settings
 from api.deps import ActorDep, ApiRoute, SessionDep, SettingsDep
-from api.schemas import Day, SignalFeed, SignalKind, SignalOut
+from api.schemas import Day, SignalFeed, SignalKind, SignalOut, utc
 from api.services import signals as service
 
 router = APIRouter(tags=["signals"], route_class=ApiRoute)
@@ -30,7 +30,7 @@ def options(settings: Settings) -> service.Options:
 
 
 def signal_out(signal: service.Signal) -> SignalOut:
-    return SignalOut(id=signal.id, kind=SignalKind(signal.kind), raised_at=signal.raised_at,
+    return SignalOut(id=signal.id, kind=SignalKind(signal.kind), raised_at=utc(signal.raised_at) or signal.raised_at,
                      municipalities=list(signal.municipalities), province=signal.province, values=signal.values,
                      homes=signal.homes, households=signal.households, suggestion=signal.suggestion)
 

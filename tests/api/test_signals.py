@@ -146,7 +146,7 @@ def test_provinces_and_regions_short_of_their_quota_share(client, world):
     provinces = {s["province"]: s for s in items if s["kind"] == "province_shortfall"}
     assert sorted(provinces) == SHORT_PROVINCES
     zh = provinces["Zuid-Holland"]
-    assert zh["id"] == "shortfall-zuid-holland-2023-07-03" and zh["raised_at"] == "2023-07-03T00:00:00"
+    assert zh["id"] == "shortfall-zuid-holland-2023-07-03" and zh["raised_at"] == "2023-07-03T00:00:00Z"
     assert {k: zh["values"][k] for k in ("couplings", "national_couplings", "target", "national_target", "expected",
                                          "window_start", "window_end", "weeks")} == {
         "couplings": 0, "national_couplings": 27, "target": 5815, "national_target": 27262, "expected": 5.8,
