@@ -18,13 +18,13 @@ from web_testing import (
     sign_in,
 )
 
-from api.web import auth, i18n, monitoring, municipality, planner
+from api.web import auth, i18n, monitoring, municipality, planner, signals
 from api.web.session import COOKIE, WebSettings
 from api.worker import run_pending
 
 TEMPLATES = Path(auth.__file__).resolve().parent / "templates"
 FILL = {"code": ENSCHEDE, "job_id": "1", "line_id": "1", "home_id": "1", "lock_id": "1", "figure": "realisation",
-        "move_in_id": "1", "recoupling_id": "1"}
+        "move_in_id": "1", "recoupling_id": "1", "signal_id": "large-home-1"}
 PUBLIC = {"/ui/", "/ui/sign-in", "/ui/lang/{lang}"}
 """Pages anyone may open (they sign in, or send the visitor on)."""
 
@@ -32,7 +32,8 @@ PUBLIC = {"/ui/", "/ui/sign-in", "/ui/lang/{lang}"}
 def page_routes() -> list[tuple[str, str, str]]:
     """(module, method, path) of every page route."""
     return sorted((module.__name__.rsplit(".", 1)[-1], method, "/ui" + route.path)
-                  for module in (auth, planner, municipality, monitoring) for route in module.router.routes for method in route.methods)
+                  for module in (auth, planner, municipality, monitoring, signals) for route in module.router.routes
+                  for method in route.methods)
 
 
 PROTECTED = [(method, path) for _, method, path in page_routes() if path not in PUBLIC and path != "/ui/sign-out"]
