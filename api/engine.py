@@ -167,7 +167,8 @@ def snapshot(session: Session, job: Job, with_previous: bool = True) -> Snapshot
     approved = recouplings.approved_households(session)  # COA approved their re-coupling: may_recouple
     columns = (Household.household_id, Household.size, Household.location_id, Household.permit_date, Household.state,
                Household.municipality_code, Household.coupling_date, Household.housed_date, Household.amv,
-               Household.needs_accessible, Household.expected_extra, Household.tie_municipality,
+               Household.needs_accessible, Household.expected_extra, Household.expected_extra_date,
+               Household.tie_municipality,
                Household.document_ready, Household.temporary_home, Household.home_id)
     # rows, not ORM objects: a national snapshot reads some 15,000 households
     for h in session.execute(select(*columns).where(Household.state.in_(ENGINE_STATES)).order_by(Household.household_id)):

@@ -5,6 +5,7 @@ would say for it."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import subprocess
@@ -98,3 +99,19 @@ def test_lines_and_exports_speak_the_readers_language(client, auth, run_jobs):
     rows = list(csv.DictReader(io.StringIO(export)))
     assert [row["reason"] for row in rows] == [line["reason"] for line in english]
     assert {row["home_reference"] for row in rows} == {"", "Kerkstraat-5"}
+
+
+def test_the_snapshot_carries_the_expected_arrival_date(client, auth, service):
+    """A household with family members expected on a known day (nareizigers, issue 14 item 2)
+    enters the engine's instance with that day; one without a date with none. (The snapshot once
+    read every column but this one, and every job of such a database crashed in the worker.)"""
+    upsert(client, auth, household("h-date", 2, expected_extra=3, expected_extra_date="2023-09-01"),
+           household("h-nodate", 1, expected_extra=1), household("h-none", 4))
+    job_id = ok(client.post(f"{API}/proposals", headers=auth.coa, json={"as_of": "2023-07-03", "solver": "greedy"}),
+                202)["id"]
+    with service.sessions() as session:
+        snap = boundary.snapshot(session, jobs.get_job(session, job_id))
+        session.rollback()
+    got = {h.household_id: (h.expected_extra, h.expected_extra_date) for h in snap.instance.households}
+    assert {k: got[k] for k in ("h-date", "h-nodate", "h-none")} == {
+        "h-date": (3, dt.date(2023, 9, 1)), "h-nodate": (1, None), "h-none": (0, None)}
