@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -473,3 +474,21 @@ class FamilyArrival(Base):
     expected_after: Mapped[int]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("tokens.id"))
+
+
+class DataChange(Base):
+    """That the data changed: written by database triggers on every table but ``tokens``,
+    ``web_sessions``, ``audit_events`` and this one (migration ``data_changes``), never by the
+    code, so that readers in any process can tell cheaply whether what they computed still holds
+    (:mod:`api.services.changes`).
+
+    PostgreSQL: one row per transaction that wrote (``tx``, its transaction id; a statement-level
+    trigger inserts it, so concurrent writers do not wait on each other).  SQLite: one row
+    (``id`` 1) whose ``tx`` counts the rows written and whose ``token`` is drawn anew each time
+    (SQLite has one writer at a time, so a counter row costs no waiting).  Never emptied."""
+
+    __tablename__ = "data_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tx: Mapped[int] = mapped_column(BigInteger, unique=True)
+    token: Mapped[str | None] = mapped_column(String(32))

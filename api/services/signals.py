@@ -51,12 +51,14 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.models import Home, Household, Job, Municipality
+from api.services.changes import Cache, fingerprint
 from api.services.errors import Actor, FieldError, Invalid, NotFound
 from api.services.municipalities import QuotaState, current_period, quota_states
 from matcher import models as engine
@@ -166,6 +168,8 @@ class World:
     waiting_at: dict[str, list[engine.Household]] = field(default_factory=dict)
     """Per reception location the households waiting there uncoupled, in line."""
     _candidates: dict[str, list[engine.Household]] = field(default_factory=dict)
+    completed: dict[str, Signal] = field(default_factory=dict)
+    """Large homes' signals with their households (:func:`complete`), by id, once listed."""
 
     def __post_init__(self) -> None:
         self.rank = {h.household_id: (-self.rules.overdue(h), h.permit_date, h.household_id)
@@ -195,7 +199,7 @@ class World:
 def world(session: Session, as_of: dt.date) -> World:
     from api.engine import snapshot
 
-    snap = snapshot(session, Job(id=0, as_of=as_of, params={}, solver="greedy", time_limit=1.0))
+    snap = snapshot(session, Job(id=0, as_of=as_of, params={}, solver="greedy", time_limit=1.0), with_previous=False)
     instance = snap.instance
     free = replace(instance, municipalities=tuple(replace(m, quota_remaining=UNLIMITED, amv_quota_remaining=UNLIMITED)
                                                   for m in instance.municipalities))
@@ -424,28 +428,56 @@ def all_signals(session: Session, actor: Actor, as_of: dt.date, options: Options
                 kinds: tuple[str, ...] = KINDS) -> list[Signal]:
     """Every signal ``actor`` may see on ``as_of``, newest first, whole (:func:`complete`)."""
     w, found = _signals(session, actor, as_of, options, kinds)
-    return [_seen_by(actor, complete(w, s)) for s in found]
+    return [_seen_by(actor, _complete(w, s)) for s in found]
 
 
 def _seen_by(actor: Actor, signal: Signal) -> Signal:
     return signal if actor.is_coa else _for_municipality(signal, actor.municipality)
 
 
+WORLDS = Cache(2)
+"""The worlds of the latest state of the data (:mod:`api.services.changes`), per as-of date."""
+SIGNALS = Cache(64)
+"""The signals of each kind in the latest state of the data, per as-of date and options."""
+
+
+def _kind(session: Session, w: World, as_of: dt.date, options: Options, kind: str) -> list[Signal]:
+    """Every signal of ``kind`` on ``as_of`` as COA sees it; large homes not yet complete."""
+    names = {m.code: m for m in session.scalars(select(Municipality))}
+    if kind == "large_home":
+        return large_homes(session, w, names, options.large_home)
+    if kind == "idle_homes":
+        return idle_homes(session, w, as_of, names)
+    return [s for s in shortfalls(session, w, as_of, options.weeks, options.shortfall, names) if s.kind == kind]
+
+
 def _signals(session: Session, actor: Actor, as_of: dt.date, options: Options,
              kinds: tuple[str, ...] = KINDS) -> tuple[World, list[Signal]]:
-    """The world and every signal ``actor`` may see, newest first; large homes not yet complete."""
-    w = world(session, as_of)
-    names = {m.code: m for m in session.scalars(select(Municipality))}
+    """The world and every signal ``actor`` may see, newest first; large homes not yet complete.
+    Both are kept while the data does not change (:mod:`api.services.changes`): the first
+    request after a write computes them, the next ones reuse them."""
+    fp = fingerprint(session)
+    w = WORLDS.get(fp, as_of, lambda: world(session, as_of))
     found: list[Signal] = []
-    if "large_home" in kinds:
-        found += large_homes(session, w, names, options.large_home)
-    if {"province_shortfall", "region_shortfall", "safety_region_shortfall"} & set(kinds) and actor.is_coa:
-        found += [s for s in shortfalls(session, w, as_of, options.weeks, options.shortfall, names) if s.kind in kinds]
-    if "idle_homes" in kinds:
-        found += idle_homes(session, w, as_of, names)
+    for kind in KINDS:
+        if kind not in kinds or (kind in SHORTFALLS and not actor.is_coa):
+            continue
+        found += SIGNALS.get(fp, (as_of, options, kind), partial(_kind, session, w, as_of, options, kind))
     if not actor.is_coa:
         found = [s for s in found if actor.municipality in s.municipalities]
     return w, sorted(found, key=lambda s: s.key, reverse=True)
+
+
+SHORTFALLS = ("province_shortfall", "region_shortfall", "safety_region_shortfall")
+
+
+def _complete(w: World, signal: Signal) -> Signal:
+    """:func:`complete`, kept with the world (a large home's households are listed once)."""
+    if signal.dwelling is None:
+        return signal
+    if signal.id not in w.completed:
+        w.completed[signal.id] = complete(w, signal)
+    return w.completed[signal.id]
 
 
 def _for_municipality(signal: Signal, code: str | None) -> Signal:
@@ -461,7 +493,7 @@ def feed(session: Session, actor: Actor, as_of: dt.date, options: Options, after
     w, found = _signals(session, actor, as_of, options, kinds)
     if place is not None:
         found = [s for s in found if s.key < place]
-    page = [_seen_by(actor, complete(w, s)) for s in found[:limit]]
+    page = [_seen_by(actor, _complete(w, s)) for s in found[:limit]]
     page = [replace(s, households=s.households[:FEED_HOUSEHOLDS]) for s in page]
     return page, (encode_cursor(page[-1]) if len(found) > limit else None)
 
@@ -472,5 +504,5 @@ def get_signal(session: Session, actor: Actor, as_of: dt.date, options: Options,
         w, found = _signals(session, actor, as_of, options, (kind,))
         for signal in found:
             if signal.id == signal_id:
-                return _seen_by(actor, complete(w, signal))
+                return _seen_by(actor, _complete(w, signal))
     raise NotFound("no_signal", signal=signal_id)

@@ -65,3 +65,28 @@ def test_one_active_lock_per_household_is_a_partial_unique_index(fresh):
     assert index["unique"] and index["column_names"] == ["household_id"]
     where = index["dialect_options"].get(f"{engine.dialect.name}_where")
     assert "ended_at IS NULL" in str(getattr(where, "text", where))
+
+
+def test_every_table_of_data_has_the_change_triggers(fresh):
+    """Each table but those :data:`api.services.changes.UNWATCHED` notes its writes in
+    ``data_changes`` (what the kept signals and figures are checked against): a new table, or
+    one rebuilt by Alembic's batch mode on SQLite, without them would let a reader miss a write."""
+    from sqlalchemy import text
+
+    from api.services.changes import UNWATCHED
+
+    engine, _ = fresh
+    migrate(engine)
+    with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            rows = connection.execute(text(
+                "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() "
+                "AND t.tgname LIKE 'data_changes_%'")).all()
+            expected = {(table, f"data_changes_{table}") for table in Base.metadata.tables if table not in UNWATCHED}
+        else:
+            rows = connection.execute(text(
+                "SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'data_changes_%'")).all()
+            expected = {(table, f"data_changes_{table}_{event}") for table in Base.metadata.tables
+                        if table not in UNWATCHED for event in ("insert", "update", "delete")}
+    assert set(map(tuple, rows)) == expected

@@ -1,0 +1,87 @@
+"""Whether the data changed, and figures kept while it did not.
+
+Triggers on every table that holds data (migration ``data_changes``: all but ``tokens``,
+``web_sessions`` and ``audit_events``) note each write in ``data_changes``, in the writing
+transaction itself, whoever writes (any of the service's processes, the CLI, ``psql``).
+:func:`fingerprint` reads that note in one cheap query:
+
+- PostgreSQL: the number of rows (one per committed writing transaction, so it grows with every
+  commit, whichever commits first) and the highest transaction id among them (a transaction that
+  wrote and rolled back never shows again), with the schema;
+- SQLite: the counter of rows written and the token drawn at the last write.
+
+:class:`Cache` keeps computed figures in the process under the fingerprint read at the start of
+the request, next to the figures' own key: the first request after any write computes them
+afresh, the following ones reuse them until the next write.  A reader reads the fingerprint
+before the data, so what it keeps under a fingerprint is never older than that fingerprint.
+Several worker processes each keep their own copy; each checks the database's fingerprint on
+every request, so none serves figures from before a write another process made.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+T = TypeVar("T")
+
+UNWATCHED = ("tokens", "web_sessions", "audit_events", "data_changes")
+"""The tables whose writes are not data (sign-ins, sessions, the audit trail) and the note itself."""
+
+Fingerprint = tuple[Hashable, Hashable]
+"""Which database, and its state of data."""
+
+
+def fingerprint(session: Session) -> Fingerprint | None:
+    """The state of the data as of now; ``None`` if it cannot be told (then nothing is kept)."""
+    bind = session.get_bind()
+    url = str(bind.engine.url)
+    if bind.dialect.name == "postgresql":
+        schema, rows, tx = session.execute(text("SELECT current_schema(), count(*), max(tx) FROM data_changes")).one()
+        return (url, schema), (int(rows), tx)
+    if bind.dialect.name == "sqlite":
+        row = session.execute(text("SELECT tx, token FROM data_changes WHERE id = 1")).first()
+        return None if row is None else ((url,), (int(row[0]), row[1]))
+    return None
+
+
+class Cache:
+    """Values kept per :func:`fingerprint` and key, at most ``size`` of them (least recently used
+    go first; those of an older state of the same database go as soon as a newer one is seen)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[Hashable, Hashable, Hashable], Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, fp: Fingerprint | None, key: Hashable, make: Callable[[], T]) -> T:
+        """The value kept for ``key`` in the state ``fp``, or ``make()`` (then kept)."""
+        if fp is None:
+            return make()
+        database, state = fp
+        full = (database, state, key)
+        with self._lock:
+            if full in self._items:
+                self._items.move_to_end(full)
+                self.hits += 1
+                return self._items[full]  # type: ignore[no-any-return,unused-ignore]
+            self.misses += 1
+        value = make()
+        with self._lock:
+            for old in [k for k in self._items if k[0] == database and k[1] != state]:
+                del self._items[old]
+            self._items[full] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()

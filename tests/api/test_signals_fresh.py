@@ -1,0 +1,105 @@
+"""Signals are kept between requests while the data does not change (:mod:`api.services.changes`):
+after every kind of write the feed must be what a fresh computation gives, and the writes below
+that change a signal must show in the very next request.  A write made outside the service (raw
+SQL on another connection, as another worker process or ``psql`` would) is seen too.  Each test
+runs on SQLite and on PostgreSQL (the ``client`` fixture); the world is :mod:`test_signals`'s."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from api_testing import API, decide, home, household, lines, offer, ok, propose, upsert
+from sqlalchemy import text
+from test_signals import AS_OF, feed, ids, world  # noqa: F401 - world is a fixture
+
+from api.services import signals
+from api.services.changes import fingerprint
+
+
+def fresh(client, headers, **params):
+    """The feed computed afresh (nothing kept)."""
+    signals.WORLDS.clear()
+    signals.SIGNALS.clear()
+    return feed(client, headers, **params)
+
+
+def kept(client, headers, **params):
+    """The feed twice: the second answer comes from what was kept (and equals the first)."""
+    first = feed(client, headers, **params)
+    hits = signals.SIGNALS.hits
+    assert feed(client, headers, **params) == first
+    assert signals.SIGNALS.hits > hits, "the second request was not served from the kept signals"
+    return first
+
+
+def csv_file(name: str, content: str):
+    return {"file": (name, io.BytesIO(content.encode()), "text/csv")}
+
+
+def test_every_write_is_seen_by_the_next_request(client, world, run_jobs, service):  # noqa: F811
+    coa = world.coa
+
+    def raw_sql():
+        """Another connection, not through the service: as another process would write."""
+        from api.db import make_engine
+
+        other = make_engine(service.settings)
+        try:
+            with other.begin() as connection:
+                connection.execute(text("UPDATE homes SET capacity = 5 WHERE reference = 'E-BIG'"))
+        finally:
+            other.dispose()
+
+    def move_in():
+        job = propose(client, world, run_jobs, as_of=AS_OF)
+        assert job["status"] == "done", job
+        for line in lines(client, world, job["id"]):
+            if line["action"] in ("couple", "house"):
+                ok(decide(client, world, job["id"], line["id"]))
+        for m in ok(client.get(f"{API}/move-ins", headers=world.enschede))["items"]:
+            ok(client.post(f"{API}/move-ins/{m['id']}/confirm", headers=world.enschede, json={"date": dt.date.today().isoformat()}))
+
+    changes = [  # (what, the write, whether it changes the signals here)
+        ("household upload", lambda: upsert(client, world, household("n4", 4, permit_date="2023-01-02")), True),
+        ("home offered", lambda: offer(client, world.enschede, home("E-6", capacity=6)), True),
+        ("home patched", lambda: ok(client.patch(f"{API}/homes/1", headers=world.enschede, json={"capacity": 4})), True),
+        ("raw SQL on another connection", raw_sql, True),
+        ("travel times", lambda: ok(client.post(f"{API}/travel-times/upload", headers=coa, files=csv_file(
+            "t.csv", "location_id,municipality,minutes\nazc-enschede,GM0158,20\n"))), False),
+        ("family arrival", lambda: ok(client.post(f"{API}/households/fc/arrivals", headers=coa,
+                                                  json={"persons": 1, "date": AS_OF}), 201), True),
+        ("redistribution", lambda: ok(client.post(f"{API}/redistributions", headers=coa, json=feed(
+            client, coa, kind="idle_homes")["items"][0]["suggestion"]), 201), True),
+        ("quota patched", lambda: ok(client.patch(f"{API}/municipalities/GM0164/quota", headers=coa,
+                                                  json={"taakstelling": 0, "amv_taakstelling": 0})), True),
+        ("proposal accepted, move-ins confirmed", move_in, True),
+    ]
+    for what, write, changes_signals in changes:
+        before = kept(client, coa)
+        write()
+        after = feed(client, coa)
+        assert after == fresh(client, coa), what
+        if changes_signals:
+            assert after != before, f"{what}: expected the signals to change"
+
+
+def test_the_fingerprint_changes_with_every_write_and_only_then(client, world, service):  # noqa: F811
+    def now():
+        with service.sessions() as session:
+            return fingerprint(session)
+
+    first = now()
+    assert first is not None
+    feed(client, world.coa)  # reading, signing in: no change
+    client.get(f"{API}/municipalities", headers=world.enschede)
+    assert now() == first
+    ok(client.patch(f"{API}/homes/2", headers=world.enschede, json={"capacity": 3}))
+    second = now()
+    assert second != first
+    with service.sessions() as session:  # a write rolled back leaves no trace
+        session.execute(text("UPDATE homes SET capacity = 9 WHERE id = 2"))
+        session.rollback()
+    assert now() == second
+    ok(client.patch(f"{API}/homes/2", headers=world.enschede, json={"capacity": 2}))
+    assert now() not in (first, second)
