@@ -14,6 +14,8 @@ from api.schemas import (
     DeadlineOut,
     DeadlinesOut,
     DeadlineStatus,
+    ExchangeOut,
+    ExchangeStatus,
     HomeOut,
     HouseholdOut,
     HousingCheckOut,
@@ -166,6 +168,13 @@ def recoupling_out(r: models.Recoupling) -> RecouplingOut:
                          status=RecouplingStatus(r.status), requested_role=r.requested_role,
                          created_at=utc(r.created_at), decision_reason=r.decision_reason, decided_at=utc(r.decided_at),
                          done_line_id=r.done_line_id, done_at=utc(r.done_at))
+
+
+def exchange_out(e: models.Exchange) -> ExchangeOut:
+    return ExchangeOut(id=e.id, reference=e.reference, household_a=e.household_a, municipality_a=e.municipality_a,
+                       household_b=e.household_b, municipality_b=e.municipality_b, reason=e.reason,
+                       status=ExchangeStatus(e.status), requested_role=e.requested_role, requested_by=e.requested_by,
+                       created_at=utc(e.created_at), decision_reason=e.decision_reason, decided_at=utc(e.decided_at))
 
 
 def move_in_out(m: models.MoveIn, home_reference: str) -> MoveInOut:

@@ -252,6 +252,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "recoupling_exchange": ("huishouden {household} is niet gekoppeld aan {code} (een ruil is met een huishouden van die gemeente)",
                             "household {household} is not coupled to {code} (an exchange is with a household of that municipality)"),
     "recoupling_exchange_self": ("een ruil is met een ander huishouden", "an exchange is with another household"),
+    "recoupling_in_exchange": ("huishouden {household} zit in ruil {exchange}, die op COA wacht",
+                               "household {household} is in exchange {exchange}, awaiting COA"),
+    "no_exchange": ("geen ruil {exchange}", "no exchange {exchange}"),
+    "exchange_reference": ("kenmerk {reference} hoort bij een andere ruil ({exchange})",
+                           "reference {reference} belongs to another exchange ({exchange})"),
+    "exchange_self": ("een ruil is tussen twee verschillende huishoudens", "an exchange is between two different households"),
+    "exchange_same_municipality": ("huishouden {household} is ook gekoppeld aan {code}: een ruil is tussen twee gemeenten",
+                                   "household {household} is coupled to {code} too: an exchange is between two municipalities"),
+    "exchange_partner": ("huishouden {household} is geen gekoppeld huishouden van een andere gemeente",
+                         "household {household} is not a coupled household of another municipality"),
+    "exchange_open": ("huishouden {household} zit al in ruil {exchange}, die op COA wacht",
+                      "household {household} is in exchange {exchange} already, awaiting COA"),
+    "exchange_decided": ("ruil {exchange} is al {status}", "exchange {exchange} is already {status}"),
+    "exchange_changed": ("huishouden {household} van ruil {exchange} is niet meer gekoppeld aan {code} (nu {now}); "
+                         "wijs de ruil af", "household {household} of exchange {exchange} is no longer coupled to {code} "
+                         "(now {now}); decline the exchange"),
+    "exchange_over_quota": ("ruil {exchange} geeft {name} ({code}) er {persons} bij, en die heeft in periode {period} {short} "
+                            "over. Wijs de ruil af, of keur haar toch goed met over_quota en een reden",
+                            "exchange {exchange} gives {name} ({code}) {persons} more, and it has {short} left in period "
+                            "{period}. Decline the exchange, or approve it anyway with over_quota and a reason"),
     "move_in_household_changed": ("huishouden {household} verhuist niet meer naar woning {home}",
                                   "household {household} is no longer moving in to home {home}"),
     "move_in_confirmed_on": ("verhuizing {move_in} is bevestigd op {date}, niet {other}",

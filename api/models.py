@@ -433,6 +433,47 @@ class Recoupling(Base):
     done_at: Mapped[dt.datetime | None]
 
 
+class Exchange(Base):
+    """An exchange of status holders between two municipalities (uitwisseling [001:1872]): one
+    request naming two coupled households, ``household_a`` coupled to ``municipality_a`` and
+    ``household_b`` to ``municipality_b`` when it was made, each to be coupled to the other's
+    municipality.  A municipality asks for one involving its own household (``requested_by``), or
+    COA for any two; COA approves or declines it as one, with a reason.  Approving it re-couples
+    both households at once (``approved``: there is no later step); declining moves nobody.  While
+    it is ``pending`` neither household may be in another open request (re-coupling or exchange),
+    which :mod:`api.services.exchanges` checks under the households' row locks."""
+
+    __tablename__ = "exchanges"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'approved', 'declined')", name="status"),
+        CheckConstraint("requested_role IN ('coa', 'municipality')", name="requested_role"),
+        CheckConstraint("status <> 'declined' OR decision_reason IS NOT NULL", name="declined_reason"),
+        CheckConstraint("household_a <> household_b", name="two_households"),
+        CheckConstraint("municipality_a <> municipality_b", name="two_municipalities"),
+        CheckConstraint("(requested_role = 'municipality') = (requested_by IS NOT NULL)", name="requested_by"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(64), unique=True)
+    """The requester's idempotency key: the same reference again is the same request."""
+    household_a: Mapped[str] = mapped_column(ForeignKey("households.household_id"), index=True)
+    municipality_a: Mapped[str] = mapped_column(CODE, ForeignKey("municipalities.code"), index=True)
+    """The municipality ``household_a`` was coupled to when the request was made (it goes to ``municipality_b``)."""
+    household_b: Mapped[str] = mapped_column(ForeignKey("households.household_id"), index=True)
+    municipality_b: Mapped[str] = mapped_column(CODE, ForeignKey("municipalities.code"), index=True)
+    """The municipality ``household_b`` was coupled to when the request was made (it goes to ``municipality_a``)."""
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    requested_role: Mapped[str] = mapped_column(String(16))
+    requested_by: Mapped[str | None] = mapped_column(CODE, ForeignKey("municipalities.code"))
+    """The municipality that asked (``None`` when COA asked)."""
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("tokens.id"))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[dt.datetime | None]
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("tokens.id"))
+
+
 class AuditEvent(Base):
     """Who (which token) did what, when.  Written in the same transaction as the change."""
 

@@ -1041,6 +1041,72 @@ class RecouplingList(BaseModel):
     total: int
 
 
+class ExchangeStatus(str, Enum):
+    pending = "pending"
+    approved = "approved"
+    declined = "declined"
+
+
+class ExchangeIn(Strict):
+    """Ask to exchange two coupled households between their municipalities (a municipality for an
+    exchange involving a household coupled to it, or COA): ``household_a`` goes to the
+    municipality ``household_b`` is coupled to, and ``household_b`` to ``household_a``'s;
+    ``reason`` (why, e.g. each fits a home the other municipality has).  ``reference``: an
+    idempotency key."""
+
+    household_a: HouseholdKey
+    household_b: HouseholdKey
+    reason: Text
+    reference: Key | None = None
+
+
+class ExchangeDecisionIn(Strict):
+    """COA's reason (optional to approve); ``over_quota``: approve although the municipality that
+    gains persons by the exchange has too little quota left for them (a 409 otherwise; needs a
+    reason, and the audit log records the override)."""
+
+    reason: Text | None = None
+    over_quota: bool = False
+
+    model_config = ConfigDict(json_schema_extra=rules(when({"over_quota": {"const": True}}, present("reason"))))
+
+    @model_validator(mode="after")
+    def _check(self) -> ExchangeDecisionIn:
+        if self.over_quota and self.reason is None:
+            raise Coded("over_quota_needs_reason")
+        return self
+
+
+class ExchangeDeclineIn(Strict):
+    reason: Text
+
+
+class ExchangeOut(BaseModel):
+    """An exchange: ``pending`` until COA approves it (both households are re-coupled at once:
+    ``household_a`` to ``municipality_b``, ``household_b`` to ``municipality_a``) or declines it
+    (``decision_reason``).  ``municipality_a`` and ``municipality_b`` are where the households
+    were coupled when it was asked; ``requested_by`` the municipality that asked (``null``: COA)."""
+
+    id: int
+    reference: str | None
+    household_a: str
+    municipality_a: str
+    household_b: str
+    municipality_b: str
+    reason: str
+    status: ExchangeStatus
+    requested_role: Literal["coa", "municipality"]
+    requested_by: str | None
+    created_at: dt.datetime
+    decision_reason: str | None
+    decided_at: dt.datetime | None
+
+
+class ExchangeList(BaseModel):
+    items: list[ExchangeOut]
+    total: int
+
+
 # --- move-ins ---------------------------------------------------------------------------------
 
 class ArrivalIn(Strict):

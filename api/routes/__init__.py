@@ -41,6 +41,7 @@ def build_router() -> APIRouter:
     from api.routes import (
         arrivals,
         audit,
+        exchanges,
         homes,
         households,
         locks,
@@ -55,7 +56,7 @@ def build_router() -> APIRouter:
     )
 
     router = APIRouter(prefix=API_PREFIX, responses=ERRORS)
-    for module in (me, municipalities, homes, households, arrivals, proposals, locks, moveins, recouplings, audit, monitoring, signals,
+    for module in (me, municipalities, homes, households, arrivals, proposals, locks, moveins, recouplings, exchanges, audit, monitoring, signals,
                    travel):
         router.include_router(module.router)
     return router

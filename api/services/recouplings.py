@@ -3,8 +3,9 @@
 A municipality asks to re-couple a household coupled to it, or COA asks for any coupled
 household: for example because the household needs a WMO-adapted home that only another
 municipality has [001:2465], or as one half of an exchange of status holders between two
-municipalities [001:1872] (``exchange_with`` names the other municipality's household; that
-household's request is made the same way).  The request is ``pending`` until COA:
+municipalities [001:1872] (``exchange_with`` names the other municipality's household, for
+information; an exchange decided as one, both households or neither, is
+:mod:`api.services.exchanges`).  The request is ``pending`` until COA:
 
 - :func:`approve` (a reason is optional): ``approved``.  From then on every proposal job reads the
   household with the engine's ``may_recouple`` (:func:`approved_households`, used by
@@ -17,8 +18,9 @@ household's request is made the same way).  The request is ``pending`` until COA
 The same decision again changes nothing; the other decision after one is a 409, as is any
 decision on a ``done`` request.  One open (pending or approved) request per household: another
 request for it is a 409 naming the open one, unless it carries the same ``reference``, which is
-the same request again (answered unchanged).  A municipality sees the requests from or to it
-(another one's: 404) and never decides (403 at the route).  Each change is one audit event.
+the same request again (answered unchanged); a household in a pending exchange is a 409 too.
+A municipality sees the requests from or to it (another one's: 404) and never decides (403 at
+the route).  Each change is one audit event.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from api import audit
 from api.messages import Term
 from api.models import Household, Municipality, ProposalLine, Recoupling, utcnow
 from api.schemas import RecouplingIn
+from api.services import exchanges
 from api.services.errors import Actor, Conflict, FieldError, Invalid, NotFound
 
 OPEN = ("pending", "approved")
@@ -109,6 +112,9 @@ def request(session: Session, actor: Actor, data: RecouplingIn) -> tuple[Recoupl
     if already is not None:
         raise Conflict("recoupling_open", household=household.household_id, recoupling=already.id,
                        status=Term(already.status))
+    exchange = exchanges.pending_of(session, household.household_id)
+    if exchange is not None:
+        raise Conflict("recoupling_in_exchange", household=household.household_id, exchange=exchange.id)
     found = Recoupling(reference=data.reference, household_id=household.household_id,
                        from_municipality=household.municipality_code, to_municipality=data.to_municipality,
                        exchange_with=data.exchange_with, reason=data.reason, status="pending",

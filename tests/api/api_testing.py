@@ -99,7 +99,7 @@ def enschede_world(client, auth, run_jobs) -> dict[str, Any]:
 POSTGRES_URL = os.environ.get("MATCHER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = os.environ.get("MATCHER_REQUIRE_POSTGRES", "") not in ("", "0", "false")
 
-MUTABLE_TABLES = ("travel_times", "audit_events", "family_arrivals", "recouplings", "move_ins", "locks", "bans", "proposal_lines", "jobs", "households", "homes", "redistributions",
+MUTABLE_TABLES = ("travel_times", "audit_events", "family_arrivals", "exchanges", "recouplings", "move_ins", "locks", "bans", "proposal_lines", "jobs", "households", "homes", "redistributions",
                   "quotas", "periods", "web_sessions", "tokens")
 """Emptied before each test, in an order the foreign keys allow; municipalities and locations stay."""
 

@@ -190,7 +190,7 @@ def test_retries_of_a_failed_reference_at_the_same_moment_make_one_job(client, a
 # --- methods ----------------------------------------------------------------------------------
 
 PARAMETERS = {"home_id": "1", "job_id": "1", "line_id": "1", "lock_id": "1", "period_id": "1", "code": "GM0153",
-              "household_id": "h1", "figure": "realisation", "move_in_id": "1", "recoupling_id": "1",
+              "household_id": "h1", "figure": "realisation", "move_in_id": "1", "recoupling_id": "1", "exchange_id": "1",
               "signal_id": "large-home-1"}
 
 

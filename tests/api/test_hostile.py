@@ -304,13 +304,17 @@ def world(client, auth, run_jobs) -> dict[str, Any]:
            household("h-wmo", 2, state="coupled", municipality="GM0153", coupling_date="2023-05-01"))
     asked = ok(client.post(f"{API}/recouplings", headers=auth.enschede,
                            json={"household_id": "h-asked", "reason": "a WMO-adapted home"}), 201)
+    upsert(client, auth, household("h-hen", 1, state="coupled", municipality="GM0164", coupling_date="2023-05-01"))
+    exchange = ok(client.post(f"{API}/exchanges", headers=auth.enschede,
+                              json={"household_a": "h-wmo", "household_b": "h-hen", "reason": "agreed by both"}), 201)
     period = ok(client.get(f"{API}/periods", headers=auth.coa))[0]["id"]
     # the example job body sets max_minutes, which needs a stored travel time
     ok(client.post(f"{API}/travel-times/upload", headers=auth.coa,
                    files={"file": ("t.csv", b"location_id,municipality,minutes\nazc-enschede,GM0153,10\n", "text/csv")}))
     return {"code": "GM0153", "period_id": period, "home_id": made["home"]["id"], "household_id": "h-family",
             "job_id": made["job"]["id"], "line_id": made["family"]["id"], "lock_id": lock["id"],
-            "figure": "realisation", "move_in_id": move_in["id"], "recoupling_id": asked["id"], "signal_id": "large-home-0"}
+            "figure": "realisation", "move_in_id": move_in["id"], "recoupling_id": asked["id"], "signal_id": "large-home-0",
+            "exchange_id": exchange["id"]}
 
 
 def operations(app) -> list[tuple[str, str, dict]]:

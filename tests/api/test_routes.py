@@ -62,6 +62,8 @@ TRAVEL_CSV = "location_id,municipality,minutes\nazc-enschede,GM0153,10\n"
 PERIOD = {"name": "2024-I", "starts_on": "2024-01-01", "ends_on": "2024-06-30"}
 RECOUPLING = {"household_id": "h-wmo", "reason": "needs a WMO-adapted home", "to_municipality": "GM0164",
               "reference": "rc-1"}
+EXCHANGE = {"household_a": "h-wmo", "household_b": "h-hen", "reason": "each fits the other's homes",
+            "reference": "ruil-1"}
 ARRIVAL = {"persons": 1, "date": "2023-08-01", "reference": "nareis-1"}
 REDISTRIBUTION = {"reference": "r-1", "from_municipality": "GM0183", "to_municipality": "GM0141", "persons": 5,
                   "reason": "regional arrangement"}
@@ -127,6 +129,12 @@ HAPPY: dict[str, tuple[Call, int]] = {
         (Call("coa", "POST", "/recouplings/{recoupling_id}/approve", {"reason": "akkoord"}), 200),
     "POST /recouplings/{recoupling_id}/decline":
         (Call("coa", "POST", "/recouplings/{recoupling_id}/decline", {"reason": "geen aangepaste woning nodig"}), 200),
+    "GET /exchanges": (Call("hengelo", "GET", "/exchanges"), 200),
+    "POST /exchanges": (Call("enschede", "POST", "/exchanges", EXCHANGE), 201),
+    "GET /exchanges/{exchange_id}": (Call("enschede", "GET", "/exchanges/{exchange_id}"), 200),
+    "POST /exchanges/{exchange_id}/approve": (Call("coa", "POST", "/exchanges/{exchange_id}/approve", {"reason": "akkoord"}), 200),
+    "POST /exchanges/{exchange_id}/decline":
+        (Call("coa", "POST", "/exchanges/{exchange_id}/decline", {"reason": "de gemeenten zijn het niet eens"}), 200),
 }
 
 # The route -> a call by a token whose role may not use it.
@@ -168,6 +176,8 @@ FORBIDDEN: dict[str, Call] = {
     "POST /recouplings/{recoupling_id}/approve": Call("enschede", "POST", "/recouplings/{recoupling_id}/approve", {}),
     "POST /recouplings/{recoupling_id}/decline": Call("enschede", "POST", "/recouplings/{recoupling_id}/decline",
                                                       {"reason": "x"}),
+    "POST /exchanges/{exchange_id}/approve": Call("enschede", "POST", "/exchanges/{exchange_id}/approve", {}),
+    "POST /exchanges/{exchange_id}/decline": Call("enschede", "POST", "/exchanges/{exchange_id}/decline", {"reason": "x"}),
 }
 
 # The route -> calls that must be 404: unknown ids, and for municipalities another one's object
@@ -227,6 +237,13 @@ NOT_FOUND: dict[str, list[Call]] = {
                                          Call("hengelo", "GET", "/recouplings/{recoupling_id}")],
     "POST /recouplings/{recoupling_id}/approve": [Call("coa", "POST", "/recouplings/9999/approve", {})],
     "POST /recouplings/{recoupling_id}/decline": [Call("coa", "POST", "/recouplings/9999/decline", {"reason": "x"})],
+    # Exchange {exchange_id} is between Enschede and Groningen: Hengelo does not see it; Hengelo asking
+    # to exchange two of Enschede's households finds neither.
+    "POST /exchanges": [Call("hengelo", "POST", "/exchanges", {**EXCHANGE, "household_b": "h-asked"}),
+                        Call("coa", "POST", "/exchanges", {**EXCHANGE, "household_b": "nobody"})],
+    "GET /exchanges/{exchange_id}": [Call("coa", "GET", "/exchanges/9999"), Call("hengelo", "GET", "/exchanges/{exchange_id}")],
+    "POST /exchanges/{exchange_id}/approve": [Call("coa", "POST", "/exchanges/9999/approve", {})],
+    "POST /exchanges/{exchange_id}/decline": [Call("coa", "POST", "/exchanges/9999/decline", {"reason": "x"})],
 }
 
 # The route -> a malformed call (by a role that may use the route).
@@ -285,6 +302,11 @@ INVALID: dict[str, Call] = {
     "POST /recouplings/{recoupling_id}/approve": Call("coa", "POST", "/recouplings/{recoupling_id}/approve",
                                                       {"reason": "x", "colour": "red"}),
     "POST /recouplings/{recoupling_id}/decline": Call("coa", "POST", "/recouplings/{recoupling_id}/decline", {}),
+    "GET /exchanges": Call("enschede", "GET", "/exchanges", params={"status": "done"}),
+    "POST /exchanges": Call("enschede", "POST", "/exchanges", {"household_a": "h-wmo", "reason": "x"}),
+    "GET /exchanges/{exchange_id}": Call("enschede", "GET", "/exchanges/0"),
+    "POST /exchanges/{exchange_id}/approve": Call("coa", "POST", "/exchanges/{exchange_id}/approve", {"over_quota": True}),
+    "POST /exchanges/{exchange_id}/decline": Call("coa", "POST", "/exchanges/{exchange_id}/decline", {"reason": ""}),
 }
 
 NOT_APPLICABLE: dict[str, dict[str, str]] = {
@@ -294,6 +316,7 @@ NOT_APPLICABLE: dict[str, dict[str, str]] = {
                           "GET /monitoring/{figure}/export.csv", "GET /monitoring/{figure}/export.xlsx",
                           "GET /move-ins", "GET /move-ins/{move_in_id}", "GET /signals", "GET /signals/{signal_id}",
                           "GET /recouplings", "POST /recouplings", "GET /recouplings/{recoupling_id}",
+                          "GET /exchanges", "POST /exchanges", "GET /exchanges/{exchange_id}",
                           "GET /households/{household_id}/arrivals", "GET /households/{household_id}/housing-check")},
     "404": {route: "no id in the path; unknown references in a body or query are 422"
             for route in ("GET /me", "GET /municipalities", "GET /periods", "POST /periods", "GET /redistributions",
@@ -301,7 +324,7 @@ NOT_APPLICABLE: dict[str, dict[str, str]] = {
                           "GET /households", "POST /households/batch", "POST /households/upload", "POST /proposals",
                           "GET /proposals", "GET /bans", "GET /audit", "GET /proposed-lines", "GET /locks",
                           "GET /travel-times", "POST /travel-times/upload",
-                          "GET /move-ins", "GET /signals", "GET /recouplings")},
+                          "GET /move-ins", "GET /signals", "GET /recouplings", "GET /exchanges")},
     "422": {route: "takes no input" for route in ("GET /me", "GET /periods", "GET /redistributions", "GET /locations")},}
 NOT_APPLICABLE["404"].update({route: "the figure is one of four words; another is a 422" for route in (
     "GET /monitoring/{figure}", "GET /monitoring/{figure}/export.csv", "GET /monitoring/{figure}/export.xlsx")})
@@ -347,7 +370,15 @@ def built(service, tmp_path_factory):
     asked = client.post(f"{API}/recouplings", headers=tokens.enschede,
                         json={"household_id": "h-asked", "reason": "exchange with Hengelo"})
     assert asked.status_code == 201, asked.text
-    ids = {"recoupling_id": asked.json()["id"], "job_id": base["job"]["id"], "line_id": base["family"]["id"], "home_id": base["home"]["id"],
+    # h-hen is coupled to Hengelo (h-wmo's partner in the exchange HAPPY asks for); h-x-e (Enschede)
+    # and h-x-g (Groningen) are the pending exchange {exchange_id}.
+    upsert(client, tokens, household("h-hen", 2, state="coupled", municipality="GM0164", coupling_date="2023-05-01"),
+           household("h-x-e", 1, state="coupled", municipality="GM0153", coupling_date="2023-05-01"),
+           household("h-x-g", 1, state="coupled", municipality="GM0014", coupling_date="2023-05-01"))
+    exchange = client.post(f"{API}/exchanges", headers=tokens.enschede,
+                           json={"household_a": "h-x-e", "household_b": "h-x-g", "reason": "agreed by both"})
+    assert exchange.status_code == 201, exchange.text
+    ids = {"exchange_id": exchange.json()["id"], "recoupling_id": asked.json()["id"], "job_id": base["job"]["id"], "line_id": base["family"]["id"], "home_id": base["home"]["id"],
            "free_home_id": free["id"], "hengelo_home_id": hengelo["id"], "period_id": 1, "lock_id": lock.json()["id"],
            "move_in_id": move_in["id"]}
     return snapshot(service.engine), tokens, ids

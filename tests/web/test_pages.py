@@ -24,7 +24,7 @@ from api.worker import run_pending
 
 TEMPLATES = Path(auth.__file__).resolve().parent / "templates"
 FILL = {"code": ENSCHEDE, "job_id": "1", "line_id": "1", "home_id": "1", "lock_id": "1", "figure": "realisation",
-        "move_in_id": "1", "recoupling_id": "1", "household_id": "h1", "signal_id": "large-home-1"}
+        "move_in_id": "1", "recoupling_id": "1", "exchange_id": "1", "household_id": "h1", "signal_id": "large-home-1"}
 PUBLIC = {"/ui/", "/ui/sign-in", "/ui/lang/{lang}"}
 """Pages anyone may open (they sign in, or send the visitor on)."""
 

@@ -23,7 +23,7 @@ from api.services import homes, households, tokens
 from api.services.bootstrap import seed
 from api.services.errors import Actor
 
-MUTABLE_TABLES = ("audit_events", "family_arrivals", "recouplings", "move_ins", "locks", "bans", "proposal_lines", "jobs", "households", "homes", "redistributions",
+MUTABLE_TABLES = ("audit_events", "family_arrivals", "exchanges", "recouplings", "move_ins", "locks", "bans", "proposal_lines", "jobs", "households", "homes", "redistributions",
                   "quotas", "periods", "web_sessions", "tokens")
 """Emptied before each test, in an order the foreign keys allow; municipalities and locations stay."""
 
