@@ -89,6 +89,7 @@ IN_MODEL = {
                     "housed_date": OMIT, "temporary_home": OMIT},
     "DecisionIn": {"decision": "refuse", "ban": "municipality", "date": OMIT},
     "RecouplingIn": {"household_id": "h-wmo", "exchange_with": OMIT},
+    "ExchangeIn": {"household_a": "h-x-e", "household_b": "h-hen"},
     "ArrivalIn": {"persons": 2, "adults": 1, "children": 1},
 }
 """Values by model and field name, where the field's name alone does not decide (``OMIT``: leave out)."""
@@ -304,9 +305,12 @@ def world(client, auth, run_jobs) -> dict[str, Any]:
            household("h-wmo", 2, state="coupled", municipality="GM0153", coupling_date="2023-05-01"))
     asked = ok(client.post(f"{API}/recouplings", headers=auth.enschede,
                            json={"household_id": "h-asked", "reason": "a WMO-adapted home"}), 201)
-    upsert(client, auth, household("h-hen", 1, state="coupled", municipality="GM0164", coupling_date="2023-05-01"))
+    # h-x-e and h-hen are free to exchange (the example body); h-x-e2 and h-x-g are the pending exchange
+    upsert(client, auth, *(household(key, 1, state="coupled", municipality=code, coupling_date="2023-05-01")
+                           for key, code in (("h-x-e", "GM0153"), ("h-hen", "GM0164"), ("h-x-e2", "GM0153"),
+                                             ("h-x-g", "GM0014"))))
     exchange = ok(client.post(f"{API}/exchanges", headers=auth.enschede,
-                              json={"household_a": "h-wmo", "household_b": "h-hen", "reason": "agreed by both"}), 201)
+                              json={"household_a": "h-x-e2", "household_b": "h-x-g", "reason": "agreed by both"}), 201)
     period = ok(client.get(f"{API}/periods", headers=auth.coa))[0]["id"]
     # the example job body sets max_minutes, which needs a stored travel time
     ok(client.post(f"{API}/travel-times/upload", headers=auth.coa,
