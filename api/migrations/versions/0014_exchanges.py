@@ -2,7 +2,7 @@
 coupled households, approved or declined as one by COA (``exchanges``).
 
 Revision ID: exchanges
-Revises: family_arrivals
+Revises: data_changes
 Create Date: 2026-12-03 08:50:00
 """
 
@@ -12,9 +12,12 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'exchanges'
-down_revision = 'family_arrivals'
+down_revision = 'data_changes'
 branch_labels = None
 depends_on = None
+
+SQLITE_BODY = "UPDATE data_changes SET tx = tx + 1, token = lower(hex(randomblob(8))) WHERE id = 1"
+"""As in migration data_changes."""
 
 
 def upgrade() -> None:
@@ -58,13 +61,17 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id', name=op.f('pk_exchanges')),
         sa.UniqueConstraint('reference', name=op.f('uq_exchanges_reference')),
     )
-    with op.batch_alter_table('exchanges', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_exchanges_household_a'), ['household_a'], unique=False)
-        batch_op.create_index(batch_op.f('ix_exchanges_household_b'), ['household_b'], unique=False)
-        batch_op.create_index(batch_op.f('ix_exchanges_municipality_a'), ['municipality_a'], unique=False)
-        batch_op.create_index(batch_op.f('ix_exchanges_municipality_b'), ['municipality_b'], unique=False)
-        batch_op.create_index(batch_op.f('ix_exchanges_status'), ['status'], unique=False)
+    for column in ('household_a', 'household_b', 'municipality_a', 'municipality_b', 'status'):
+        op.create_index(op.f(f'ix_exchanges_{column}'), 'exchanges', [column], unique=False)
+    # the triggers that note a write to the data (migration data_changes)
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("CREATE TRIGGER data_changes_exchanges AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON exchanges "
+                   "FOR EACH STATEMENT EXECUTE FUNCTION note_data_change()")
+    else:
+        for event in ("insert", "update", "delete"):
+            op.execute(f"CREATE TRIGGER data_changes_exchanges_{event} AFTER {event.upper()} ON exchanges "
+                       f"BEGIN {SQLITE_BODY}; END")
 
 
 def downgrade() -> None:
-    op.drop_table('exchanges')
+    op.drop_table('exchanges')  # its triggers go with it
