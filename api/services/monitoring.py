@@ -34,6 +34,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from api.models import Household, Location, Municipality, Period, ProposalLine, Quota, Redistribution
+from api.services.changes import Cache, fingerprint
 from api.services.errors import Actor
 from api.services.municipalities import current_period
 from matcher.models.params import NORM_DAYS, NORM_FROM_PERMIT_DAYS
@@ -55,6 +56,8 @@ class Table:
     columns: list[str]
     rows: list[list[Cell]] = field(default_factory=list)
     notes: dict[str, Any] = field(default_factory=dict)
+    exports: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
+    """The table's CSV and XLSX once made (a kept table keeps them too)."""
 
     def records(self) -> list[dict[str, Cell]]:
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
@@ -125,7 +128,7 @@ def _months(first: str, last: str) -> list[str]:
     return [p.strftime("%Y-%m") for p in pd.period_range(first, last, freq="M")]
 
 
-def lead_times(session: Session, actor: Actor, by: str = "month", as_of: dt.date | None = None) -> Table:
+def _lead_times(session: Session, actor: Actor, by: str = "month", as_of: dt.date | None = None) -> Table:
     """Lead times of the move-ins, one row per month of move-in (every month from the first to
     the last, an empty one with count 0), per province or per municipality."""
     frame = _move_ins(session, actor)
@@ -257,7 +260,7 @@ def _own_realisation(session: Session, code: str | None, as_of: dt.date) -> Tabl
     return Table("realisation", as_of, REALISATION_COLUMNS, rows, {"period": period.name})
 
 
-def realisation(session: Session, actor: Actor, as_of: dt.date | None = None) -> Table:
+def _realisation(session: Session, actor: Actor, as_of: dt.date | None = None) -> Table:
     """Tabel 1 of the current period (COA): per province its total, then each of its safety
     regions with its total followed by its municipalities, then the national total; provinces
     and regions in Tabel 1's order (that of the regions' CBS codes), municipalities by name.  A
@@ -302,7 +305,7 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 REGIONAL_COLUMNS = ["couplings", "regional", "share", "persons", "regional_persons", "mean_km"]
 
 
-def regional(session: Session, actor: Actor, by: str = "municipality", km: float = REGIONAL_KM,
+def _regional(session: Session, actor: Actor, by: str = "municipality", km: float = REGIONAL_KM,
              as_of: dt.date | None = None) -> Table:
     """The share of couplings (households coupled or housed with a coupling date) whose
     municipality lies within ``km`` of their reception location, per municipality coupled to
@@ -347,7 +350,7 @@ def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def predicted(session: Session, actor: Actor, as_of: dt.date | None = None) -> Table:
+def _predicted(session: Session, actor: Actor, as_of: dt.date | None = None) -> Table:
     """Accepted proposal lines against move-ins, per municipality and week."""
     housed_now = case((Household.state.in_(("housed", "temporary")), ProposalLine.persons), else_=0)
     lines = (select(ProposalLine.municipality_code, ProposalLine.action, func.sum(ProposalLine.persons),
@@ -384,6 +387,44 @@ def predicted(session: Session, actor: Actor, as_of: dt.date | None = None) -> T
 
 # --- exports ---------------------------------------------------------------------------------
 
+# --- kept while the data does not change ----------------------------------------------------
+
+FIGURES = Cache(64)
+"""Figures of the latest state of the data (:mod:`api.services.changes`), per actor's view and query."""
+
+
+def _kept(session: Session, actor: Actor, key: tuple[Any, ...], make: Any) -> Table:
+    """The table ``make()`` gives, kept while the data does not change (the first request after a
+    write computes it afresh); per view: COA's, or one municipality's."""
+    return FIGURES.get(fingerprint(session), (actor.is_coa, actor.municipality, *key), make)
+
+
+def lead_times(session: Session, actor: Actor, by: str = "month", as_of: dt.date | None = None) -> Table:
+    """Lead times of the move-ins, one row per month of move-in (every month from the first to
+    the last, an empty one with count 0), per province or per municipality."""
+    day = as_of or dt.date.today()
+    return _kept(session, actor, ("lead_times", by, day), lambda: _lead_times(session, actor, by, day))
+
+
+def realisation(session: Session, actor: Actor, as_of: dt.date | None = None) -> Table:
+    """Tabel 1 of the quota letter for the current period (see :func:`_realisation`)."""
+    day = as_of or dt.date.today()
+    return _kept(session, actor, ("realisation", day), lambda: _realisation(session, actor, day))
+
+
+def regional(session: Session, actor: Actor, by: str = "municipality", km: float = REGIONAL_KM,
+             as_of: dt.date | None = None) -> Table:
+    """The share of regional couplings (see :func:`_regional`)."""
+    day = as_of or dt.date.today()
+    return _kept(session, actor, ("regional", by, km, day), lambda: _regional(session, actor, by, km, day))
+
+
+def predicted(session: Session, actor: Actor, as_of: dt.date | None = None) -> Table:
+    """Accepted proposals against move-ins by week (see :func:`_predicted`)."""
+    day = as_of or dt.date.today()
+    return _kept(session, actor, ("predicted", day), lambda: _predicted(session, actor, day))
+
+
 def _both(key: str) -> str:
     from api.web.i18n import translate
 
@@ -405,6 +446,12 @@ def export_rows(table: Table) -> list[list[Cell]]:
 
 def export_csv(table: Table) -> bytes:
     """A figure as UTF-8 CSV, headed by its labels; no cell a spreadsheet would run as a formula."""
+    if "csv" not in table.exports:
+        table.exports["csv"] = _csv(table)
+    return table.exports["csv"]
+
+
+def _csv(table: Table) -> bytes:
     from api.services.csvio import write_csv
 
     return write_csv(labels(table), ([("" if v is None else v) for v in row] for row in export_rows(table)))
@@ -412,6 +459,12 @@ def export_csv(table: Table) -> bytes:
 
 def export_xlsx(table: Table) -> bytes:
     """A figure as an XLSX workbook: one sheet with the table, one with its as-of date and notes."""
+    if "xlsx" not in table.exports:
+        table.exports["xlsx"] = _xlsx(table)
+    return table.exports["xlsx"]
+
+
+def _xlsx(table: Table) -> bytes:
     import io
 
     from openpyxl import Workbook
