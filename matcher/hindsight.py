@@ -56,6 +56,14 @@ COUPLING_NOTE = (
     "allow, each housed only where it is coupled, and with that held the fewest overdue person-days (no "
     "second solve for persons housed and moves); "
     "a bound on any policy that couples at least as many persons in time")
+RULE_NOTE = (
+    "hindsight-rule keeps COA's 14-day obligation as a rule, the way the look-ahead policy's test states it: "
+    "a household whose 14 days end in the run and that is not coupled by the last weekly proposal before "
+    "its deadline leaves every municipality in its range with less quota than its persons after that "
+    "proposal; each household coupled in time is housed only where it is coupled; with that, the fewest "
+    "overdue person-days (no second solve). The quota a late coupling uses is counted from the deadline "
+    "week, and AMV households are held to no rule (both only free the plan), so it is a bound on every "
+    "policy that keeps the rule")
 
 
 @dataclass(frozen=True)
@@ -209,19 +217,22 @@ def candidates(config: Any) -> tuple[list[Candidate], dict[str, Any]]:
     return out, info
 
 
-def solve_plan(config: Any, time_limit: float = TIME_LIMIT_S, coupling: bool = False) -> Plan:
+def solve_plan(config: Any, time_limit: float = TIME_LIMIT_S, coupling: bool = False, rule: bool = False) -> Plan:
     """The hindsight optimum of ``config``'s run (two HiGHS solves), as a plan by week.
 
     With ``coupling`` the plan also keeps COA's 14-day obligation as the look-ahead policy does:
     first as many persons as possible coupled within 14 days of their permit (of those whose 14
     days end in the run), each where it may then be housed only, and with that held the fewest
-    overdue person-days (:data:`COUPLING_NOTE`)."""
+    overdue person-days (:data:`COUPLING_NOTE`).  With ``rule`` (which implies ``coupling``) the
+    obligation is a rule instead of a first level: a due household not coupled in time leaves no
+    municipality in its range with quota for it (:data:`RULE_NOTE`)."""
     import highspy
     import numpy as np
 
     from matcher.simulate.config import PERIOD_WEEKS
 
     started = time.perf_counter()
+    coupling = coupling or rule
     cands, info = candidates(config)
     # z[h, m]: household h, whose 14 days end in the run, coupled to m by then (with coupling).
     start, end = info["start"], info["end"]
@@ -237,24 +248,33 @@ def solve_plan(config: Any, time_limit: float = TIME_LIMIT_S, coupling: bool = F
             # in time (by its deadline week), or later: coupled with its home, quota then
             zs.extend((hid, code, week, h.size, h.amv, True) for code in codes)
             zs.extend((hid, code, week, h.size, h.amv, False) for code in codes)
-    in_time_weight = 2.0 * (end - start).days + 1  # above what a person of quota or flexibility saves
+    # above what a person of quota or flexibility saves; none with the rule, which holds the obligation
+    in_time_weight = 0.0 if rule else 2.0 * (end - start).days + 1
     built = time.perf_counter() - started
     n_x = len(cands)
-    n = n_x + len(zs)
+    n_z = n_x + len(zs)
+    # u[m, w] (with the rule): persons of m's quota used up to and including week w's proposal
+    codes = sorted(info["quota"]) if rule else []
+    u_of = {(code, w): n_z + i * config.weeks + w for i, code in enumerate(codes) for w in range(config.weeks)}
+    n = n_z + len(u_of)
     rows: list[tuple[float, float]] = []
     entries: list[list[tuple[int, float]]] = [[] for _ in range(n)]
 
-    def row(members: list[tuple[int, float]], upper: float) -> None:
+    def row(members: list[tuple[int, float]], upper: float, lower: float = -highspy.kHighsInf) -> None:
         r = len(rows)
-        rows.append((-highspy.kHighsInf, upper))
+        rows.append((lower, upper))
+        merged: dict[int, float] = defaultdict(float)
         for j, coef in members:
+            merged[j] += coef
+        for j, coef in merged.items():
             entries[j].append((r, coef))
 
     by_household: dict[str, list[int]] = defaultdict(list)
     by_home: dict[str, list[int]] = defaultdict(list)
     by_quota: dict[tuple[str, int], list[int]] = defaultdict(list)
-    size = [float(c.size) for c in cands] + [float(z[3]) for z in zs]
-    is_amv = [c.amv for c in cands] + [z[4] for z in zs]
+    size = [float(c.size) for c in cands] + [float(z[3]) for z in zs] + [0.0] * len(u_of)
+    is_amv = [c.amv for c in cands] + [z[4] for z in zs] + [False] * len(u_of)
+    by_use: dict[tuple[str, int], list[int]] = defaultdict(list)  # quota used in week w (with the rule)
     by_link: dict[tuple[str, str], list[int]] = defaultdict(list)
     for j, c in enumerate(cands):
         by_household[c.household].append(j)
@@ -263,6 +283,7 @@ def solve_plan(config: Any, time_limit: float = TIME_LIMIT_S, coupling: bool = F
             by_link[(c.household, c.municipality)].append(j)  # housed only where it is coupled
         elif c.new_coupling:
             by_quota[(c.municipality, c.period)].append(j)
+            by_use[(c.municipality, c.week)].append(j)
     z_of: dict[str, list[int]] = defaultdict(list)
     pair: dict[tuple[str, str], list[int]] = defaultdict(list)
     for k, (hid, code, week, _, _, _) in enumerate(zs):
@@ -270,6 +291,7 @@ def solve_plan(config: Any, time_limit: float = TIME_LIMIT_S, coupling: bool = F
         z_of[hid].append(j)
         pair[(hid, code)].append(j)
         by_quota[(code, min(week // PERIOD_WEEKS, (config.weeks - 1) // PERIOD_WEEKS))].append(j)
+        by_use[(code, week)].append(j)  # a late coupling's quota counted from the deadline week: only frees the plan
     for (hid, code), js in pair.items():
         row([(x, 1.0) for x in by_link.get((hid, code), ())] + [(j, -1.0) for j in js], 0.0)
     for js in z_of.values():
@@ -294,6 +316,24 @@ def solve_plan(config: Any, time_limit: float = TIME_LIMIT_S, coupling: bool = F
             amv_members = [j for j in members if is_amv[j]]
             if sum(size[j] for j in amv_members) > amv:
                 row([(j, size[j]) for j in amv_members], float(amv))
+    if rule:
+        for (code, w), j in u_of.items():  # u[m, w] = u[m, w - 1] + what week w couples to m
+            row([(j, 1.0)] + ([(u_of[(code, w - 1)], -1.0)] if w else [])
+                + [(k, -size[k]) for k in by_use.get((code, w), ())], 0.0, 0.0)
+        in_time_of: dict[str, list[int]] = defaultdict(list)
+        for k, z in enumerate(zs):
+            if z[5]:
+                in_time_of[z[0]].append(n_x + k)
+        for hid, week in due.items():
+            h, _, reach_codes = info["uncoupled"][hid]
+            if h.amv or week * 7 > (h.permit_date + dt.timedelta(days=COUPLING_DAYS) - start).days:
+                continue  # AMV: no rule; arrived after its 14 days: never due in a proposal
+            for code in reach_codes:
+                q = float(info["quota"][code][min(week // PERIOD_WEEKS, len(info["quota"][code]) - 1)][0])
+                if q < h.size:
+                    continue  # never quota for it there: no rule
+                # not coupled in time => u[m, week] >= q - size + 1 (less than its persons left)
+                row([(u_of[(code, week)], -1.0)] + [(k, -q) for k in in_time_of[hid]], h.size - 1.0 - q)
     m = len(rows)
     starts = np.zeros(n + 1, dtype=np.int32)
     index: list[int] = []
@@ -309,11 +349,12 @@ def solve_plan(config: Any, time_limit: float = TIME_LIMIT_S, coupling: bool = F
         return Plan({}, "optimal", info["unhoused_cost"], info["unhoused_cost"], 0, 0, stats)
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = n, m
-    saving = np.array([c.saving for c in cands] + [0.0] * len(zs), dtype=float)
-    first_cost = saving + np.array([0.0] * n_x + [in_time_weight * z[3] if z[5] else 0.0 for z in zs])
+    saving = np.array([c.saving for c in cands] + [0.0] * (n - n_x), dtype=float)
+    first_cost = saving + np.array([0.0] * n_x + [in_time_weight * z[3] if z[5] else 0.0 for z in zs]
+                                   + [0.0] * len(u_of))
     lp.col_cost_ = first_cost
     lp.col_lower_ = np.zeros(n)
-    lp.col_upper_ = np.ones(n)
+    lp.col_upper_ = np.array([1.0] * n_z + [highspy.kHighsInf] * len(u_of))
     lp.row_lower_ = np.array([lo for lo, _ in rows], dtype=float)
     lp.row_upper_ = np.array([up for _, up in rows], dtype=float)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
@@ -321,7 +362,7 @@ def solve_plan(config: Any, time_limit: float = TIME_LIMIT_S, coupling: bool = F
     lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
     lp.a_matrix_.value_ = np.array(value, dtype=float)
     lp.sense_ = highspy.ObjSense.kMaximize
-    lp.integrality_ = [highspy.HighsVarType.kInteger] * n
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * n_z + [highspy.HighsVarType.kContinuous] * len(u_of)
     solver = highspy.Highs()
     solver.setOptionValue("output_flag", False)
     solver.setOptionValue("threads", 1)
@@ -338,8 +379,8 @@ def solve_plan(config: Any, time_limit: float = TIME_LIMIT_S, coupling: bool = F
         raise MatcherError(f"hindsight: no solution within {time_limit:g} s ({statuses[0]}, {n} variables)")
     best = info1.objective_function_value
     bound = int(np.floor(info1.mip_dual_bound + 1e-6))
-    if zs:  # the bound is on the weighted sum: take the in-time persons of the solution off it
-        persons_in_time = float(np.asarray(solver.getSolution().col_value)[n_x:]
+    if zs and in_time_weight:  # the bound is on the weighted sum: take the in-time persons of the solution off it
+        persons_in_time = float(np.asarray(solver.getSolution().col_value)[n_x:n_z]
                                 @ np.array([z[3] if z[5] else 0.0 for z in zs]))
         bound = int(np.floor(info1.mip_dual_bound - in_time_weight * persons_in_time + 1e-6))
     optimal = solver.getModelStatus() == highspy.HighsModelStatus.kOptimal
@@ -347,7 +388,7 @@ def solve_plan(config: Any, time_limit: float = TIME_LIMIT_S, coupling: bool = F
     # Second solve: keep the first level's value, then most persons housed, fewest person-moves.
     values = np.asarray(solver.getSolution().col_value)
     total_persons = info["persons"]
-    second_cost = np.array([c.size * (total_persons + 1) - c.moves for c in cands] + [0.0] * len(zs), dtype=float)
+    second_cost = np.array([c.size * (total_persons + 1) - c.moves for c in cands] + [0.0] * (n - n_x), dtype=float)
     solver.addRow(float(best) - 1e-6 * abs(best), highspy.kHighsInf, n, np.arange(n, dtype=np.int32), first_cost)
     solver.changeColsCost(n, np.arange(n, dtype=np.int32), second_cost)
     start_solution = highspy.HighsSolution()
@@ -406,11 +447,13 @@ class HindsightPolicy:
     plan: Plan | None = None
     coupling: bool = False
     """Keep COA's 14-day obligation (:data:`COUPLING_NOTE`)."""
+    rule: bool = False
+    """Keep it as a rule (:data:`RULE_NOTE`)."""
 
     def propose(self, instance: Instance, params: Params, week: int) -> Proposal:
         started = time.perf_counter()
         if self.plan is None:
-            self.plan = solve_plan(self.config, coupling=self.coupling)
+            self.plan = solve_plan(self.config, coupling=self.coupling, rule=self.rule)
         lines = {h.household_id: Assignment(h.household_id, Action.WAIT) for h in instance.households}
         places = {d.dwelling_id: d.capacity for d in instance.dwellings}
         for c in self.plan.lines.get(week, ()):
@@ -435,7 +478,8 @@ class HindsightPolicy:
         return {
             "name": self.name,
             "plan": self.plan.describe() if self.plan is not None else None,
-            "simplifications": list(SIMPLIFICATIONS) + ([COUPLING_NOTE] if self.coupling else []),
+            "simplifications": list(SIMPLIFICATIONS) + ([RULE_NOTE] if self.rule else [COUPLING_NOTE] if self.coupling
+                                                        else []),
             "why": ("the offline optimum of the run: overdue person-days from the permit (min), then persons "
                     "housed (max) and person-moves (min); every plan a policy can carry out is feasible in it, "
                     "so it is a lower bound on every policy's overdue person-days on the same run"),
@@ -448,4 +492,5 @@ def _levels(instance: Instance, params: Params, lines: dict[str, Assignment]) ->
     return evaluate(Rules(instance, params), lines)
 
 
-__all__ = ["COUPLING_NOTE", "Candidate", "HindsightPolicy", "Plan", "SIMPLIFICATIONS", "candidates", "solve_plan"]
+__all__ = ["COUPLING_NOTE", "RULE_NOTE", "Candidate", "HindsightPolicy", "Plan", "SIMPLIFICATIONS", "candidates",
+           "solve_plan"]

@@ -199,3 +199,15 @@ def hindsight14(config: SimConfig) -> Policy:
         raise MatcherError(f"the hindsight optimum needs answer_share 0 (got {config.answer_share:g}): it plans "
                            "over the homes as drawn and does not model homes that answer coupling")
     return HindsightPolicy("hindsight14", config, coupling=True)
+
+
+@register_policy("hindsight-rule")
+def hindsight_rule(config: SimConfig) -> Policy:
+    """The hindsight optimum that keeps COA's 14-day coupling obligation as a rule
+    (:data:`matcher.hindsight.RULE_NOTE`): a bound for every policy that keeps the rule."""
+    from matcher.hindsight import HindsightPolicy
+
+    if config.answer_share > 0:
+        raise MatcherError(f"the hindsight optimum needs answer_share 0 (got {config.answer_share:g}): it plans "
+                           "over the homes as drawn and does not model homes that answer coupling")
+    return HindsightPolicy("hindsight-rule", config, coupling=True, rule=True)

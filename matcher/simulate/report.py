@@ -91,6 +91,10 @@ HINDSIGHT14_NOTE = ("`hindsight14` is the hindsight optimum that also keeps COA'
                     "look-ahead policy does: the most persons coupled within 14 days of the permit that quota and "
                     "range allow, each housed only where it is coupled; a bound for policies that couple as many in "
                     "time, beside the gap measure, not in its place (`docs/simulation.md`).")
+HINDSIGHT_RULE_NOTE = ("`hindsight-rule` is the hindsight optimum that keeps COA's 14-day obligation as the rule "
+                       "`lookahead` keeps: no household due for coupling waits while a municipality in its range has "
+                       "quota for it; a bound for every policy that keeps that rule, beside the gap measure, not in "
+                       "its place (`docs/simulation.md`).")
 NO_GAP_NOTE = ("No share of the greedy→hindsight gap: it needs both `greedy` and `hindsight` in the run "
                "(`--policy greedy,...,hindsight`).")
 
@@ -340,6 +344,8 @@ def markdown(results: Sequence[SimResult], command: str | None = None, images: S
         lines += [HINDSIGHT_NOTE, ""]
     if any(r.config.policy == "hindsight14" for r in results):
         lines += [HINDSIGHT14_NOTE, ""]
+    if any(r.config.policy == "hindsight-rule" for r in results):
+        lines += [HINDSIGHT_RULE_NOTE, ""]
     for image in images:
         lines += [f"![{Path(image).stem}]({image})", ""]
     return "\n".join(lines)

@@ -425,7 +425,7 @@ def markdown(data: SweepData, images: dict[tuple[str, str], str], title: str | N
              skipped_hindsight: bool = False, extra_images: Sequence[str] = ()) -> str:
     """The report: commands, means, per scenario the per-seed table, the targets where they apply
     and the figure."""
-    from matcher.simulate.report import GAP_NOTE, HINDSIGHT14_NOTE, HINDSIGHT_NOTE, NO_GAP_NOTE
+    from matcher.simulate.report import GAP_NOTE, HINDSIGHT14_NOTE, HINDSIGHT_NOTE, HINDSIGHT_RULE_NOTE, NO_GAP_NOTE
 
     regions = list(dict.fromkeys(r["region"] for r in data.runs))
     seeds = sorted({r["seed"] for r in data.runs})
@@ -445,6 +445,8 @@ def markdown(data: SweepData, images: dict[tuple[str, str], str], title: str | N
         lines += [HINDSIGHT_NOTE, ""]
     if any(r["policy"] == "hindsight14" for r in data.runs):
         lines += [HINDSIGHT14_NOTE, ""]
+    if any(r["policy"] == "hindsight-rule" for r in data.runs):
+        lines += [HINDSIGHT_RULE_NOTE, ""]
     if skipped_hindsight or (any(r["policy"] == "hindsight" for r in data.runs)
                              and any((r.get("answer_share") or 0) > 0 for r in data.runs)):
         lines += [HINDSIGHT_SKIPPED_NOTE, ""]
