@@ -440,7 +440,8 @@ FIELDS: dict[str, tuple[str, str]] = {
     "taakstelling": ("taakstelling", "taakstelling"), "amv_taakstelling": ("AMV-taakstelling", "amv_taakstelling"),
     "starts_on": ("begindatum", "starts_on"), "ends_on": ("einddatum", "ends_on"), "persons": ("personen", "persons"),
     "amv_persons": ("AMV-personen", "amv_persons"), "page": ("pagina", "page"), "per_page": ("per pagina", "per_page"),
-    "period": ("periode", "period"), "on": ("datum", "on"), "by": ("indeling", "by"), "km": ("km", "km"), "offset": ("begin", "offset"), "sort": ("sortering", "sort"), "note": ("notitie", "note"),
+    "period": ("periode", "period"), "on": ("datum", "on"), "by": ("indeling", "by"), "km": ("km", "km"), "offset": ("begin", "offset"), "sort": ("sortering", "sort"), "note": ("notitie", "note"), "household_a": ("huishouden A", "household A"),
+    "household_b": ("huishouden B", "household B"), "over_quota": ("boven de taakstelling", "over_quota"),
 }
 """Field names as a location shows them; an unknown name is shown as itself."""
 

@@ -2,7 +2,8 @@
 progress, its homes (add, change, withdraw, upload a CSV) and the households coupled or
 proposed to it, where it confirms a household's move-in or reports that it fell through
 (:mod:`api.services.moveins`) and asks to re-couple a coupled household
-(:mod:`api.services.recouplings`).
+(:mod:`api.services.recouplings`), and its exchanges of status holders with another
+municipality, where it asks for one (:mod:`api.services.exchanges`).
 
 A municipality session opens only its own pages: another code is a 404, as in the JSON API.
 Changing homes is the municipality's own work: a planner gets a 403.
@@ -21,6 +22,7 @@ from api.routes import CodePath, IdPath
 from api.routes.homes import read_upload
 from api.schemas import (
     ArrivalIn,
+    ExchangeIn,
     HomeIn,
     HomeKind,
     HomePatch,
@@ -31,6 +33,7 @@ from api.schemas import (
 )
 from api.services import arrivals as arrival_service
 from api.services import csvio, deadlines
+from api.services import exchanges as exchange_service
 from api.services import homes as home_service
 from api.services import households as household_service
 from api.services import moveins as move_in_service
@@ -39,7 +42,7 @@ from api.services import recouplings as recoupling_service
 from api.services.errors import Actor, Conflict, FieldError, Invalid, NotFound
 from api.services.reasons import references
 from api.web.pages import UI, Page, PageForbidden, PageRoute, SignedInDep, check_csrf, field_errors
-from api.web.planner import PAGE_SIZE, Offset
+from api.web.planner import PAGE_SIZE, Offset, exchange_rows, located
 from matcher.models.params import COUPLING_DAYS, NORM_DAYS
 
 router = APIRouter(prefix="/municipality/{code}", route_class=PageRoute, dependencies=[Depends(check_csrf)])
@@ -230,12 +233,13 @@ def _households_page(page: Page, code: str, state: str | None = None, offset: in
     proposed = household_service.proposed_lines(page.session, viewer, ids)
     move_ins = move_in_service.pending_by_household(page.session, ids)
     asked = recoupling_service.open_by_household(page.session, ids)
+    swaps = exchange_service.pending_by_household(page.session, ids)
     homes = references(page.session, [h.home_id for h in rows] + [p.home_id for ps in proposed.values() for p in ps])
     checks = {h.household_id: arrival_service.housing_check(page.session, viewer, h) for h in rows}
     return page.render("municipality/households.html", status, m=municipality, rows=rows, total=total,
                        proposed=proposed, move_ins=move_ins, homes=homes, state=state or "", offset=offset, page_size=PAGE_SIZE,
                        notice=notice, errors=errors or [], own=page.signed_in_actor.municipality == code,
-                       deadlines={h.household_id: deadlines.of(h, today) for h in rows}, sort=sort, recouplings=asked,
+                       deadlines={h.household_id: deadlines.of(h, today) for h in rows}, sort=sort, recouplings=asked, exchanges=swaps,
                        sorts=household_service.SORTS, error_title=error_title, checks=checks, coupling_days=COUPLING_DAYS, norm_days=NORM_DAYS)
 
 
@@ -311,6 +315,58 @@ def ask_recoupling(page: SignedInDep, code: CodeDep, household_id: Annotated[str
         page.session.rollback()
         return _households_page(page, code, status=409, errors=[exc.text(page.lang)], error_title="recoupling_not_recorded")
     return page.redirect(f"{UI}/municipality/{code}/households", done="recoupling_requested")
+
+
+# --- exchanges of status holders ----------------------------------------------------------------
+
+def _exchanges_page(page: Page, code: str, status: str | None = None, offset: int = 0, http: int = 200,
+                    notice: str | None = None, errors: list[str] | None = None,
+                    form: dict[str, str] | None = None) -> Response:
+    municipality, _ = _visible(page, code)
+    viewer = _viewer(page, code)
+    own = page.signed_in_actor.municipality == code
+    candidates: list[str] = []
+    if own:  # the households it may offer: coupled to it, in no open request
+        coupled, _ = household_service.list_households(page.session, viewer, "coupled", limit=PAGE_SIZE)
+        ids = [h.household_id for h in coupled]
+        busy = set(recoupling_service.open_by_household(page.session, ids)) | set(
+            exchange_service.pending_by_household(page.session, ids))
+        candidates = [key for key in ids if key not in busy]
+    return page.render("municipality/exchanges.html", http, m=municipality, own=own, notice=notice, errors=errors or [],
+                       form=form or {}, candidates=candidates, **exchange_rows(page, status, offset, actor=viewer))
+
+
+@router.get("/exchanges", summary="The municipality's exchanges of status holders")
+def exchanges_page(page: SignedInDep, code: CodeDep,
+                   status: Annotated[str | None, Query(pattern="^(pending|approved|declined)?$")] = None,
+                   done: Annotated[str | None, Query(pattern="^(exchange_requested)?$")] = None,
+                   household: Annotated[str | None, Query(max_length=64, pattern=r"^([A-Za-z0-9][A-Za-z0-9._-]*)?$")] = None,
+                   offset: Offset = 0) -> Response:
+    """The exchanges involving the municipality, newest first, and (its own session) a form to
+    ask for one; ``household`` fills in its household."""
+    return _exchanges_page(page, code, status or None, offset, notice=page.t(f"done_{done}") if done else None,
+                           form={"household_a": household or ""})
+
+
+@router.post("/exchanges", summary="Ask to exchange a household with another municipality's")
+def ask_exchange(page: SignedInDep, code: CodeDep, household_a: Annotated[str, Form(max_length=64)] = "",
+                 household_b: Annotated[str, Form(max_length=64)] = "",
+                 reason: Annotated[str, Form(max_length=500)] = "") -> Response:
+    """COA decides on it (:mod:`api.services.exchanges`); a bad form, or households that cannot
+    be exchanged, show the page again with why (422, 409; 404 when neither is the municipality's)."""
+    _own(page, code)
+    form = {"household_a": household_a.strip(), "household_b": household_b.strip(), "reason": reason.strip()}
+    try:
+        body = ExchangeIn.model_validate({k: v for k, v in form.items() if v != ""})  # a blank field is missing
+        exchange_service.request(page.session, page.signed_in_actor, body)
+    except (ValidationError, Invalid) as exc:
+        page.session.rollback()
+        return _exchanges_page(page, code, http=422, errors=located(page, exc), form=form)
+    except (Conflict, NotFound) as exc:
+        page.session.rollback()
+        return _exchanges_page(page, code, http=409 if isinstance(exc, Conflict) else 404, errors=[exc.text(page.lang)],
+                               form=form)
+    return page.redirect(f"{UI}/municipality/{code}/exchanges", done="exchange_requested")
 
 
 def _messages(exc: ValidationError | Invalid, lang: str) -> list[str]:

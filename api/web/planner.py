@@ -1,6 +1,7 @@
 """The planner's pages (role ``coa``): who is waiting, the households and their deadlines, the
 quota state as a table and a map, proposals (start, follow, review, lock, decide, export), the
-locks, the re-coupling requests (approve, decline), and the audit log."""
+locks, the re-coupling requests and the exchanges of status holders (approve, decline), and the
+audit log."""
 
 from __future__ import annotations
 
@@ -9,21 +10,33 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query
 from pydantic import ValidationError
+from sqlalchemy import select
 from starlette.responses import JSONResponse, Response
 
 from api import audit, messages
 from api.engine import POLICIES
+from api.models import Household
 from api.routes import IdPath
 from api.routes.proposals import XLSX, CsvDialect
-from api.schemas import DecisionIn, JobIn, LockIn, RecouplingDecisionIn, RecouplingDeclineIn, SolverName
+from api.schemas import (
+    DecisionIn,
+    ExchangeDecisionIn,
+    ExchangeDeclineIn,
+    JobIn,
+    LockIn,
+    RecouplingDecisionIn,
+    RecouplingDeclineIn,
+    SolverName,
+)
 from api.services import deadlines, exports, locks, overview
+from api.services import exchanges as exchange_service
 from api.services import households as household_service
 from api.services import jobs as job_service
 from api.services import proposals as service
 from api.services import recouplings as recoupling_service
 from api.services.errors import Conflict, Invalid
 from api.services.reasons import home_references, line_reason
-from api.web.pages import UI, CoaPageDep, Page, PageRoute, check_csrf, local_path
+from api.web.pages import UI, CoaPageDep, Page, PageRoute, check_csrf, field_errors, local_path
 from api.web.signals import newest
 from api.web.svgmap import BANDS, dots, size
 from matcher.models import Params
@@ -122,6 +135,75 @@ def decline_recoupling(page: CoaPageDep, recoupling_id: Annotated[int, IdPath],
                        reason: Annotated[str, Form(max_length=500)] = "") -> Response:
     """A reason is required: without one the page says so (422)."""
     return _decide_recoupling(page, recoupling_id, "decline", reason)
+
+
+def exchange_rows(page: Page, status: str | None, offset: int, actor=None) -> dict:
+    """What the exchanges table shows (planner's and municipality's page): the exchanges, the
+    municipalities' names, and for COA the households (their persons and what the swap moves)."""
+    rows, total = exchange_service.list_exchanges(page.session, actor or page.signed_in_actor, status,
+                                                  limit=PAGE_SIZE, offset=offset)
+    codes = sorted({c for e in rows for c in (e.municipality_a, e.municipality_b)})
+    sizes: dict[str, int] = {}
+    if (actor or page.signed_in_actor).is_coa and rows:
+        ids = sorted({h for e in rows for h in (e.household_a, e.household_b)})
+        sizes = {key: n for key, n in page.session.execute(
+            select(Household.household_id, Household.size).where(Household.household_id.in_(ids)))}
+    return {"rows": rows, "total": total, "names": overview.municipality_names(page.session, codes), "sizes": sizes,
+            "wanted": status or "", "offset": offset, "page_size": PAGE_SIZE}
+
+
+def located(page: Page, exc: ValidationError | Invalid) -> list[str]:
+    """Each problem, named by its field where it has one (a rule across fields has none)."""
+    return [f"{messages.location(page.lang, e.loc)}: {e.text(page.lang)}" if e.loc else e.text(page.lang)
+            for e in field_errors(exc)]
+
+
+def _exchanges_page(page: Page, status: str | None = None, offset: int = 0, code: int = 200,
+                    notice: str | None = None, errors: list[str] | None = None) -> Response:
+    return page.render("planner/exchanges.html", code, notice=notice, errors=errors or [],
+                       **exchange_rows(page, status, offset))
+
+
+@router.get("/exchanges", summary="Exchanges of status holders")
+def exchanges_page(page: CoaPageDep, status: Annotated[str | None, Query(pattern="^(pending|approved|declined)?$")] = None,
+                   done: Annotated[str | None, Query(pattern="^(exchange_approved|exchange_declined)?$")] = None,
+                   offset: Offset = 0) -> Response:
+    """The exchanges, newest first, each pending one with a form to approve or decline it."""
+    return _exchanges_page(page, _blank(status), offset, notice=page.t(f"done_{done}") if done else None)
+
+
+def _decide_exchange(page: Page, exchange_id: int, wanted: str, reason: str, over_quota: bool = False) -> Response:
+    try:
+        if wanted == "approve":
+            body = ExchangeDecisionIn.model_validate({"reason": reason.strip() or None, "over_quota": over_quota})
+            exchange_service.approve(page.session, page.signed_in_actor, exchange_id, body.reason, body.over_quota)
+        else:
+            why = ExchangeDeclineIn.model_validate({"reason": reason.strip()} if reason.strip() else {}).reason
+            exchange_service.decline(page.session, page.signed_in_actor, exchange_id, why)
+    except ValidationError as exc:
+        return _exchanges_page(page, code=422, errors=[page.t("exchange_error", id=exchange_id, message=m)
+                                                       for m in located(page, exc)])
+    except Conflict as exc:
+        page.session.rollback()
+        return _exchanges_page(page, code=409, errors=[page.t("exchange_error", id=exchange_id,
+                                                              message=exc.text(page.lang))])
+    return page.redirect(f"{UI}/planner/exchanges", done=f"exchange_{wanted}d")
+
+
+@router.post("/exchanges/{exchange_id}/approve", summary="Approve an exchange: both households are re-coupled")
+def approve_exchange(page: CoaPageDep, exchange_id: Annotated[int, IdPath],
+                     reason: Annotated[str, Form(max_length=500)] = "",
+                     over_quota: Annotated[str, Form(max_length=5, pattern="^(|on|1|true)$")] = "") -> Response:
+    """``over_quota`` (a checkbox): approve although the municipality that gains persons has too
+    little quota left; it needs a reason (422 without one)."""
+    return _decide_exchange(page, exchange_id, "approve", reason, over_quota != "")
+
+
+@router.post("/exchanges/{exchange_id}/decline", summary="Decline an exchange")
+def decline_exchange(page: CoaPageDep, exchange_id: Annotated[int, IdPath],
+                     reason: Annotated[str, Form(max_length=500)] = "") -> Response:
+    """A reason is required: without one the page says so (422)."""
+    return _decide_exchange(page, exchange_id, "decline", reason)
 
 
 @router.get("/municipalities", summary="Quota per municipality")

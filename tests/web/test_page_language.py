@@ -39,6 +39,11 @@ TEMPORARY = {"household_id": "h-tuvo", "size": 2, "location_id": "azc-enschede",
              "state": "temporary", "municipality": ENSCHEDE, "coupling_date": "2022-12-10", "housed_date": "2023-01-02",
              "temporary_home": "TuVo-1"}
 """A household in a temporary home of Enschede since 2 January 2023."""
+SWAP = [{"household_id": "h-swap-e", "size": 1, "location_id": "azc-enschede", "permit_date": "2023-01-01",
+         "state": "coupled", "municipality": ENSCHEDE, "coupling_date": "2023-01-10"},
+        {"household_id": "h-swap-h", "size": 3, "location_id": "azc-enschede", "permit_date": "2023-01-01",
+         "state": "coupled", "municipality": "GM0164", "coupling_date": "2023-01-10"}]
+"""Two households Enschede and Hengelo exchange (Enschede gains 2 persons)."""
 UPLOAD_CELLS = "reference,kind,capacity,min_occupancy,available_from\nE-104,regular,2\n"
 """Too few cells."""
 
@@ -78,7 +83,7 @@ def _journey(client, secrets, lang: str) -> dict[str, str]:
     engine = client.app.state.engine
     planner_world(engine)
     with client.app.state.sessions() as session:  # one in a temporary home, moving on within a year
-        households.upsert_batch(session, Actor(None, "test", "coa"), {"households": [TEMPORARY]})
+        households.upsert_batch(session, Actor(None, "test", "coa"), {"households": [TEMPORARY, *SWAP]})
     see("sign-in", client.get("/ui/sign-in"))
     form = client.get("/ui/sign-in")
     see("sign-in failed", client.post("/ui/sign-in", data={"token": "mt_nonsense", "csrf": csrf_of(form.text)}), 401)
@@ -176,6 +181,15 @@ def _journey(client, secrets, lang: str) -> dict[str, str]:
     assert 'class="housing-check' in raw, "no housing check on the households page"
     see("arrival without persons", client.post(arrivals, data={"csrf": csrf, "persons": "", "date": "2023-08-01"}), 422)
     see("arrival in the future", client.post(arrivals, data={"csrf": csrf, "persons": "1", "date": "2999-01-01"}), 422)
+    swap = {"csrf": csrf, "household_a": "h-swap-e", "household_b": "h-swap-h", "reason": "woningen"}
+    see("exchanges of the municipality", client.get(f"{base}/exchanges", params={"household": "h-swap-e"}))
+    see("exchange without a reason", client.post(f"{base}/exchanges", data={**swap, "reason": ""}), 422)
+    see("exchange with an unknown household", client.post(f"{base}/exchanges", data={**swap, "household_b": "h-none"}), 422)
+    see("exchange with itself", client.post(f"{base}/exchanges", data={**swap, "household_b": "h-swap-e"}), 422)
+    see("exchange of nobody's", client.post(f"{base}/exchanges", data={**swap, "household_a": "h-none"}), 404)
+    see("exchange asked", client.post(f"{base}/exchanges", data=swap))
+    see("exchange asked twice", client.post(f"{base}/exchanges", data=swap), 409)
+    see("households with an exchange", client.get(f"{base}/households"))
     client.cookies.clear()
     client.cookies.set(LANG_COOKIE, lang)
     csrf = sign_in(client, secrets.coa)
@@ -185,6 +199,15 @@ def _journey(client, secrets, lang: str) -> dict[str, str]:
                                                              data={"csrf": csrf}), 422)
     see("re-coupling approved", client.post(f"/ui/planner/recouplings/{number}/approve", data={"csrf": csrf}))
     see("re-coupling decided", client.post(f"/ui/planner/recouplings/{number}/decline", data={"csrf": csrf, "reason": "x"}), 409)
+    text = see("exchanges", client.get("/ui/planner/exchanges"))
+    number = re.search(r'<tr id="exchange-(\d+)"', text).group(1)
+    see("exchange over quota without a reason", client.post(f"/ui/planner/exchanges/{number}/approve",
+                                                           data={"csrf": csrf, "over_quota": "on"}), 422)
+    see("exchange declined without a reason", client.post(f"/ui/planner/exchanges/{number}/decline",
+                                                         data={"csrf": csrf}), 422)
+    see("exchange approved", client.post(f"/ui/planner/exchanges/{number}/approve", data={"csrf": csrf, "over_quota": "on",
+                                                                                       "reason": "afgesproken"}))
+    see("exchange decided", client.post(f"/ui/planner/exchanges/{number}/decline", data={"csrf": csrf, "reason": "x"}), 409)
     return pages
 
 

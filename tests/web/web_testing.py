@@ -177,3 +177,14 @@ def recoupling_world(engine: Engine) -> None:
                           HomeIn(reference="E-1", kind="regular", capacity=2, available_from="2023-07-01"))
         homes.create_home(session, Actor(None, "test", "municipality", HENGELO),
                           HomeIn(reference="H-WMO", kind="regular", capacity=2, accessible=True, available_from="2023-07-01"))
+
+
+def exchange_world(engine: Engine) -> None:
+    """h-e (2 persons) coupled to Enschede and h-h (3 persons) coupled to Hengelo: the two
+    municipalities may exchange them."""
+    with session_factory(engine)() as session:
+        households.upsert_batch(session, Actor(None, "test", "coa"), {"households": [
+            {"household_id": "h-e", "size": 2, "location_id": "azc-enschede", "permit_date": "2023-02-01",
+             "state": "coupled", "municipality": ENSCHEDE, "coupling_date": "2023-02-15"},
+            {"household_id": "h-h", "size": 3, "location_id": "azc-enschede", "permit_date": "2023-02-01",
+             "state": "coupled", "municipality": HENGELO, "coupling_date": "2023-02-20"}]})
