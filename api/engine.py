@@ -99,6 +99,9 @@ class Snapshot:
     history: Any = None
     """For ``params.policy = lookahead``: the :class:`matcher.lookahead.History` read from the
     database (:func:`history`); ``None`` for the weekly engine."""
+    quota: Any = None
+    """The quota states the municipalities' ``quota_remaining`` come from
+    (:func:`api.services.municipalities.quota_states`), for readers that show them too."""
 
 
 def history(session: Session, as_of: dt.date, weeks: int = HISTORY_WEEKS) -> Any:
@@ -170,26 +173,29 @@ def snapshot(session: Session, job: Job, with_previous: bool = True) -> Snapshot
                Household.needs_accessible, Household.expected_extra, Household.expected_extra_date,
                Household.tie_municipality,
                Household.document_ready, Household.temporary_home, Household.home_id)
-    # rows, not ORM objects: a national snapshot reads some 15,000 households
-    for h in session.execute(select(*columns).where(Household.state.in_(ENGINE_STATES)).order_by(Household.household_id)):
-        coupled = h.state != "waiting"
+    # plain tuples, not ORM objects nor named rows: a national snapshot reads some 15,000 households
+    query = select(*columns).where(Household.state.in_(ENGINE_STATES)).order_by(Household.household_id)
+    for (household_id, size, location_id, permit_date, state, municipality_code, coupling_date, housed_date, amv,
+         needs_accessible, expected_extra, expected_extra_date, tie_municipality, document_ready, temporary_home,
+         home_id) in session.execute(query).tuples():
+        coupled = state != "waiting"
         # In a temporary home (docs/contract.md §1 state temporary): it competes for the regular homes
         # of its municipality, named by the temporary home's reference, since its housing date.
-        temporary = h.state == "temporary" and h.housed_date is not None and not h.amv
+        temporary = state == "temporary" and housed_date is not None and not amv
         households.append(engine.Household(
-            household_id=h.household_id, size=h.size, location_id=h.location_id, permit_date=h.permit_date,
-            coupled_to=h.municipality_code if coupled else None,
-            coupling_date=(h.coupling_date or h.housed_date) if coupled else None,
-            amv=h.amv, needs_accessible=h.needs_accessible, expected_extra=h.expected_extra,
-            expected_extra_date=h.expected_extra_date if h.expected_extra else None,
-            tie_municipality=h.tie_municipality, document_ready=h.document_ready,
-            may_recouple=h.state == "coupled" and h.household_id in approved,
-            temporary_home=(h.temporary_home or f"#{h.home_id}") if temporary else None,
-            housed_since=h.housed_date if temporary else None))
-        household_state[h.household_id] = (h.state, h.municipality_code)
-        sizes[h.household_id] = h.size
+            household_id=household_id, size=size, location_id=location_id, permit_date=permit_date,
+            coupled_to=municipality_code if coupled else None,
+            coupling_date=(coupling_date or housed_date) if coupled else None,
+            amv=amv, needs_accessible=needs_accessible, expected_extra=expected_extra,
+            expected_extra_date=expected_extra_date if expected_extra else None,
+            tie_municipality=tie_municipality, document_ready=document_ready,
+            may_recouple=state == "coupled" and household_id in approved,
+            temporary_home=(temporary_home or f"#{home_id}") if temporary else None,
+            housed_since=housed_date if temporary else None))
+        household_state[household_id] = (state, municipality_code)
+        sizes[household_id] = size
     homes = list(session.scalars(select(Home).where(Home.status == "open").order_by(Home.id)))
-    taken = occupied(session, [home.id for home in homes])
+    taken = occupied(session, select(Home.id).where(Home.status == "open")) if homes else {}
     dwellings = []
     for home in homes:
         left = home.capacity - taken.get(home.id, 0)
@@ -224,7 +230,7 @@ def snapshot(session: Session, job: Job, with_previous: bool = True) -> Snapshot
         locks=locked, bans=tuple(sorted(bans, key=lambda b: (b.household_id, b.municipality or "", b.dwelling_id or ""))),
         previous=tuple(previous), travel_minutes=engine_travel_minutes(session), name=f"job-{job.id}")
     past = history(session, job.as_of) if policy_of(job.params) == "lookahead" else None
-    return Snapshot(instance, params, household_state, period.id, tuple(skipped), past)
+    return Snapshot(instance, params, household_state, period.id, tuple(skipped), past, states)
 
 
 # --- solving ----------------------------------------------------------------------------------

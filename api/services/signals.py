@@ -60,7 +60,7 @@ from sqlalchemy.orm import Session
 from api.models import Home, Household, Job, Municipality
 from api.services.changes import Cache, fingerprint
 from api.services.errors import Actor, FieldError, Invalid, NotFound
-from api.services.municipalities import QuotaState, current_period, quota_states
+from api.services.municipalities import QuotaState
 from matcher import models as engine
 from matcher.rules import Rules, great_circle_km
 
@@ -168,6 +168,11 @@ class World:
     waiting_at: dict[str, list[engine.Household]] = field(default_factory=dict)
     """Per reception location the households waiting there uncoupled, in line."""
     _candidates: dict[str, list[engine.Household]] = field(default_factory=dict)
+    _in_line: list[engine.Household] = field(default_factory=list)
+    """Every household in line (:attr:`rank`)."""
+    _coupled_at: dict[str, list[int]] = field(default_factory=dict)
+    _waiting_at: dict[str, list[int]] = field(default_factory=dict)
+    """As :attr:`coupled_to` and :attr:`waiting_at`, by place in :attr:`_in_line`."""
     completed: dict[str, Signal] = field(default_factory=dict)
     """Large homes' signals with their households (:func:`complete`), by id, once listed."""
 
@@ -176,12 +181,18 @@ class World:
                      for h in self.households.values()}
         coupled: dict[str, list[engine.Household]] = defaultdict(list)
         waiting: dict[str, list[engine.Household]] = defaultdict(list)
-        for h in sorted(self.households.values(), key=self.priority):
+        coupled_at: dict[str, list[int]] = defaultdict(list)
+        waiting_at: dict[str, list[int]] = defaultdict(list)
+        self._in_line = sorted(self.households.values(), key=self.priority)
+        for place, h in enumerate(self._in_line):
             if h.coupled_to is not None:
                 coupled[h.coupled_to].append(h)
+                coupled_at[h.coupled_to].append(place)
             else:
                 waiting[h.location_id].append(h)
+                waiting_at[h.location_id].append(place)
         self.coupled_to, self.waiting_at = dict(coupled), dict(waiting)
+        self._coupled_at, self._waiting_at = dict(coupled_at), dict(waiting_at)
 
     def priority(self, h: engine.Household) -> tuple[int, dt.date, str]:
         return self.rank[h.household_id]
@@ -189,10 +200,11 @@ class World:
     def candidates(self, code: str) -> list[engine.Household]:
         """Households coupled to ``code`` and those waiting uncoupled in a location in range of it, in line."""
         if code not in self._candidates:
-            out = list(self.coupled_to.get(code, ()))
+            places = list(self._coupled_at.get(code, ()))
             for loc in self.locations_of.get(code, ()):
-                out += self.waiting_at.get(loc, ())
-            self._candidates[code] = sorted(out, key=self.priority)
+                places += self._waiting_at.get(loc, ())
+            places.sort()  # places in line: whole numbers, sorted without a key
+            self._candidates[code] = [self._in_line[place] for place in places]
         return self._candidates[code]
 
 
@@ -213,10 +225,10 @@ def world(session: Session, as_of: dt.date) -> World:
     for loc, codes in rules.in_range_by_location.items():
         for code in codes:
             locations_of[code].append(loc)
-    ids = [int(d.dwelling_id) for d in instance.dwellings]
-    homes = {h.id: h for h in session.scalars(select(Home).where(Home.id.in_(ids)))} if ids else {}
-    return World(rules, unlimited, quota_states(session, current_period(session)), homes,
-                 {h.household_id: h for h in instance.households}, by_location, locations_of)
+    ids = {int(d.dwelling_id) for d in instance.dwellings}  # open homes with room left
+    homes = {h.id: h for h in session.scalars(select(Home).where(Home.status == "open")) if h.id in ids} if ids else {}
+    return World(rules, unlimited, snap.quota, homes, {h.household_id: h for h in instance.households}, by_location,
+                 locations_of)
 
 
 def _fits(w: World, d: engine.Dwelling) -> list[tuple[engine.Household, bool]]:
