@@ -18,6 +18,7 @@ from fastapi import APIRouter, Depends, Form, Path, Query, UploadFile
 from pydantic import ValidationError
 from starlette.responses import Response
 
+from api import messages
 from api.routes import CodePath, IdPath
 from api.routes.homes import read_upload
 from api.schemas import (
@@ -370,4 +371,5 @@ def ask_exchange(page: SignedInDep, code: CodeDep, household_a: Annotated[str, F
 
 
 def _messages(exc: ValidationError | Invalid, lang: str) -> list[str]:
-    return [error.text(lang) for error in field_errors(exc)]
+    """Each problem named by its field (``datum: ...``), where it has one."""
+    return [f"{messages.location(lang, e.loc)}: {e.text(lang)}" if e.loc else e.text(lang) for e in field_errors(exc)]

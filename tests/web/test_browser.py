@@ -3,7 +3,10 @@ the real service under uvicorn with its worker, a temporary SQLite database, and
 journeys of the issue — a municipality uploads homes, sees the bad row, fixes it and submits;
 a planner starts a proposal, locks one line, refuses another, accepts the rest and sees the
 quota and the waiting figures change; a municipality confirms a move-in and the planner sees it
-realised; a municipality asks to re-couple a household and COA approves it — and a municipality that tries another municipality's pages by URL.
+realised; a municipality asks to re-couple a household and COA approves it; a municipality
+records arriving family members and sees the housing check change; an exchange of status
+holders goes from one municipality past the other to COA's approval — and a municipality that
+tries another municipality's pages by URL.
 
 Without Chromium these tests are skipped with the reason, unless ``MATCHER_REQUIRE_BROWSER=1``
 (CI sets it), which makes that a failure.  With ``MATCHER_SCREENSHOTS=DIR`` the main pages are
@@ -29,6 +32,7 @@ from web_testing import (
     HOMES_CSV_FIXED,
     LiveServer,
     Secrets,
+    exchange_world,
     make_secrets,
     planner_world,
     recoupling_world,
@@ -515,3 +519,83 @@ def test_a_planner_follows_a_large_home_signal_to_the_households_and_the_home(pa
     page.wait_for_load_state()
     assert "Herverdeling vastgelegd." in page.locator("main").inner_text()
     assert page.locator("tr[data-kind=idle_homes]").count() == 0
+
+
+def test_a_municipality_records_arriving_family_members_and_sees_the_housing_check_change(page, secrets, live):
+    """COA accepts h-late's house line (3 persons into E-2, room for 3); on Enschede's households
+    page the housing check says the home still fits; an arrival in the future is refused with
+    why; one family member who arrived makes the household 4 persons, and the check says the home
+    no longer fits."""
+    planner_world(live.app.state.engine)
+    _accept_house_line(page, secrets, "h-late")
+    sign_in(page, secrets.enschede)
+    page.get_by_role("link", name="Huishoudens", exact=True).click()
+    row = page.locator('#households tr[data-household="h-late"]')
+    check = row.locator(".housing-check")
+    assert check.get_attribute("data-fits") == "yes" and "past nog: 3 personen, plaats voor 3" in check.inner_text()
+    row.get_by_label("Aantal aangekomen gezinsleden van h-late").fill("1")
+    row.get_by_label("Datum van aankomst van gezinsleden van h-late").fill("2099-01-01")
+    row.get_by_role("button", name="Aankomst van gezinsleden van h-late vastleggen").click()
+    alert = page.get_by_role("alert").inner_text()
+    assert "Aankomst niet vastgelegd" in alert and "datum: een aankomst wordt vastgelegd als ze gebeurd is" in alert
+    row = page.locator('#households tr[data-household="h-late"]')
+    row.get_by_label("Aantal aangekomen gezinsleden van h-late").fill("1")
+    row.get_by_label("Datum van aankomst van gezinsleden van h-late").fill("2023-08-01")
+    row.get_by_role("button", name="Aankomst van gezinsleden van h-late vastleggen").click()
+    page.get_by_role("status").filter(has_text="Aankomst van gezinsleden vastgelegd").wait_for()
+    row = page.locator('#households tr[data-household="h-late"]')
+    assert row.locator("td.n").first.inner_text() == "4"
+    check = row.locator(".housing-check")
+    assert check.get_attribute("data-fits") == "no" and "past niet meer: 4 personen, plaats voor 3" in check.inner_text()
+    shot(page, "municipality-family-arrival")
+    page.context.clear_cookies()
+
+    sign_in(page, secrets.coa)
+    page.get_by_role("link", name="Logboek", exact=True).click()
+    assert "household.arrival" in page.locator("#audit").inner_text()
+
+
+def test_an_exchange_goes_from_one_municipality_past_the_other_to_coas_approval(page, secrets, live):
+    """Enschede asks, from h-e's row on its households page, to exchange h-e with Hengelo's h-h;
+    Hengelo sees the exchange on its pages; COA approves it on its exchanges page; each
+    household is then the other municipality's."""
+    exchange_world(live.app.state.engine)
+    sign_in(page, secrets.enschede)
+    page.get_by_role("link", name="Huishoudens", exact=True).click()
+    page.locator('#households tr[data-household="h-e"]').get_by_role("link", name="Ruil van h-e aanvragen").click()
+    form = page.locator("#ask-exchange")
+    assert form.get_by_label("Huishouden A: uw gekoppelde huishouden").input_value() == "h-e"
+    form.get_by_label("Huishouden B: het gekoppelde huishouden van de andere gemeente").fill("h-h")
+    form.get_by_label("Reden").fill("past in elkaars woningen")
+    shot(page, "municipality-exchange")
+    form.get_by_role("button", name="Ruil aanvragen").click()
+    page.get_by_role("status").filter(has_text="Ruil aangevraagd").wait_for()
+    exchange = page.locator('#exchanges tr[data-status="pending"]')
+    assert "van Enschede (GM0153) naar Hengelo (O.) (GM0164)" in exchange.inner_text()
+    page.context.clear_cookies()
+
+    sign_in(page, secrets.hengelo)
+    page.get_by_role("link", name="Huishoudens", exact=True).click()
+    assert "ruil met h-e aangevraagd" in page.locator('#households tr[data-household="h-h"] td.recoupling').inner_text()
+    page.get_by_role("link", name="Ruilen", exact=True).click()
+    assert page.locator('#exchanges tr[data-households="h-e h-h"]').get_attribute("data-status") == "pending"
+    page.context.clear_cookies()
+
+    sign_in(page, secrets.coa)
+    page.get_by_role("link", name="Ruilen", exact=True).click()
+    exchange = page.locator('#exchanges tr[data-households="h-e h-h"]')
+    assert "Enschede krijgt er 1 persoon bij" in exchange.inner_text()
+    number = exchange.get_attribute("id").removeprefix("exchange-")
+    exchange.get_by_role("button", name=f"Ruil {number} afwijzen").click()
+    assert "ontbreekt" in page.get_by_role("alert").inner_text()  # a decline needs a reason
+    exchange = page.locator('#exchanges tr[data-households="h-e h-h"]')
+    exchange.get_by_label(f"Reden bij ruil {number}").fill("afgesproken")
+    exchange.get_by_role("button", name=f"Ruil {number} goedkeuren").click()
+    page.get_by_role("status").filter(has_text="Ruil goedgekeurd").wait_for()
+    assert page.locator('#exchanges tr[data-households="h-e h-h"]').get_attribute("data-status") == "approved"
+    page.context.clear_cookies()
+
+    sign_in(page, secrets.hengelo)
+    page.get_by_role("link", name="Huishoudens", exact=True).click()
+    row = page.locator('#households tr[data-household="h-e"]')
+    assert "gekoppeld" in row.inner_text() and page.locator('#households tr[data-household="h-h"]').count() == 0
