@@ -167,7 +167,7 @@ def snapshot(session: Session, job: Job, with_previous: bool = True) -> Snapshot
     locations = tuple(engine.Location(location_id=loc.location_id, name=loc.name, lat=loc.lat, lon=loc.lon)
                       for loc in session.scalars(select(Location).order_by(Location.location_id)))
     households, household_state, sizes = [], {}, {}
-    approved = recouplings.approved_households(session)  # COA approved their re-coupling: may_recouple
+    approved = recouplings.approved_households(session)  # COA approved their re-coupling: may_recouple (to where)
     columns = (Household.household_id, Household.size, Household.location_id, Household.permit_date, Household.state,
                Household.municipality_code, Household.coupling_date, Household.housed_date, Household.amv,
                Household.needs_accessible, Household.expected_extra, Household.expected_extra_date,
@@ -190,6 +190,7 @@ def snapshot(session: Session, job: Job, with_previous: bool = True) -> Snapshot
             expected_extra_date=expected_extra_date if expected_extra else None,
             tie_municipality=tie_municipality, document_ready=document_ready,
             may_recouple=state == "coupled" and household_id in approved,
+            recouple_to=approved.get(household_id) if state == "coupled" else None,
             temporary_home=(temporary_home or f"#{home_id}") if temporary else None,
             housed_since=housed_date if temporary else None))
         household_state[household_id] = (state, municipality_code)

@@ -419,7 +419,8 @@ class Recoupling(Base):
     from_municipality: Mapped[str] = mapped_column(CODE, ForeignKey("municipalities.code"), index=True)
     """The municipality the household was coupled to when the request was made."""
     to_municipality: Mapped[str | None] = mapped_column(CODE, ForeignKey("municipalities.code"), index=True)
-    """The municipality asked for (informative: the engine may choose any in range)."""
+    """The municipality asked for: once approved, the only one the engine may re-couple the
+    household to (``recouple_to``); ``None``: any in range."""
     exchange_with: Mapped[str | None] = mapped_column(ForeignKey("households.household_id"))
     reason: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)

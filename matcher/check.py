@@ -379,6 +379,9 @@ class _Checker:
                 self.broken(hid, 4, f"is coupled to {h.coupled_to} but housed in {r.municipality} "
                                     f"(dwelling {d.dwelling_id if d else '?'}); allow_recoupling is off and its "
                                     f"may_recouple is 0")
+            elif r.recoupling and not self.params.allow_recoupling and h.recouple_to not in (None, r.municipality):
+                self.broken(hid, 4, f"is coupled to {h.coupled_to}; its re-coupling was approved to {h.recouple_to} "
+                                    f"(recouple_to), but it is housed in {r.municipality}")
         if r.new_coupling and r.municipality is not None:
             self.check_region(h, r.municipality)
 

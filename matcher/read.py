@@ -242,6 +242,7 @@ HOUSEHOLDS = Table("households.csv", (
     Column("temporary_home", _text, required=False),
     Column("housed_since", _date, required=False),
     Column("expected_extra_date", _date, required=False),
+    Column("recouple_to", _code, required=False),
 ))
 DWELLINGS = Table("dwellings.csv", (
     Column("dwelling_id", _text),
@@ -426,6 +427,7 @@ def read_instance(folder: str | Path) -> Instance:
         ref(row, HOUSEHOLDS, "location_id", loc_ids, "location")
         ref(row, HOUSEHOLDS, "coupled_to", codes, "municipality")
         ref(row, HOUSEHOLDS, "tie_municipality", codes, "municipality")
+        ref(row, HOUSEHOLDS, "recouple_to", codes, "municipality")
         if (v["coupled_to"] is None) != (v["coupling_date"] is None):
             col = "coupling_date" if v["coupled_to"] is not None else "coupling_date"
             expected = "is required because coupled_to is set" if v["coupled_to"] is not None else "must be empty because coupled_to is empty"
@@ -434,6 +436,14 @@ def read_instance(folder: str | Path) -> Instance:
             problems.append(row.problem(HOUSEHOLDS, "coupling_date", f"coupling_date {v['coupling_date']} is before permit_date {v['permit_date']}; a household is coupled after its permit"))
         if v["may_recouple"] and v["coupled_to"] is None:
             problems.append(row.problem(HOUSEHOLDS, "may_recouple", "may_recouple is only for a household coupled already; set coupled_to or leave it 0"))
+        if v["recouple_to"] is not None and not v["may_recouple"]:
+            problems.append(row.problem(HOUSEHOLDS, "recouple_to", "recouple_to names where an approved re-coupling may go; "
+                                        "it needs may_recouple = 1"))
+            v["recouple_to"] = None
+        elif v["recouple_to"] is not None and v["recouple_to"] == v["coupled_to"]:
+            problems.append(row.problem(HOUSEHOLDS, "recouple_to", f"recouple_to {v['recouple_to']} is the municipality the "
+                                        "household is coupled to; name another one, or leave it empty"))
+            v["recouple_to"] = None
         _temporary_problems(row, problems)
         if v["expected_extra_date"] is not None and not v["expected_extra"]:
             problems.append(row.problem(HOUSEHOLDS, "expected_extra_date", "expected_extra_date is set but expected_extra is 0; a date needs the family members expected on it"))
@@ -588,6 +598,8 @@ def write_instance(instance: Instance, folder: str | Path, params: Params | None
         names = [n for n in names if n not in ("state", "temporary_home", "housed_since")]
     if not any(h.expected_extra_date is not None for h in instance.households):
         names.remove("expected_extra_date")
+    if not any(h.recouple_to is not None for h in instance.households):
+        names.remove("recouple_to")
     _write_csv(folder / HOUSEHOLDS.file, names,
                ([{"household_id": h.household_id, "size": h.size, "location_id": h.location_id, "permit_date": h.permit_date,
                   "coupled_to": h.coupled_to, "coupling_date": h.coupling_date, "amv": h.amv,
@@ -595,7 +607,7 @@ def write_instance(instance: Instance, folder: str | Path, params: Params | None
                   "tie_municipality": h.tie_municipality, "document_ready": h.document_ready,
                   "may_recouple": h.may_recouple, "state": "temporary" if h.in_temporary else "waiting",
                   "temporary_home": h.temporary_home, "housed_since": h.housed_since,
-                  "expected_extra_date": h.expected_extra_date}[n] for n in names] for h in instance.households))
+                  "expected_extra_date": h.expected_extra_date, "recouple_to": h.recouple_to}[n] for n in names] for h in instance.households))
     _write_csv(folder / DWELLINGS.file, [c.name for c in DWELLINGS.columns],
                ((d.dwelling_id, d.municipality, d.kind, d.capacity, d.min_occupancy, d.accessible, d.available_from) for d in instance.dwellings))
     optional = (

@@ -248,12 +248,17 @@ class Rules:
         (``may_recouple``)."""
         return self.params.allow_recoupling or h.may_recouple
 
+    def recouple_here(self, h: Household, code: str) -> bool:
+        """Rule 4: whether coupled ``h`` may be re-coupled to ``code`` in particular: with
+        ``allow_recoupling`` anywhere, else where COA's approval said (``recouple_to``), if it said."""
+        return self.params.allow_recoupling or h.recouple_to is None or h.recouple_to == code
+
     def can_be_coupled_to(self, h: Household, code: str) -> bool:
         """Whether a new coupling of ``h`` to ``code`` is allowed on its own (rules 4, 5, 7 and
         the quota being large enough for this household alone)."""
         if h.coupled_to == code or h.in_temporary:
             return False
-        if h.is_coupled and not self.may_recouple(h):
+        if h.is_coupled and not (self.may_recouple(h) and self.recouple_here(h, code)):
             return False
         if code in self.banned_municipalities.get(h.household_id, ()):
             return False

@@ -134,7 +134,8 @@ class _Facts:
         if d.dwelling_id in self.banned_d[h.household_id] or d.municipality in self.banned_m[h.household_id]:
             return False
         if h.coupled_to is not None and d.municipality != h.coupled_to and (
-                h.temporary_home is not None or not (self.params.allow_recoupling or h.may_recouple)):
+                h.temporary_home is not None or not (self.params.allow_recoupling or h.may_recouple)
+                or not (self.params.allow_recoupling or h.recouple_to in (None, d.municipality))):
             return False
         if d.municipality != h.coupled_to and not self.region_ok(h, d.municipality):
             return False
@@ -415,6 +416,8 @@ def violations(instance: Instance, params: Params, assignments: Iterable) -> lis
             if h.coupled_to is not None and (h.temporary_home is not None
                                              or not (params.allow_recoupling or h.may_recouple)):
                 out.append(f"{hid}: rule 4: coupled to {h.coupled_to}, placed in {code}")
+            elif h.coupled_to is not None and not params.allow_recoupling and h.recouple_to not in (None, code):
+                out.append(f"{hid}: rule 4: re-coupling approved to {h.recouple_to}, placed in {code}")
             if not f.region_ok(h, code):
                 out.append(f"{hid}: rule 5: {code} out of region ({f.km(h, code):.1f} km)")
             new_persons[code] += h.size

@@ -6,7 +6,7 @@ reception locations, touching every feature of docs/contract.md §1-§2: all dwe
 coupled and uncoupled households, ties, expected family members, dwellings available inside and
 outside the horizon, municipalities 10-80 km from the locations (so ``max_km`` 50 matters),
 quotas that are 0, negative or small, small AMV quotas, travel times with ``max_minutes``
-sometimes set, bans, ``allow_recoupling`` sometimes (and ``may_recouple`` on some coupled households), households in a
+sometimes set, bans, ``allow_recoupling`` sometimes (and ``may_recouple`` on some coupled households, half of them with ``recouple_to``), households in a
 temporary home (state temporary), ``previous.csv`` rows sometimes, and locks
 taken from a greedy solution (so that together they can hold).
 """
@@ -121,6 +121,11 @@ def _base_instance(seed: int) -> tuple[Instance, Params, random.Random]:
 
     households = [in_temporary(h) if h.coupled_to is not None and not h.amv and temporary.random() < 0.25 else h
                   for h in households]
+    # Half of the approvals name the one municipality the household may be re-coupled to
+    # (recouple_to); drawn apart too.
+    targets = random.Random(f"recouple_to-{seed}")
+    households = [dataclasses.replace(h, recouple_to=targets.choice([c for c in mcodes if c != h.coupled_to]))
+                  if h.may_recouple and targets.random() < 0.5 and len(mcodes) > 1 else h for h in households]
 
     # Dwellings of every kind.
     dwellings = []

@@ -10,7 +10,9 @@ information; an exchange decided as one, both households or neither, is
 - :func:`approve` (a reason is optional): ``approved``.  From then on every proposal job reads the
   household with the engine's ``may_recouple`` (:func:`approved_households`, used by
   :mod:`api.engine`) for as long as it is still coupled to ``from_municipality``: the engine may
-  house it in another municipality in range (contract §4 rule 4; a move, level 3).  Accepting
+  house it in another municipality in range (contract §4 rule 4; a move, level 3); when the
+  request named ``to_municipality``, only there (the engine's ``recouple_to``): the request said
+  where it should go, e.g. the municipality of the WMO-adapted home, and COA approved that.  Accepting
   such a line (:func:`api.services.proposals.decide`) is the re-coupling: the request is ``done``
   (:func:`complete`) and the move is audit-logged (``household.recouple``).
 - :func:`decline` (a reason is required): ``declined``; the household stays where it is.
@@ -155,13 +157,15 @@ def decline(session: Session, actor: Actor, recoupling_id: int, reason: str) -> 
     return _decide(session, actor, recoupling_id, "declined", reason)
 
 
-def approved_households(session: Session) -> set[str]:
-    """The households a proposal job may re-couple: an approved request, and still coupled to the
-    municipality it was made from."""
-    query = (select(Recoupling.household_id).join(Household, Household.household_id == Recoupling.household_id)
+def approved_households(session: Session) -> dict[str, str | None]:
+    """The households a proposal job may re-couple (an approved request, and still coupled to the
+    municipality it was made from), each with the municipality the request asked for: the only
+    one it may be re-coupled to (the engine's ``recouple_to``), or ``None`` for any in range."""
+    query = (select(Recoupling.household_id, Recoupling.to_municipality)
+             .join(Household, Household.household_id == Recoupling.household_id)
              .where(Recoupling.status == "approved", Household.state == "coupled",
                     Household.municipality_code == Recoupling.from_municipality))
-    return set(session.scalars(query))
+    return {household_id: to for household_id, to in session.execute(query)}
 
 
 def complete(session: Session, actor: Actor, household: Household, line: ProposalLine, from_code: str,

@@ -97,6 +97,10 @@ class Household:
     """When the ``expected_extra`` family members are expected to arrive, where known.  Left out of
     the repr, so that households without one print as before (the synthetic data's fingerprints,
     tests/test_synth_unchanged.py, are of the repr)."""
+    recouple_to: str | None = field(default=None, repr=False)
+    """The one other municipality COA approved re-coupling it to (``households.csv``
+    ``recouple_to``, with ``may_recouple``): it may then be housed only in ``coupled_to`` or
+    there.  ``None``: any municipality in range.  Left out of the repr as ``expected_extra_date``."""
 
     def __post_init__(self) -> None:
         if self.size < 1:
@@ -116,6 +120,10 @@ class Household:
                 raise ValueError(f"household {self.household_id}: a temporary home takes no AMV household")
             if self.may_recouple:
                 raise ValueError(f"household {self.household_id}: in a temporary home, so not to be re-coupled")
+        if self.recouple_to is not None and not self.may_recouple:
+            raise ValueError(f"household {self.household_id}: recouple_to goes with may_recouple")
+        if self.recouple_to is not None and self.recouple_to == self.coupled_to:
+            raise ValueError(f"household {self.household_id}: recouple_to is another municipality than coupled_to")
         if self.expected_extra_date is not None and not self.expected_extra:
             raise ValueError(f"household {self.household_id}: expected_extra_date needs expected_extra")
 

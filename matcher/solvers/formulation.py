@@ -170,9 +170,15 @@ def class_key(rules: Rules, h: Household, named: set[str]) -> tuple:
                 h.in_temporary)
     if not h.document_ready:
         # It can only be coupled: its needs and expected family play no part.
-        return (h.size, h.location_id, h.coupled_to, h.amv, None, False, None, h.tie_municipality)
+        return (h.size, h.location_id, h.coupled_to, h.amv, None, False, None, h.tie_municipality) + _to(h)
     return (h.size, h.location_id, h.coupled_to, h.amv, h.needs_accessible, h.document_ready,
-            h.expected_extra, h.tie_municipality)
+            h.expected_extra, h.tie_municipality) + _to(h)
+
+
+def _to(h: Household) -> tuple:
+    """Where an approved re-coupling may go (``recouple_to``) tells classes apart; the key is as
+    before for a household without one."""
+    return () if h.recouple_to is None else (("recouple_to", h.recouple_to),)
 
 
 def build(rules: Rules, split: Callable[[Household], Hashable] | None = None,

@@ -136,3 +136,24 @@ def test_a_reference_names_one_request(client, auth, run_jobs):
     assert changed.status_code == 409 and changed.json()["code"] == "recoupling_reference"
     assert ok(client.post(f"{API}/recouplings", headers=auth.coa, json={**ASK, "reference": "rc-2"}))["id"] == asked["id"]
     assert len(events(client, auth, "recoupling.request")) == 1
+
+
+def test_the_municipality_asked_for_binds_the_approved_re_coupling(client, auth, run_jobs, service):
+    """The request names Almelo: once approved the engine houses h-wmo in Almelo's adapted home,
+    not in Hengelo's nearer one (recouple_to); a request naming no municipality goes to the nearest."""
+    from api.schemas import HomeIn
+    from api.services import homes
+    from api.services.errors import Actor
+
+    wmo_world(client, auth)
+    with service.sessions() as session:
+        homes.create_home(session, Actor(None, "test", "municipality", "GM0141"),
+                          HomeIn(reference="A-WMO", kind="regular", capacity=2, accessible=True, available_from="2023-07-01"))
+    asked = ok(client.post(f"{API}/recouplings", headers=auth.enschede, json={**ASK, "to_municipality": "GM0141"}), 201)
+    ok(client.post(f"{API}/recouplings/{asked['id']}/approve", headers=auth.coa, json={}))
+    for solver in ("auto", "greedy"):
+        job = propose(client, auth, run_jobs, solver=solver)
+        line = line_of(client, auth, job["id"], "h-wmo")
+        assert (line["action"], line["municipality"], line["home_reference"]) == ("house", "GM0141", "A-WMO"), (solver, line)
+    free = ok(client.post(f"{API}/recouplings/{asked['id']}/decline", headers=auth.coa, json={"reason": "x"}), 409)
+    assert free["code"] == "recoupling_decided"
