@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from api_testing import API, decide, home, household, line_of, offer, ok, propose, quota, upsert
 
 
@@ -237,3 +238,43 @@ def test_approving_ends_the_households_locks(client, auth, run_jobs):
     assert ended["end_reason"] == "changed"
     stale = decide(client, auth, job["id"], line["id"], date="2023-07-05")
     assert stale.status_code == 409 and stale.json()["code"] == "household_changed"
+
+
+def test_two_requests_at_once_cannot_both_take_one_household(client, auth, service, database):
+    """A request holds both households' rows while it checks that neither is in an open request:
+    one made meanwhile (here: held open in another transaction) is seen once it commits, and the
+    second is a 409.  PostgreSQL only: SQLite runs every write transaction alone."""
+    if database != "postgres":
+        pytest.skip("SQLite runs every write transaction alone; the row hold is PostgreSQL's")
+    import threading
+    import time
+
+    from sqlalchemy import select, text
+
+    from api.models import Exchange, Household
+
+    swap_world(client, auth)
+    upsert(client, auth, household("h-g", 2, state="coupled", municipality="GM0014", coupling_date="2023-03-01"))
+    answers: list[Any] = []
+    thread = threading.Thread(target=lambda: answers.append(client.post(f"{API}/exchanges", headers=auth.enschede,
+                                                                        json=ASK)))
+    with service.sessions() as holder:  # another request for h-e, between its check and its commit
+        holder.execute(select(Household).where(Household.household_id == "h-e").with_for_update())
+        holder.add(Exchange(household_a="h-e", municipality_a="GM0153", household_b="h-g", municipality_b="GM0014",
+                            reason="first", status="pending", requested_role="coa"))
+        holder.flush()
+        pid = holder.scalar(text("SELECT pg_backend_pid()"))
+        thread.start()
+        deadline = time.monotonic() + 20
+        with service.engine.connect() as probe:
+            while not probe.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))"),
+                                   {"pid": pid}):
+                probe.rollback()
+                assert not answers, f"the request did not wait for the household's row: {answers[0].text}"
+                assert time.monotonic() < deadline, "the request neither waited nor finished"
+                time.sleep(0.05)
+        holder.commit()
+    thread.join(30)
+    (answer,) = answers
+    assert answer.status_code == 409 and answer.json()["code"] == "exchange_open", answer.text
+    assert ok(client.get(f"{API}/exchanges", headers=auth.coa, params={"household_id": "h-e"}))["total"] == 1
