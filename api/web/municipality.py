@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Path, Query, UploadFile
+from fastapi import APIRouter, Depends, Form, Query, UploadFile
 from pydantic import ValidationError
 from starlette.responses import Response
 
@@ -43,13 +43,12 @@ from api.services import recouplings as recoupling_service
 from api.services.errors import Actor, Conflict, FieldError, Invalid, NotFound
 from api.services.reasons import references
 from api.web.pages import UI, Page, PageForbidden, PageRoute, SignedInDep, check_csrf, field_errors
-from api.web.planner import PAGE_SIZE, Offset, exchange_rows, located
+from api.web.planner import PAGE_SIZE, HouseholdPath, Offset, exchange_rows, located
 from matcher.models.params import COUPLING_DAYS, NORM_DAYS
 
 router = APIRouter(prefix="/municipality/{code}", route_class=PageRoute, dependencies=[Depends(check_csrf)])
 
 CodeDep = Annotated[str, CodePath]
-HouseholdPath = Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 Count = Annotated[int | None, Query(ge=0, le=1_000_000)]
 HOME_FIELDS = ("reference", "kind", "capacity", "min_occupancy", "accessible", "available_from")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query
+from fastapi import APIRouter, Depends, Form, Path, Query
 from pydantic import ValidationError
 from sqlalchemy import select
 from starlette.responses import JSONResponse, Response
@@ -19,6 +19,7 @@ from api.models import Household
 from api.routes import IdPath
 from api.routes.proposals import XLSX, CsvDialect
 from api.schemas import (
+    ArrivalIn,
     DecisionIn,
     ExchangeDecisionIn,
     ExchangeDeclineIn,
@@ -28,6 +29,7 @@ from api.schemas import (
     RecouplingDeclineIn,
     SolverName,
 )
+from api.services import arrivals as arrival_service
 from api.services import deadlines, exports, locks, overview
 from api.services import exchanges as exchange_service
 from api.services import households as household_service
@@ -47,6 +49,7 @@ router = APIRouter(prefix="/planner", route_class=PageRoute, dependencies=[Depen
 PAGE_SIZE = 100
 Code = Annotated[str | None, Query(pattern=r"^(GM[0-9]{4})?$")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+HouseholdPath = Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 def _blank(value: str | None) -> str | None:
@@ -71,20 +74,46 @@ def planner_overview(page: CoaPageDep, on: Annotated[dt.date | None, Query()] = 
                        more_signals=more_signals is not None)
 
 
-@router.get("/households", summary="Households and their deadlines")
-def households_page(page: CoaPageDep, state: Annotated[str | None, Query(pattern="^(waiting|coupled|moving_in|temporary|housed)?$")] = None,
-                    sort: Annotated[str, Query(pattern="^(household|urgency)$")] = "urgency", offset: Offset = 0) -> Response:
-    """Every household with COA's coupling deadline and the municipality's housing deadline today,
-    the most urgent first (or by id)."""
+def _households_page(page: Page, state: str | None = None, sort: str = "urgency", offset: int = 0, code: int = 200,
+                     notice: str | None = None, errors: list[str] | None = None) -> Response:
     rows, total = household_service.list_households(page.session, page.signed_in_actor, _blank(state), limit=PAGE_SIZE,
                                                     offset=offset, sort=sort)
     today = dt.date.today()
-    return page.render("planner/households.html", rows=rows, total=total, state=state or "", sort=sort,
+    checks = {h.household_id: arrival_service.housing_check(page.session, page.signed_in_actor, h) for h in rows}
+    return page.render("planner/households.html", code, rows=rows, total=total, state=state or "", sort=sort,
+                       checks=checks, notice=notice, errors=errors or [],
                        sorts=household_service.SORTS, offset=offset, page_size=PAGE_SIZE,
                        deadlines={h.household_id: deadlines.of(h, today) for h in rows},
                        names=overview.municipality_names(page.session, sorted({h.municipality_code for h in rows
                                                                                if h.municipality_code})),
                        coupling_days=COUPLING_DAYS, norm_days=NORM_DAYS)
+
+
+@router.get("/households", summary="Households and their deadlines")
+def households_page(page: CoaPageDep, state: Annotated[str | None, Query(pattern="^(waiting|coupled|moving_in|temporary|housed)?$")] = None,
+                    sort: Annotated[str, Query(pattern="^(household|urgency)$")] = "urgency",
+                    done: Annotated[str | None, Query(pattern="^(arrival_recorded)?$")] = None,
+                    offset: Offset = 0) -> Response:
+    """Every household with COA's coupling deadline and the municipality's housing deadline today,
+    the most urgent first (or by id), its housing check, and a form to record family members
+    who arrived (COA records them for any household, one still in reception too)."""
+    return _households_page(page, state, sort, offset, notice=page.t("done_arrival_grown") if done else None)
+
+
+@router.post("/households/{household_id}/arrivals", summary="Record family members who joined a household")
+def record_arrival(page: CoaPageDep, household_id: Annotated[str, HouseholdPath],
+                   persons: Annotated[str, Form(max_length=20)] = "", date: Annotated[str, Form(max_length=20)] = "") -> Response:
+    """The household grows (:mod:`api.services.arrivals`); a bad form shows the page again with
+    why, naming the field (422); an unknown household is a 404 page."""
+    try:
+        body = ArrivalIn.model_validate({"persons": persons.strip(), "date": date.strip()})
+        arrival_service.record(page.session, page.signed_in_actor, household_id,
+                               arrival_service.ArrivalData(persons=body.persons, date=body.date))
+    except (ValidationError, Invalid) as exc:
+        page.session.rollback()
+        return _households_page(page, code=422, errors=[page.t("arrival_error", household=household_id, message=m)
+                                                        for m in located(page, exc)])
+    return page.redirect(f"{UI}/planner/households", done="arrival_recorded")
 
 
 def _recouplings_page(page: Page, status: str | None = None, offset: int = 0, code: int = 200,

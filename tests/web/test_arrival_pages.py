@@ -61,3 +61,36 @@ def test_only_the_municipality_of_the_household_records_it(client, secrets):
     client.cookies.clear()
     csrf = sign_in(client, secrets.coa)
     assert _arrive(client, csrf, persons="1", date="2023-08-01").status_code == 403  # a planner reads the page
+
+
+def test_coa_records_an_arrival_on_its_households_page_for_a_household_still_in_reception(client, secrets):
+    """COA records family members for any household, one still waiting in reception too (a
+    municipality only for its own): a bad form names the household and the field."""
+    engine = client.app.state.engine
+    recoupling_world(engine)
+    with session_factory(engine)() as session:
+        households.upsert_batch(session, Actor(None, "test", "coa"), {"households": [
+            {"household_id": "h-azc", "size": 1, "location_id": "azc-enschede", "permit_date": "2023-03-01"}]})
+    csrf = sign_in(client, secrets.coa)
+    page = client.get("/ui/planner/households").text
+    assert 'action="/ui/planner/households/h-azc/arrivals"' in page and 'action="/ui/planner/households/h-wmo/arrivals"' in page
+
+    def arrive(household: str, **data: str):
+        return client.post(f"/ui/planner/households/{household}/arrivals", data={"csrf": csrf, **data}, follow_redirects=False)
+
+    early = arrive("h-azc", persons="1", date="2023-01-01")
+    assert early.status_code == 422 and "Aankomst niet vastgelegd" in early.text
+    assert "Huishouden h-azc: datum: mag niet vóór de verblijfsvergunning liggen" in early.text
+    assert "persons" not in early.text.split('id="arrival-errors"')[1].split("</div>")[0]
+    assert arrive("h-azc", persons="nul", date="2023-08-01").status_code == 422
+    assert arrive("nobody", persons="1", date="2023-08-01").status_code == 404
+    done = arrive("h-azc", persons="2", date="2023-08-01")
+    assert done.status_code == 303 and done.headers["location"].endswith("done=arrival_recorded")
+    assert "Aankomst van gezinsleden vastgelegd: het huishouden is gegroeid." in client.get(done.headers["location"]).text
+    with session_factory(engine)() as session:
+        h = households.get_household(session, Actor(None, "test", "coa"), "h-azc")
+        assert (h.size, h.state) == (3, "waiting")
+    client.cookies.clear()
+    csrf = sign_in(client, secrets.enschede)
+    assert client.post("/ui/planner/households/h-wmo/arrivals", data={"csrf": csrf, "persons": "1",
+                                                                      "date": "2023-08-01"}).status_code == 403

@@ -199,6 +199,10 @@ def _journey(client, secrets, lang: str) -> dict[str, str]:
                                                              data={"csrf": csrf}), 422)
     see("re-coupling approved", client.post(f"/ui/planner/recouplings/{number}/approve", data={"csrf": csrf}))
     see("re-coupling decided", client.post(f"/ui/planner/recouplings/{number}/decline", data={"csrf": csrf, "reason": "x"}), 409)
+    see("arrival recorded by COA", client.post("/ui/planner/households/h-swap-e/arrivals",
+                                               data={"csrf": csrf, "persons": "1", "date": "2023-08-01"}))
+    see("arrival by COA before the permit", client.post("/ui/planner/households/h-swap-e/arrivals",
+                                                        data={"csrf": csrf, "persons": "1", "date": "2022-01-01"}), 422)
     text = see("exchanges", client.get("/ui/planner/exchanges"))
     number = re.search(r'<tr id="exchange-(\d+)"', text).group(1)
     see("exchange over quota without a reason", client.post(f"/ui/planner/exchanges/{number}/approve",
