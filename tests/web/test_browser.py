@@ -586,6 +586,7 @@ def test_an_exchange_goes_from_one_municipality_past_the_other_to_coas_approval(
     exchange = page.locator('#exchanges tr[data-households="h-e h-h"]')
     assert "Enschede krijgt er 1 persoon bij" in exchange.inner_text()
     number = exchange.get_attribute("id").removeprefix("exchange-")
+    shot(page, "planner-exchanges")
     exchange.get_by_role("button", name=f"Ruil {number} afwijzen").click()
     assert "ontbreekt" in page.get_by_role("alert").inner_text()  # a decline needs a reason
     exchange = page.locator('#exchanges tr[data-households="h-e h-h"]')
