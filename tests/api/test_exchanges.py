@@ -278,3 +278,24 @@ def test_two_requests_at_once_cannot_both_take_one_household(client, auth, servi
     (answer,) = answers
     assert answer.status_code == 409 and answer.json()["code"] == "exchange_open", answer.text
     assert ok(client.get(f"{API}/exchanges", headers=auth.coa, params={"household_id": "h-e"}))["total"] == 1
+
+
+def test_an_unaccompanied_minor_needs_the_amv_quota_of_the_municipality_it_goes_to(client, auth, run_jobs):
+    """h-amv (1, AMV) of Hengelo for h-e1 (1) of Enschede: the persons even out, but Enschede gains
+    an AMV person, which its AMV quota left (set to 0 here) must hold."""
+    upsert(client, auth,
+           household("h-e1", 1, permit_date="2023-02-01", state="coupled", municipality="GM0153", coupling_date="2023-02-10"),
+           household("h-amv", 1, permit_date="2023-02-01", amv=True, state="coupled", municipality="GM0164",
+                     coupling_date="2023-02-10"))
+    amv, persons = quota(client, auth.coa, "GM0153")["amv"], quota(client, auth.coa, "GM0153")["quota"]["coupled"]
+    ok(client.patch(f"{API}/municipalities/GM0153/quota", headers=auth.coa,
+                    json={"amv_backlog": amv["backlog"] - amv["remaining"]}))
+    asked = ok(client.post(f"{API}/exchanges", headers=auth.coa,
+                           json={"household_a": "h-e1", "household_b": "h-amv", "reason": "a Nidos unit elsewhere"}), 201)
+    short = client.post(f"{API}/exchanges/{asked['id']}/approve", headers=auth.coa, json={})
+    assert short.status_code == 409 and short.json()["code"] == "exchange_over_quota"
+    assert "AMV" in short.json()["detail"] and "h-amv" in short.json()["detail"]
+    ok(client.post(f"{API}/exchanges/{asked['id']}/approve", headers=auth.coa,
+                   json={"over_quota": True, "reason": "Nidos agreed"}))
+    assert quota(client, auth.coa, "GM0153")["amv"]["remaining"] == -1
+    assert quota(client, auth.coa, "GM0153")["quota"]["coupled"] == persons  # one person for one
