@@ -2,7 +2,8 @@
 
 Households are taken oldest clock first (coupling date if coupled, else permit date).  A coupled
 household gets the first offered home in its municipality that fits (one whose re-coupling COA
-approved, ``may_recouple``, else the first that fits in the nearest other municipality in range); a household not yet coupled
+approved, ``may_recouple``, else the first that fits in the nearest other municipality in range,
+or in ``recouple_to`` only when the approval named it); a household not yet coupled
 goes to the nearest municipality in range with quota left, and gets a home there if one fits,
 otherwise only the coupling.  Households in a temporary home come last, longest there first,
 and move on to the first regular home left in their municipality that fits.  Locks are honoured first and bans always.  The result is valid but
