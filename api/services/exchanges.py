@@ -109,18 +109,18 @@ def _same(found: Exchange, data: ExchangeIn) -> bool:
 
 def request(session: Session, actor: Actor, data: ExchangeIn) -> tuple[Exchange, bool]:
     """Ask to exchange ``data.household_a`` and ``data.household_b``; the request and whether it is new."""
-    if data.reference is not None:
-        found = session.scalar(select(Exchange).where(Exchange.reference == data.reference))
-        if found is not None:
-            visible = actor.is_coa or actor.municipality in (found.municipality_a, found.municipality_b)
-            if not visible or not _same(found, data):
-                raise Conflict("exchange_reference", reference=data.reference, exchange=found.id)
-            return found, False
+    again = _by_reference(session, actor, data)
+    if again is not None:
+        return again, False
     if data.household_a == data.household_b:
         raise Invalid([FieldError(("body", "household_b"), "exchange_self")])
     held = {h.household_id: h for h in session.scalars(
         select(Household).where(Household.household_id.in_(sorted({data.household_a, data.household_b})))
         .order_by(Household.household_id).with_for_update())}
+    again = _by_reference(session, actor, data)  # the same request, made meanwhile (a retry at once)
+    if again is not None:
+        session.rollback()
+        return again, False
     a, b = held.get(data.household_a), held.get(data.household_b)
     if not actor.is_coa:
         own = [h for h in (a, b) if h is not None and h.municipality_code == actor.municipality]
@@ -158,6 +158,19 @@ def request(session: Session, actor: Actor, data: ExchangeIn) -> tuple[Exchange,
     audit.record(session, actor, "exchange.request", "exchange", found.id, **_sides(found), reason=found.reason)
     session.commit()
     return found, True
+
+
+def _by_reference(session: Session, actor: Actor, data: ExchangeIn) -> Exchange | None:
+    """The request ``data.reference`` names already, if any; a 409 if it is another one."""
+    if data.reference is None:
+        return None
+    found = session.scalar(select(Exchange).where(Exchange.reference == data.reference))
+    if found is None:
+        return None
+    visible = actor.is_coa or actor.municipality in (found.municipality_a, found.municipality_b)
+    if not visible or not _same(found, data):
+        raise Conflict("exchange_reference", reference=data.reference, exchange=found.id)
+    return found
 
 
 def _not_open(session: Session, household_id: str) -> None:
