@@ -240,10 +240,12 @@ def test_approving_ends_the_households_locks(client, auth, run_jobs):
     assert stale.status_code == 409 and stale.json()["code"] == "household_changed"
 
 
-def test_two_requests_at_once_cannot_both_take_one_household(client, auth, service, database):
+@pytest.mark.parametrize("retry", [False, True], ids=["another", "a-retry"])
+def test_two_requests_at_once_cannot_both_take_one_household(client, auth, service, database, retry):
     """A request holds both households' rows while it checks that neither is in an open request:
     one made meanwhile (here: held open in another transaction) is seen once it commits, and the
-    second is a 409.  PostgreSQL only: SQLite runs every write transaction alone."""
+    second is a 409, or, when it is the same request again (the same reference), answers that one.
+    PostgreSQL only: SQLite runs every write transaction alone."""
     if database != "postgres":
         pytest.skip("SQLite runs every write transaction alone; the row hold is PostgreSQL's")
     import threading
@@ -255,14 +257,19 @@ def test_two_requests_at_once_cannot_both_take_one_household(client, auth, servi
 
     swap_world(client, auth)
     upsert(client, auth, household("h-g", 2, state="coupled", municipality="GM0014", coupling_date="2023-03-01"))
+    body = {**ASK, "reference": "ruil-at-once"} if retry else ASK
     answers: list[Any] = []
     thread = threading.Thread(target=lambda: answers.append(client.post(f"{API}/exchanges", headers=auth.enschede,
-                                                                        json=ASK)))
+                                                                        json=body)))
     with service.sessions() as holder:  # another request for h-e, between its check and its commit
         holder.execute(select(Household).where(Household.household_id == "h-e").with_for_update())
-        holder.add(Exchange(household_a="h-e", municipality_a="GM0153", household_b="h-g", municipality_b="GM0014",
-                            reason="first", status="pending", requested_role="coa"))
+        first = Exchange(household_a="h-e", municipality_a="GM0153", reason=body["reason"], status="pending",
+                         requested_role="municipality", requested_by="GM0153", reference=body.get("reference"),
+                         **({"household_b": "h-h", "municipality_b": "GM0164"} if retry else
+                            {"household_b": "h-g", "municipality_b": "GM0014"}))
+        holder.add(first)
         holder.flush()
+        first_id = first.id
         pid = holder.scalar(text("SELECT pg_backend_pid()"))
         thread.start()
         deadline = time.monotonic() + 20
@@ -276,7 +283,10 @@ def test_two_requests_at_once_cannot_both_take_one_household(client, auth, servi
         holder.commit()
     thread.join(30)
     (answer,) = answers
-    assert answer.status_code == 409 and answer.json()["code"] == "exchange_open", answer.text
+    if retry:
+        assert answer.status_code == 200 and answer.json()["id"] == first_id, answer.text
+    else:
+        assert answer.status_code == 409 and answer.json()["code"] == "exchange_open", answer.text
     assert ok(client.get(f"{API}/exchanges", headers=auth.coa, params={"household_id": "h-e"}))["total"] == 1
 
 
