@@ -177,7 +177,7 @@ def snapshot(session: Session, job: Job, with_previous: bool = True) -> Snapshot
     query = select(*columns).where(Household.state.in_(ENGINE_STATES)).order_by(Household.household_id)
     for (household_id, size, location_id, permit_date, state, municipality_code, coupling_date, housed_date, amv,
          needs_accessible, expected_extra, expected_extra_date, tie_municipality, document_ready, temporary_home,
-         home_id) in session.execute(query).tuples():
+         home_id) in session.execute(query):
         coupled = state != "waiting"
         # In a temporary home (docs/contract.md §1 state temporary): it competes for the regular homes
         # of its municipality, named by the temporary home's reference, since its housing date.

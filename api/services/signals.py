@@ -62,7 +62,7 @@ from api.services.changes import Cache, fingerprint
 from api.services.errors import Actor, FieldError, Invalid, NotFound
 from api.services.municipalities import QuotaState
 from matcher import models as engine
-from matcher.rules import Rules, great_circle_km
+from matcher.rules import Rules, dwelling_fits, great_circle_km
 
 KINDS = ("large_home", "province_shortfall", "region_shortfall", "safety_region_shortfall", "idle_homes")
 RANK = {"idle_homes": 4, "large_home": 3, "region_shortfall": 2, "province_shortfall": 1, "safety_region_shortfall": 0}
@@ -156,7 +156,9 @@ class World:
     rules: Rules
     unlimited: Rules
     states: dict[str, QuotaState]
-    homes: dict[int, Home]
+    homes: dict[int, Any]
+    """The open homes with room left: plain rows (:data:`HOME_COLUMNS`), no ORM objects, since the
+    world outlives the session that read it."""
     households: dict[str, engine.Household]
     by_location: dict[str, list[engine.Household]]
     locations_of: dict[str, list[str]]
@@ -173,8 +175,12 @@ class World:
     _coupled_at: dict[str, list[int]] = field(default_factory=dict)
     _waiting_at: dict[str, list[int]] = field(default_factory=dict)
     """As :attr:`coupled_to` and :attr:`waiting_at`, by place in :attr:`_in_line`."""
-    completed: dict[str, Signal] = field(default_factory=dict)
-    """Large homes' signals with their households (:func:`complete`), by id, once listed."""
+    completed: dict[tuple[str, int], Signal] = field(default_factory=dict)
+    """Large homes' signals with their households (:func:`complete`), by id and most listed."""
+    names: dict[str, Any] = field(default_factory=dict)
+    """Every municipality (:data:`MUNICIPALITY_COLUMNS`), by code."""
+    fits: dict[str, list[tuple[engine.Household, bool]]] = field(default_factory=dict)
+    """The households each large home fits (:func:`_fits`), by signal id, once found."""
 
     def __post_init__(self) -> None:
         self.rank = {h.household_id: (-self.rules.overdue(h), h.permit_date, h.household_id)
@@ -226,16 +232,25 @@ def world(session: Session, as_of: dt.date) -> World:
         for code in codes:
             locations_of[code].append(loc)
     ids = {int(d.dwelling_id) for d in instance.dwellings}  # open homes with room left
-    homes = {h.id: h for h in session.scalars(select(Home).where(Home.status == "open")) if h.id in ids} if ids else {}
+    homes = {h.id: h for h in session.execute(select(*HOME_COLUMNS).where(Home.status == "open")) if h.id in ids}
+    names = {m.code: m for m in session.execute(select(*MUNICIPALITY_COLUMNS))}
     return World(rules, unlimited, snap.quota, homes, {h.household_id: h for h in instance.households}, by_location,
-                 locations_of)
+                 locations_of, names=names)
+
+
+HOME_COLUMNS = (Home.id, Home.reference, Home.municipality_code, Home.kind, Home.capacity, Home.min_occupancy,
+                Home.accessible, Home.available_from, Home.created_at)
+MUNICIPALITY_COLUMNS = (Municipality.code, Municipality.name, Municipality.province, Municipality.safety_region,
+                        Municipality.lat, Municipality.lon)
 
 
 def _fits(w: World, d: engine.Dwelling) -> list[tuple[engine.Household, bool]]:
     """The households ``d`` fits by the engine's rules with the quota set aside (its
     availability lifted), each with whether the real quota allows it too; best first."""
     lifted = replace(d, available_from=min(d.available_from, w.rules.end))
-    return [(h, w.rules.may_house(h, lifted)) for h in w.candidates(d.municipality) if w.unlimited.may_house(h, lifted)]
+    # dwelling_fits first: may_house checks it too, but most candidates fail it and it is cheaper
+    return [(h, w.rules.may_house(h, lifted)) for h in w.candidates(d.municipality)
+            if dwelling_fits(h, lifted) and w.unlimited.may_house(h, lifted)]
 
 
 def _household(w: World, h: engine.Household, code: str, quota_allows: bool | None = None) -> dict[str, Any]:
@@ -257,7 +272,7 @@ def _home(w: World, d: engine.Dwelling) -> dict[str, Any]:
 
 # --- the three kinds --------------------------------------------------------------------------
 
-def large_homes(session: Session, w: World, names: dict[str, Municipality], size: int) -> list[Signal]:
+def large_homes(session: Session, w: World, names: dict[str, Any], size: int) -> list[Signal]:
     """The large homes, each still without the households it fits (:func:`complete` adds them:
     the feed does so only for the signals of the page it returns)."""
     out = []
@@ -278,7 +293,9 @@ def complete(w: World, signal: Signal, most: int = MAX_HOUSEHOLDS) -> Signal:
     if signal.dwelling is None:
         return signal
     d = signal.dwelling
-    fits = _fits(w, d)
+    if signal.id not in w.fits:  # the whole list, for the counts: kept with the world
+        w.fits[signal.id] = _fits(w, d)
+    fits = w.fits[signal.id]
     return replace(signal, dwelling=None,
                    values={**signal.values, "fits": len(fits), "fits_within_quota": sum(1 for _, ok in fits if ok)},
                    households=[_household(w, h, d.municipality, ok) for h, ok in fits[:most]])
@@ -298,7 +315,7 @@ Noord-Brabant and Limburg; Zuid-Holland and Zeeland [001:846; 001:886; 001:1025;
 
 
 def shortfalls(session: Session, w: World, as_of: dt.date, weeks: int, ratio: float,
-               names: dict[str, Municipality]) -> list[Signal]:
+               names: dict[str, Any]) -> list[Signal]:
     """``province_shortfall`` per province, ``region_shortfall`` per COA region (:data:`REGIONS`)
     and ``safety_region_shortfall`` per veiligheidsregio (``municipalities.safety_region``)."""
     start_week = monday(as_of)
@@ -371,12 +388,13 @@ def _pass(w: World, code: str) -> _Pass:
                        key=lambda d: int(d.dwelling_id))
     own, candidates = w.coupled_to.get(code, []), w.candidates(code)
     for d in dwellings:
-        first = next((h for h in own if h.household_id not in used and w.unlimited.may_house(h, d)), None)
+        first = next((h for h in own if h.household_id not in used and dwelling_fits(h, d)
+                      and dwelling_fits(h, d) and w.unlimited.may_house(h, d)), None)
         if first is not None:
             used.add(first.household_id)
             continue
         found = next((h for h in candidates if h.coupled_to is None and h.household_id not in used
-                      and w.unlimited.may_house(h, d)), None)
+                      and dwelling_fits(h, d) and w.unlimited.may_house(h, d)), None)
         if found is None:
             continue
         h = found
@@ -392,7 +410,7 @@ def _pass(w: World, code: str) -> _Pass:
     return out
 
 
-def idle_homes(session: Session, w: World, as_of: dt.date, names: dict[str, Municipality]) -> list[Signal]:
+def idle_homes(session: Session, w: World, as_of: dt.date, names: dict[str, Any]) -> list[Signal]:
     week = monday(as_of)
     raised = dt.datetime.combine(week, dt.time())
     passes = {code: _pass(w, code) for code in sorted(w.rules.dwellings_by_municipality)
@@ -455,7 +473,7 @@ SIGNALS = Cache(64)
 
 def _kind(session: Session, w: World, as_of: dt.date, options: Options, kind: str) -> list[Signal]:
     """Every signal of ``kind`` on ``as_of`` as COA sees it; large homes not yet complete."""
-    names = {m.code: m for m in session.scalars(select(Municipality))}
+    names = w.names
     if kind == "large_home":
         return large_homes(session, w, names, options.large_home)
     if kind == "idle_homes":
@@ -483,13 +501,13 @@ def _signals(session: Session, actor: Actor, as_of: dt.date, options: Options,
 SHORTFALLS = ("province_shortfall", "region_shortfall", "safety_region_shortfall")
 
 
-def _complete(w: World, signal: Signal) -> Signal:
+def _complete(w: World, signal: Signal, most: int = MAX_HOUSEHOLDS) -> Signal:
     """:func:`complete`, kept with the world (a large home's households are listed once)."""
     if signal.dwelling is None:
         return signal
-    if signal.id not in w.completed:
-        w.completed[signal.id] = complete(w, signal)
-    return w.completed[signal.id]
+    if (signal.id, most) not in w.completed:
+        w.completed[signal.id, most] = complete(w, signal, most)
+    return w.completed[signal.id, most]
 
 
 def _for_municipality(signal: Signal, code: str | None) -> Signal:
@@ -505,7 +523,9 @@ def feed(session: Session, actor: Actor, as_of: dt.date, options: Options, after
     w, found = _signals(session, actor, as_of, options, kinds)
     if place is not None:
         found = [s for s in found if s.key < place]
-    page = [_seen_by(actor, _complete(w, s)) for s in found[:limit]]
+    # COA's feed needs only the first households (a municipality's, those coupled to it among all)
+    most = FEED_HOUSEHOLDS if actor.is_coa else MAX_HOUSEHOLDS
+    page = [_seen_by(actor, _complete(w, s, most)) for s in found[:limit]]
     page = [replace(s, households=s.households[:FEED_HOUSEHOLDS]) for s in page]
     return page, (encode_cursor(page[-1]) if len(found) > limit else None)
 

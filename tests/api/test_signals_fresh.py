@@ -103,3 +103,24 @@ def test_the_fingerprint_changes_with_every_write_and_only_then(client, world, s
     assert now() == second
     ok(client.patch(f"{API}/homes/2", headers=world.enschede, json={"capacity": 2}))
     assert now() not in (first, second)
+
+
+def test_what_is_kept_outlives_the_session_that_read_it(client, world, service):  # noqa: F811
+    """The world is kept after its session rolled back and closed (which expires and detaches ORM
+    objects); the kinds computed later from it, in another session, still read every home."""
+    from api.services.errors import Actor
+
+    coa = Actor(token_id=None, label="coa", role="coa")
+    signals.WORLDS.clear()
+    signals.SIGNALS.clear()
+    day = dt.date.fromisoformat(AS_OF)
+    with service.sessions() as session:
+        signals.feed(session, coa, day, signals.Options(), None, 10, ("large_home",))
+        session.rollback()
+    with service.sessions() as session:
+        items, _ = signals.feed(session, coa, day, signals.Options(), None, 50)
+    assert [s.homes[0]["reference"] for s in items if s.kind == "idle_homes"] == ["K-2"]
+    signals.WORLDS.clear()
+    signals.SIGNALS.clear()
+    with service.sessions() as session:
+        assert items == signals.feed(session, coa, day, signals.Options(), None, 50)[0]
