@@ -78,15 +78,28 @@ def _same(found: Recoupling, data: RecouplingIn) -> bool:
         data.household_id, data.to_municipality, data.exchange_with, data.reason)
 
 
+def _by_reference(session: Session, actor: Actor, data: RecouplingIn) -> Recoupling | None:
+    """The request ``data.reference`` names already, if any; a 409 if it is another one."""
+    if data.reference is None:
+        return None
+    found = session.scalar(select(Recoupling).where(Recoupling.reference == data.reference))
+    if found is None:
+        return None
+    if not (actor.is_coa or actor.municipality == found.from_municipality) or not _same(found, data):
+        raise Conflict("recoupling_reference", reference=data.reference, recoupling=found.id)
+    return found
+
+
 def request(session: Session, actor: Actor, data: RecouplingIn) -> tuple[Recoupling, bool]:
     """Ask to re-couple ``data.household_id``; the request and whether it is new."""
-    if data.reference is not None:
-        found = session.scalar(select(Recoupling).where(Recoupling.reference == data.reference))
-        if found is not None:
-            if not (actor.is_coa or actor.municipality == found.from_municipality) or not _same(found, data):
-                raise Conflict("recoupling_reference", reference=data.reference, recoupling=found.id)
-            return found, False
+    again = _by_reference(session, actor, data)
+    if again is not None:
+        return again, False
     household = session.get(Household, data.household_id, with_for_update=True)
+    again = _by_reference(session, actor, data)  # the same request, made meanwhile (a retry at once)
+    if again is not None:
+        session.rollback()
+        return again, False
     if household is None or not (actor.is_coa or household.municipality_code == actor.municipality):
         raise NotFound("no_household", household=data.household_id)
     if household.state != "coupled" or household.municipality_code is None:

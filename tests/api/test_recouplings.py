@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from api_testing import API, decide, home, household, line_of, offer, ok, propose, upsert
 
 
@@ -157,3 +158,42 @@ def test_the_municipality_asked_for_binds_the_approved_re_coupling(client, auth,
         assert (line["action"], line["municipality"], line["home_reference"]) == ("house", "GM0141", "A-WMO"), (solver, line)
     free = ok(client.post(f"{API}/recouplings/{asked['id']}/decline", headers=auth.coa, json={"reason": "x"}), 409)
     assert free["code"] == "recoupling_decided"
+
+
+def test_a_retry_at_the_same_moment_answers_the_request_made_meanwhile(client, auth, run_jobs, service, database):
+    """The same request (the same reference) sent twice at once makes one: the second waits for the
+    household's row, then reads the reference again.  PostgreSQL only (SQLite writes one at a time)."""
+    import threading
+    import time
+
+    from sqlalchemy import select, text
+
+    from api.models import Household, Recoupling
+
+    if database != "postgres":
+        pytest.skip("SQLite runs every write transaction alone; the row hold is PostgreSQL's")
+    wmo_world(client, auth)
+    body = {**ASK, "reference": "rc-at-once"}
+    answers: list[Any] = []
+    thread = threading.Thread(target=lambda: answers.append(client.post(f"{API}/recouplings", headers=auth.enschede,
+                                                                        json=body)))
+    with service.sessions() as holder:
+        holder.execute(select(Household).where(Household.household_id == "h-wmo").with_for_update())
+        first = Recoupling(reference="rc-at-once", household_id="h-wmo", from_municipality="GM0153",
+                           to_municipality="GM0164", reason=ASK["reason"], status="pending", requested_role="municipality")
+        holder.add(first)
+        holder.flush()
+        first_id, pid = first.id, holder.scalar(text("SELECT pg_backend_pid()"))
+        thread.start()
+        deadline = time.monotonic() + 20
+        with service.engine.connect() as probe:
+            while not probe.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))"),
+                                   {"pid": pid}):
+                probe.rollback()
+                assert not answers, answers[0].text
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+        holder.commit()
+    thread.join(30)
+    (answer,) = answers
+    assert answer.status_code == 200 and answer.json()["id"] == first_id, answer.text
