@@ -195,7 +195,9 @@ def snapshot(session: Session, job: Job, with_previous: bool = True) -> Snapshot
             housed_since=housed_date if temporary else None))
         household_state[household_id] = (state, municipality_code)
         sizes[household_id] = size
-    homes = list(session.scalars(select(Home).where(Home.status == "open").order_by(Home.id)))
+    homes = session.execute(select(Home.id, Home.capacity, Home.kind, Home.municipality_code, Home.available_from,
+                                   Home.min_occupancy, Home.accessible)
+                            .where(Home.status == "open").order_by(Home.id)).all()  # rows: 2,400 nationally
     taken = occupied(session, select(Home.id).where(Home.status == "open")) if homes else {}
     dwellings = []
     for home in homes:

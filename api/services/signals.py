@@ -222,8 +222,15 @@ def world(session: Session, as_of: dt.date) -> World:
     free = replace(instance, municipalities=tuple(replace(m, quota_remaining=UNLIMITED, amv_quota_remaining=UNLIMITED)
                                                   for m in instance.municipalities))
     rules, unlimited = Rules(instance, snap.params), Rules(free, snap.params)
+    places = (tuple((loc.location_id, loc.lat, loc.lon) for loc in instance.locations),
+              tuple((m.code, m.lat, m.lon) for m in instance.municipalities),
+              snap.params.max_km, snap.params.max_minutes, instance.travel_minutes)
+    last = _PLACES[0]
+    if last is not None and last[0] == places:  # the same places and rule 5 as the world before: its distances
+        rules.__dict__.update(last[1])
     for name in ("km", "minutes", "in_range_by_location"):  # the same places: computed once for both
         unlimited.__dict__[name] = getattr(rules, name)
+    _PLACES[0] = (places, {name: rules.__dict__[name] for name in ("km", "minutes", "in_range_by_location")})
     by_location: dict[str, list[engine.Household]] = defaultdict(list)
     for h in instance.households:
         by_location[h.location_id].append(h)
@@ -237,6 +244,11 @@ def world(session: Session, as_of: dt.date) -> World:
     return World(rules, unlimited, snap.quota, homes, {h.household_id: h for h in instance.households}, by_location,
                  locations_of, names=names)
 
+
+_PLACES: list[Any] = [None]
+"""The places (locations, municipality points, rule 5's limits and travel times) of the last world
+and the distances and ranges :class:`~matcher.rules.Rules` derived from them: the same for the
+next world unless one of them changed (great-circle km for some 20,000 pairs)."""
 
 HOME_COLUMNS = (Home.id, Home.reference, Home.municipality_code, Home.kind, Home.capacity, Home.min_occupancy,
                 Home.accessible, Home.available_from, Home.created_at)
