@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from api.models import Household, Location, Municipality, ProposalLine
 from api.services import deadlines
+from api.services.changes import Cache, fingerprint
 from api.services.jobs import get_job
 from api.services.municipalities import QuotaState, current_period, quota_states
 from matcher.models import Params
@@ -71,12 +72,21 @@ class Waiting:
         self.longest_overdue = max(self.longest_overdue, overdue)
 
 
+WAITING = Cache(8)
+""":func:`waiting_by_province` of the latest state of the data (:mod:`api.services.changes`)."""
+
+
 def waiting_by_province(session: Session, on: dt.date, params: Params | None = None) -> tuple[Waiting, list[Waiting]]:
     """Everyone waiting or coupled and not housed (moving in counts as coupled: the move-in is
     not confirmed yet), by the province of the reception location
     they wait in: the national total and one row per province (alphabetical).  Overdue is counted
-    with ``params`` (default: the engine's default parameters)."""
+    with ``params`` (default: the engine's default parameters).  Kept while the data does not
+    change (the first request after a write counts afresh)."""
     params = params or Params(as_of=on)
+    return WAITING.get(fingerprint(session), (on, params), lambda: _waiting_by_province(session, on, params))
+
+
+def _waiting_by_province(session: Session, on: dt.date, params: Params) -> tuple[Waiting, list[Waiting]]:
     query = (select(Household.state, Household.size, Household.permit_date, Household.coupling_date, Municipality.province)
              .join(Location, Location.location_id == Household.location_id)
              .join(Municipality, Municipality.code == Location.municipality_code)

@@ -1,5 +1,10 @@
-"""Signals for COA (issue 16 item 5), computed on read from the service's database, with ids and
+"""Signals for COA (issue 16 item 5), computed from the service's database, with ids and
 times that do not change while what they describe holds, so a feed of them pages stably.
+
+Nothing is stored in the database: the world (the job's snapshot and the rules) and the signals
+of each kind are kept in the process while the data does not change (:data:`WORLDS`,
+:data:`SIGNALS`, keyed on :func:`api.services.changes.fingerprint`, read first by every request),
+so the first request after any write computes them afresh and the next ones reuse them.
 
 Three kinds (docs/contract.md §11, *Signals*):
 

@@ -124,3 +124,23 @@ def test_what_is_kept_outlives_the_session_that_read_it(client, world, service):
     signals.SIGNALS.clear()
     with service.sessions() as session:
         assert items == signals.feed(session, coa, day, signals.Options(), None, 50)[0]
+
+
+def test_the_overview_counts_waiting_afresh_after_a_write(client, world, service):  # noqa: F811
+    """The planner overview's waiting households per province are kept too: an upload shows."""
+    from api.services import overview
+
+    day = dt.date.fromisoformat(AS_OF)
+
+    def waiting():
+        with service.sessions() as session:
+            return overview.waiting_by_province(session, day)
+
+    before = waiting()
+    hits = overview.WAITING.hits
+    assert waiting() == before and overview.WAITING.hits == hits + 1
+    upsert(client, world, household("n9", 2, permit_date="2023-02-02"))
+    after = waiting()
+    assert after[0].households == before[0].households + 1
+    overview.WAITING.clear()
+    assert after == waiting()
