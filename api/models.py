@@ -520,7 +520,8 @@ class FamilyArrival(Base):
 
 class DataChange(Base):
     """That the data changed: written by database triggers on every table but ``tokens``,
-    ``web_sessions``, ``audit_events`` and this one (migration ``data_changes``), never by the
+    ``web_sessions``, ``audit_events`` and this one (migration ``data_changes``; a job's heartbeat
+    alone is not noted: ``job_heartbeats``), never by the
     code, so that readers in any process can tell cheaply whether what they computed still holds
     (:mod:`api.services.changes`).
 

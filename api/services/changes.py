@@ -2,7 +2,9 @@
 
 Triggers on every table that holds data (migration ``data_changes``: all but ``tokens``,
 ``web_sessions`` and ``audit_events``) note each write in ``data_changes``, in the writing
-transaction itself, whoever writes (any of the service's processes, the CLI, ``psql``).
+transaction itself, whoever writes (any of the service's processes, the CLI, ``psql``); a
+running job's heartbeat (an update of ``jobs.heartbeat_at`` alone) is not noted (migration
+``job_heartbeats``).
 :func:`fingerprint` reads that note in one cheap query:
 
 - PostgreSQL: the number of rows (one per committed writing transaction, so it grows with every

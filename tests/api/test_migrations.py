@@ -90,3 +90,27 @@ def test_every_table_of_data_has_the_change_triggers(fresh):
             expected = {(table, f"data_changes_{table}_{event}") for table in Base.metadata.tables
                         if table not in UNWATCHED for event in ("insert", "update", "delete")}
     assert set(map(tuple, rows)) == expected
+
+
+def test_a_job_heartbeat_alone_is_not_a_change_of_the_data(fresh):
+    """The trigger on ``jobs`` notes updates of every column but ``heartbeat_at`` (migration
+    ``job_heartbeats``): a column added to ``jobs`` without being added there would go unnoted."""
+    import re
+
+    from sqlalchemy import text
+
+    engine, _ = fresh
+    migrate(engine)
+    with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            definition = connection.execute(text(
+                "SELECT pg_get_triggerdef(t.oid) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() "
+                "AND t.tgname = 'data_changes_jobs'")).scalar_one()
+        else:
+            definition = connection.execute(text(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'data_changes_jobs_update'")).scalar_one()
+    found = re.search(r"UPDATE OF (.+?) (OR|ON) ", definition)
+    assert found, definition
+    columns = {c.strip().strip('"') for c in found.group(1).split(",")}
+    assert columns == {c.name for c in Base.metadata.tables["jobs"].columns} - {"heartbeat_at"}

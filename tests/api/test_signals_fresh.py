@@ -144,3 +144,24 @@ def test_the_overview_counts_waiting_afresh_after_a_write(client, world, service
     assert after[0].households == before[0].households + 1
     overview.WAITING.clear()
     assert after == waiting()
+
+
+def test_a_job_heartbeat_is_not_a_change_but_its_end_is(client, world, run_jobs, service):  # noqa: F811
+    """A running job's heartbeat (``heartbeat_at`` alone, every few seconds) leaves what is kept
+    alone; any other write to ``jobs`` does not."""
+    job = propose(client, world, run_jobs, as_of=AS_OF)
+
+    def now():
+        with service.sessions() as session:
+            return fingerprint(session)
+
+    first = now()
+    with service.sessions() as session:
+        session.execute(text("UPDATE jobs SET heartbeat_at = CURRENT_TIMESTAMP WHERE id = :id"), {"id": job["id"]})
+        session.commit()
+    assert now() == first
+    with service.sessions() as session:
+        session.execute(text("UPDATE jobs SET status = status, heartbeat_at = CURRENT_TIMESTAMP WHERE id = :id"),
+                        {"id": job["id"]})
+        session.commit()
+    assert now() != first
