@@ -8,8 +8,8 @@ running job's heartbeat (an update of ``jobs.heartbeat_at`` alone) is not noted 
 :func:`fingerprint` reads that note in one cheap query:
 
 - PostgreSQL: the number of rows (one per committed writing transaction, so it grows with every
-  commit, whichever commits first) and the highest transaction id among them (a transaction that
-  wrote and rolled back never shows again), with the schema;
+  commit, whichever commits first) and the highest transaction id among them, with the schema; in
+  a transaction that has written itself, nothing (its own note would count);
 - SQLite: the counter of rows written and the token drawn at the last write.
 
 :class:`Cache` keeps computed figures in the process under the fingerprint read at the start of
@@ -44,8 +44,11 @@ def fingerprint(session: Session) -> Fingerprint | None:
     bind = session.get_bind()
     url = str(bind.engine.url)
     if bind.dialect.name == "postgresql":
-        schema, rows, tx = session.execute(text("SELECT current_schema(), count(*), max(tx) FROM data_changes")).one()
-        return (url, schema), (int(rows), tx)
+        schema, rows, tx, own = session.execute(text(
+            "SELECT current_schema(), count(*), max(tx), txid_current_if_assigned() FROM data_changes")).one()
+        # A transaction that has written sees its own note before anyone else can: what it reads
+        # then is not the data of any state others see (and may be rolled back), so none is kept.
+        return None if own is not None else ((url, schema), (int(rows), tx))
     if bind.dialect.name == "sqlite":
         row = session.execute(text("SELECT tx, token FROM data_changes WHERE id = 1")).first()
         return None if row is None else ((url,), (int(row[0]), row[1]))

@@ -165,3 +165,19 @@ def test_a_job_heartbeat_is_not_a_change_but_its_end_is(client, world, run_jobs,
                         {"id": job["id"]})
         session.commit()
     assert now() != first
+
+
+def test_nothing_is_kept_from_inside_a_writing_transaction(client, world, service):  # noqa: F811
+    """What a transaction reads after writing (and before committing) is nobody else's state: on
+    PostgreSQL no fingerprint is given then (SQLite: the token drawn then is never seen again)."""
+    with service.sessions() as session:
+        before = fingerprint(session)
+        session.execute(text("UPDATE homes SET capacity = capacity WHERE id = 1"))
+        inside = fingerprint(session)
+        session.rollback()
+        after = fingerprint(session)
+    assert before == after is not None
+    if service.settings.database_url.startswith("sqlite"):
+        assert inside not in (None, before)
+    else:
+        assert inside is None
