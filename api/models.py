@@ -528,10 +528,14 @@ class DataChange(Base):
     PostgreSQL: one row per transaction that wrote (``tx``, its transaction id; a statement-level
     trigger inserts it, so concurrent writers do not wait on each other).  SQLite: one row
     (``id`` 1) whose ``tx`` counts the rows written and whose ``token`` is drawn anew each time
-    (SQLite has one writer at a time, so a counter row costs no waiting).  Never emptied."""
+    (SQLite has one writer at a time, so a counter row costs no waiting).  Never emptied; on
+    PostgreSQL its rows are folded into one now and then, keeping the sum of ``weight``."""
 
     __tablename__ = "data_changes"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tx: Mapped[int] = mapped_column(BigInteger, unique=True)
     token: Mapped[str | None] = mapped_column(String(32))
+    weight: Mapped[int] = mapped_column(BigInteger, server_default=text("1"))
+    """PostgreSQL: how many writing transactions the row stands for (1, or more once
+    :func:`api.services.changes.compact` folded rows into it)."""

@@ -7,9 +7,10 @@ running job's heartbeat (an update of ``jobs.heartbeat_at`` alone) is not noted 
 ``job_heartbeats``).
 :func:`fingerprint` reads that note in one cheap query:
 
-- PostgreSQL: the number of rows (one per committed writing transaction, so it grows with every
-  commit, whichever commits first) and the highest transaction id among them, with the schema; in
-  a transaction that has written itself, nothing (its own note would count);
+- PostgreSQL: the number of committed writing transactions (the sum of ``weight``: a row per
+  transaction, or one row for many once :func:`compact` folded them, so it grows with every
+  commit, whichever commits first) and the highest transaction id among the rows, with the
+  schema; in a transaction that has written itself, nothing (its own note would count);
 - SQLite: the counter of rows written and the token drawn at the last write.
 
 :class:`Cache` keeps computed figures in the process under the fingerprint read at the start of
@@ -27,7 +28,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 T = TypeVar("T")
@@ -44,15 +45,35 @@ def fingerprint(session: Session) -> Fingerprint | None:
     bind = session.get_bind()
     url = str(bind.engine.url)
     if bind.dialect.name == "postgresql":
-        schema, rows, tx, own = session.execute(text(
-            "SELECT current_schema(), count(*), max(tx), txid_current_if_assigned() FROM data_changes")).one()
+        schema, rows, writes, tx, own = session.execute(text(
+            "SELECT current_schema(), count(*), coalesce(sum(weight), 0), max(tx), txid_current_if_assigned() "
+            "FROM data_changes")).one()
         # A transaction that has written sees its own note before anyone else can: what it reads
         # then is not the data of any state others see (and may be rolled back), so none is kept.
-        return None if own is not None else ((url, schema), (int(rows), tx))
+        if own is not None:
+            return None
+        if rows > COMPACT_AT:
+            compact(bind.engine)
+        return (url, schema), (int(writes), tx)
     if bind.dialect.name == "sqlite":
         row = session.execute(text("SELECT tx, token FROM data_changes WHERE id = 1")).first()
         return None if row is None else ((url,), (int(row[0]), row[1]))
     return None
+
+
+COMPACT_AT = 10_000
+"""PostgreSQL: past this many rows in ``data_changes`` the next :func:`fingerprint` folds them."""
+
+
+def compact(engine: Engine) -> None:
+    """Fold the committed rows of ``data_changes`` but the newest into one whose ``weight`` is
+    theirs summed (PostgreSQL), in a transaction of its own: the sum, which the fingerprint
+    counts, stays as it was; the highest transaction id may change (what is kept is then computed
+    once more).  Two at once fold each row once: a row deleted by one is not seen by the other."""
+    with engine.begin() as connection:
+        connection.execute(text(
+            "WITH gone AS (DELETE FROM data_changes WHERE id < (SELECT max(id) FROM data_changes) RETURNING weight) "
+            "INSERT INTO data_changes (tx, weight) SELECT txid_current(), sum(weight) FROM gone HAVING count(*) > 0"))
 
 
 class Cache:

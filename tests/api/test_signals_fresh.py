@@ -181,3 +181,26 @@ def test_nothing_is_kept_from_inside_a_writing_transaction(client, world, servic
         assert inside not in (None, before)
     else:
         assert inside is None
+
+
+def test_the_notes_are_folded_and_still_count_every_write(client, world, service, monkeypatch):  # noqa: F811
+    """PostgreSQL: past ``COMPACT_AT`` rows the notes are folded into one (the table stays small),
+    and the count of writes the fingerprint gives still grows by one with every commit."""
+    from api.services import changes
+
+    if not service.settings.database_url.startswith("postgres"):
+        return
+    monkeypatch.setattr(changes, "COMPACT_AT", 3)
+
+    def now():
+        with service.sessions() as session:
+            return fingerprint(session)
+
+    counts = []
+    for capacity in (3, 2, 3, 2, 3, 2, 3):
+        ok(client.patch(f"{API}/homes/2", headers=world.enschede, json={"capacity": capacity}))
+        counts.append(now()[1][0])
+        assert kept(client, world.coa) == fresh(client, world.coa)
+    assert counts == list(range(counts[0], counts[0] + len(counts)))
+    with service.sessions() as session:
+        assert session.execute(text("SELECT count(*) FROM data_changes")).scalar_one() <= 4
