@@ -584,6 +584,37 @@ WORDS: dict[str, tuple[str, str]] = {
     "col_housed_accepted": ("Huisvestingen aanvaard (pers.)", "Housings accepted (persons)"),
     "col_housed_of_accepted": ("Daarvan verhuisd", "Of those moved in"),
     "col_moved_in": ("Verhuisd (pers.)", "Moved in (persons)"),
+    # the audit log's actions (api.audit.record), shown beside their code: key "audit_" + action
+    "audit_exchange_request": ("Ruil aangevraagd", "Exchange requested"),
+    "audit_exchange_approve": ("Ruil goedgekeurd", "Exchange approved"),
+    "audit_exchange_decline": ("Ruil afgewezen", "Exchange declined"),
+    "audit_home_create": ("Woning aangeboden", "Home offered"),
+    "audit_home_update": ("Woning gewijzigd", "Home changed"),
+    "audit_home_withdraw": ("Woning ingetrokken", "Home withdrawn"),
+    "audit_household_arrival": ("Nareizigers aangekomen", "Family members arrived"),
+    "audit_household_recouple": ("Huishouden opnieuw gekoppeld", "Household re-coupled"),
+    "audit_households_upsert": ("Huishoudens ingelezen", "Households uploaded"),
+    "audit_line_accept": ("Regel geaccepteerd", "Line accepted"),
+    "audit_line_refuse": ("Regel afgewezen", "Line refused"),
+    "audit_lock_create": ("Regel vastgezet", "Line locked"),
+    "audit_lock_end": ("Vastzetting beëindigd", "Lock ended"),
+    "audit_lock_remove": ("Vastzetting opgeheven", "Lock removed"),
+    "audit_move_in_confirm": ("Verhuizing bevestigd", "Move-in confirmed"),
+    "audit_move_in_fell_through": ("Verhuizing gaat niet door", "Move-in fell through"),
+    "audit_period_open": ("Periode geopend", "Period opened"),
+    "audit_proposal_create": ("Voorstel gevraagd", "Proposal requested"),
+    "audit_proposal_done": ("Voorstel klaar", "Proposal done"),
+    "audit_proposal_failed": ("Voorstel mislukt", "Proposal failed"),
+    "audit_proposal_requeue": ("Voorstel opnieuw in de rij", "Proposal queued again"),
+    "audit_proposal_retry": ("Voorstel opnieuw gevraagd", "Proposal retried"),
+    "audit_quota_update": ("Taakstelling gewijzigd", "Quota changed"),
+    "audit_recoupling_request": ("Herkoppeling aangevraagd", "Re-coupling requested"),
+    "audit_recoupling_approve": ("Herkoppeling goedgekeurd", "Re-coupling approved"),
+    "audit_recoupling_decline": ("Herkoppeling afgewezen", "Re-coupling declined"),
+    "audit_redistribution_create": ("Taakstelling herverdeeld", "Quota redistributed"),
+    "audit_token_create": ("Token aangemaakt", "Token created"),
+    "audit_token_revoke": ("Token ingetrokken", "Token revoked"),
+    "audit_travel_times_upload": ("Reistijden ingelezen", "Travel times uploaded"),
 }
 
 
@@ -636,6 +667,13 @@ def temporary_text(lang: str, household: Any, today: dt.date | None = None) -> s
     if days >= 0:
         return translate(lang, "temporary_left", days=days, **values)
     return translate(lang, "temporary_over", days=-days, **values)
+
+
+def audit_action(lang: str, action: str) -> str:
+    """The words for an audit log action (``line.accept``: ``Regel geaccepteerd``); empty for an
+    action without words (its code is shown beside it anyway)."""
+    key = "audit_" + action.replace(".", "_")
+    return translate(lang, key) if key in WORDS else ""
 
 
 def translate(lang: str, key: str, **values: Any) -> str:

@@ -130,6 +130,7 @@ def _environment() -> Environment:
     env.filters["deadline"] = pass_context(lambda context, d: i18n.deadline_text(context["lang"], d))  # days left, in words
     env.filters["dec"] = pass_context(lambda context, v: i18n.decimal(context["lang"], v))  # 5,8 in Dutch
     env.filters["temporary"] = pass_context(lambda context, h: i18n.temporary_text(context["lang"], h))  # the year in a temporary home
+    env.filters["audit_action"] = pass_context(lambda context, a: i18n.audit_action(context["lang"], a))  # line.accept in words
     env.filters["plain"] = lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v
     return env
 

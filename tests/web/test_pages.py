@@ -388,7 +388,10 @@ def test_a_proposal_is_started_reviewed_decided_and_exported(client, secrets):
     assert export.status_code == 200 and export.text.startswith("line_id,household_id")
     assert client.get(f"{review}/export.xlsx").content[:2] == b"PK"
     log = client.get("/ui/planner/audit", params={"action": "line.refuse"})
-    assert "line.refuse" in log.text and "school" in log.text
+    assert "line.refuse" in log.text and "school" in log.text and "Regel afgewezen" in log.text
+    client.get("/ui/lang/en", params={"next": "/ui/planner/audit"})
+    english = client.get("/ui/planner/audit", params={"action": "line.refuse"}).text
+    assert "Line refused" in english and "Regel afgewezen" not in english
     client.cookies.clear()
     sign_in(client, secrets.enschede)
     seen = re.findall(r'<tr data-household="([^"]+)">', client.get(f"/ui/municipality/{ENSCHEDE}/households").text)
@@ -459,3 +462,35 @@ def test_reasons_and_homes_read_in_the_pages_language(client, secrets):
     sign_in(client, secrets.enschede)
     households = client.get(f"/ui/municipality/{ENSCHEDE}/households").text
     assert re.search(r"\(Woning E-[12]\)", households), households
+
+
+def test_every_audited_action_has_words():
+    """Every action the service writes to the audit log (``audit.record(..., "x.y", ...)``, also
+    the two that are built from a verb) has Dutch and English words for the audit page."""
+    import ast
+    from pathlib import Path
+
+    from api.web import i18n
+
+    actions: set[str] = set()
+    for path in (Path(__file__).parents[2] / "api").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "record"
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "audit" and len(node.args) >= 3):
+                arg = node.args[2]
+                choices = [arg.body, arg.orelse] if isinstance(arg, ast.IfExp) else [arg]
+                for choice in choices:
+                    if isinstance(choice, ast.Constant):
+                        actions.add(choice.value)
+                    elif isinstance(choice, ast.JoinedStr):  # f"exchange.{'approve' if ... else 'decline'}"
+                        prefix = "".join(v.value for v in choice.values if isinstance(v, ast.Constant))
+                        for v in choice.values:
+                            if isinstance(v, ast.FormattedValue) and isinstance(v.value, ast.IfExp):
+                                actions |= {prefix + v.value.body.value, prefix + v.value.orelse.value}
+                    else:
+                        raise AssertionError(f"{path}:{node.lineno}: an audit action this test cannot read")
+    assert len(actions) >= 25, sorted(actions)
+    missing = sorted(a for a in actions if not i18n.audit_action("nl", a))
+    assert not missing, f"audit actions without words in api/web/i18n.py: {missing}"
+    assert i18n.audit_action("nl", "line.accept") == "Regel geaccepteerd"
+    assert i18n.audit_action("en", "line.accept") == "Line accepted"
