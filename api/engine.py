@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import ctypes
 import datetime as dt
+import functools
 import multiprocessing
 import signal
 import sys
@@ -144,15 +145,40 @@ def history(session: Session, as_of: dt.date, weeks: int = HISTORY_WEEKS) -> Any
     return out
 
 
-def snapshot(session: Session, job: Job, with_previous: bool = True) -> Snapshot:
-    """The engine instance for ``job``, read in one transaction (see the module docstring).
-    ``with_previous`` false leaves out last week's lines (for readers that need only the rules
-    of a pair, as the signals do: :mod:`api.services.signals`)."""
+HOME_TABLES = ("homes", "locks", "bans")
+"""The tables only the second half of a snapshot reads (:func:`snapshot_homes`)."""
+
+
+@dataclass(frozen=True)
+class People:
+    """The first half of a snapshot (:func:`snapshot_people`): everything but the homes, locks,
+    bans and last week's lines, as an instance without dwellings (checked), with the states."""
+
+    instance: engine.Instance
+    params: engine.Params
+    household_state: dict[str, tuple[str, str | None]]
+    sizes: dict[str, int]
+    period_id: int
+    quota: Any
+
+
+@functools.cache
+def people_tables() -> tuple[str, ...]:
+    """Every table :func:`snapshot_people` may read: every table of data but :data:`HOME_TABLES`
+    (so a table added later counts, until someone shows it is not read)."""
+    from api.models import Base
+    from api.services.changes import UNWATCHED
+
+    return tuple(sorted(t for t in Base.metadata.tables if t not in UNWATCHED and t not in HOME_TABLES))
+
+
+def snapshot_people(session: Session, job: Job) -> People:
+    """The municipalities with their quota left, the reception locations, the households and the
+    travel times for ``job``: reads no table of :data:`HOME_TABLES`."""
     from sqlalchemy import select
 
-    from api.models import Ban, Home, Household, Job, Location, Municipality, ProposalLine
-    from api.services import locks, recouplings
-    from api.services.homes import occupied
+    from api.models import Household, Location, Municipality
+    from api.services import recouplings
     from api.services.municipalities import current_period, quota_states
     from api.services.travel import engine_travel_minutes
 
@@ -195,6 +221,22 @@ def snapshot(session: Session, job: Job, with_previous: bool = True) -> Snapshot
             housed_since=housed_date if temporary else None))
         household_state[household_id] = (state, municipality_code)
         sizes[household_id] = size
+    instance = engine.Instance(municipalities=municipalities, locations=locations, households=tuple(households),
+                               travel_minutes=engine_travel_minutes(session), name=f"job-{job.id}")
+    return People(instance, params, household_state, sizes, period.id, states)
+
+
+def snapshot_homes(session: Session, people: People, with_previous: bool = True
+                   ) -> tuple[engine.Instance, tuple[dict[str, Any], ...]]:
+    """:func:`snapshot_people`'s instance with the open homes that have room left, the locks, the
+    bans and (``with_previous``) last week's lines; and the locks left out, each with why."""
+    from sqlalchemy import select
+
+    from api.models import Ban, Home, Household, Job, ProposalLine
+    from api.services import locks
+    from api.services.homes import occupied
+
+    household_state = people.household_state
     homes = session.execute(select(Home.id, Home.capacity, Home.kind, Home.municipality_code, Home.available_from,
                                    Home.min_occupancy, Home.accessible)
                             .where(Home.status == "open").order_by(Home.id)).all()  # rows: 2,400 nationally
@@ -209,7 +251,8 @@ def snapshot(session: Session, job: Job, with_previous: bool = True) -> Snapshot
             capacity=left, available_from=home.available_from,
             min_occupancy=min(home.min_occupancy, left) if home.kind == "regular" else 1, accessible=home.accessible))
     dwelling_ids = {d.dwelling_id for d in dwellings}
-    locked, skipped = locks.engine_locks(session, household_state, sizes, {d.dwelling_id: d.capacity for d in dwellings})
+    locked, skipped = locks.engine_locks(session, household_state, people.sizes,
+                                         {d.dwelling_id: d.capacity for d in dwellings})
     bans = set()
     for ban in session.scalars(select(Ban).where(Ban.household_id.in_(select(Household.household_id).where(
             Household.state.in_(ENGINE_STATES))))):
@@ -228,12 +271,22 @@ def snapshot(session: Session, job: Job, with_previous: bool = True) -> Snapshot
                 continue
             previous.append(engine.PreviousRow(line.household_id, engine.Action(line.action), line.municipality_code, dwelling,
                                                line.persons))
-    instance = engine.Instance(
-        municipalities=municipalities, locations=locations, households=tuple(households), dwellings=tuple(dwellings),
-        locks=locked, bans=tuple(sorted(bans, key=lambda b: (b.household_id, b.municipality or "", b.dwelling_id or ""))),
-        previous=tuple(previous), travel_minutes=engine_travel_minutes(session), name=f"job-{job.id}")
+    instance = people.instance.with_homes(
+        dwellings=tuple(dwellings), locks=locked,
+        bans=tuple(sorted(bans, key=lambda b: (b.household_id, b.municipality or "", b.dwelling_id or ""))),
+        previous=tuple(previous))
+    return instance, tuple(skipped)
+
+
+def snapshot(session: Session, job: Job, with_previous: bool = True) -> Snapshot:
+    """The engine instance for ``job``, read in one transaction (see the module docstring):
+    :func:`snapshot_people`, then :func:`snapshot_homes`.  ``with_previous`` false leaves out
+    last week's lines (for readers that need only the rules of a pair, as the signals do:
+    :mod:`api.services.signals`)."""
+    people = snapshot_people(session, job)
+    instance, skipped = snapshot_homes(session, people, with_previous)
     past = history(session, job.as_of) if policy_of(job.params) == "lookahead" else None
-    return Snapshot(instance, params, household_state, period.id, tuple(skipped), past, states)
+    return Snapshot(instance, people.params, people.household_state, people.period_id, skipped, past, people.quota)
 
 
 # --- solving ----------------------------------------------------------------------------------

@@ -539,3 +539,19 @@ class DataChange(Base):
     weight: Mapped[int] = mapped_column(BigInteger, server_default=text("1"))
     """PostgreSQL: how many writing transactions the row stands for (1, or more once
     :func:`api.services.changes.compact` folded rows into it)."""
+
+
+class DataChangeTable(Base):
+    """Which tables the data changed in (PostgreSQL): one row per writing transaction and table,
+    written by the same triggers as :class:`DataChange` (migration ``data_change_tables``), so
+    that what is computed from a few tables is kept across writes to the others
+    (:meth:`api.services.changes.Fingerprint.of`).  Folded like ``data_changes``, per table,
+    keeping each table's sum of ``weight``.  SQLite writes no rows here."""
+
+    __tablename__ = "data_change_tables"
+    __table_args__ = (UniqueConstraint("tx", "table_name", name="uq_data_change_tables_tx"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tx: Mapped[int] = mapped_column(BigInteger)
+    table_name: Mapped[str] = mapped_column(String(63))
+    weight: Mapped[int] = mapped_column(BigInteger, server_default=text("1"))

@@ -54,6 +54,7 @@ import base64
 import binascii
 import datetime as dt
 import re
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -154,20 +155,23 @@ def monday(day: dt.date) -> dt.date:
 # --- the world the engine sees ----------------------------------------------------------------
 
 @dataclass
-class World:
-    """The job's instance for ``as_of`` (:func:`api.engine.snapshot`), its rules, the same with
-    the quota set aside, and the quota states."""
+class Crowd:
+    """What the signals need that does not read homes, locks or bans (:func:`api.engine.snapshot_people`
+    and what follows from it): kept across writes to those tables (:data:`CROWDS`), with what was
+    derived from it for given homes and bans (the households a home fits, a municipality's pass
+    over its homes), so that after a write to a home only what that home touches is computed afresh."""
 
     rules: Rules
-    unlimited: Rules
+    """The rules of the instance without dwellings: the place in line, distances, rule 5."""
     states: dict[str, QuotaState]
-    homes: dict[int, Any]
-    """The open homes with room left: plain rows (:data:`HOME_COLUMNS`), no ORM objects, since the
-    world outlives the session that read it."""
     households: dict[str, engine.Household]
     by_location: dict[str, list[engine.Household]]
     locations_of: dict[str, list[str]]
     """Per municipality the reception locations from which it is in range (rule 5)."""
+    names: dict[str, Any]
+    """Every municipality (:data:`MUNICIPALITY_COLUMNS`), by code."""
+    people: Any = None
+    """The :class:`api.engine.People` read."""
     rank: dict[str, tuple[int, dt.date, str]] = field(default_factory=dict)
     """Per household its place in line: longest overdue first, then earliest permit, then id."""
     coupled_to: dict[str, list[engine.Household]] = field(default_factory=dict)
@@ -180,12 +184,16 @@ class World:
     _coupled_at: dict[str, list[int]] = field(default_factory=dict)
     _waiting_at: dict[str, list[int]] = field(default_factory=dict)
     """As :attr:`coupled_to` and :attr:`waiting_at`, by place in :attr:`_in_line`."""
-    completed: dict[tuple[str, int], Signal] = field(default_factory=dict)
-    """Large homes' signals with their households (:func:`complete`), by id and most listed."""
-    names: dict[str, Any] = field(default_factory=dict)
-    """Every municipality (:data:`MUNICIPALITY_COLUMNS`), by code."""
-    fits: dict[str, list[tuple[engine.Household, bool]]] = field(default_factory=dict)
-    """The households each large home fits (:func:`_fits`), by signal id, once found."""
+    fits: dict[tuple[engine.Dwelling, int], list[tuple[engine.Household, bool]]] = field(default_factory=dict)
+    """The households a dwelling fits (:func:`_fits`), by the dwelling and the bans (:meth:`bans_key`)."""
+    passes: dict[tuple[str, tuple[engine.Dwelling, ...], int], _Pass] = field(default_factory=dict)
+    """A municipality's pass of ``idle_homes`` (:func:`_pass`), by its dwellings and the bans."""
+    shortfalls: dict[tuple[int, float], list[Signal]] = field(default_factory=dict)
+    """The three shortfall kinds (:func:`shortfalls`: no homes in them), by weeks and ratio."""
+    nearest: dict[str, list[Any]] = field(default_factory=dict)
+    """Per municipality the others, nearest first (great-circle km between their points, then code)."""
+    _bans: dict[tuple[engine.Ban, ...], int] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self.rank = {h.household_id: (-self.rules.overdue(h), h.permit_date, h.household_id)
@@ -218,24 +226,70 @@ class World:
             self._candidates[code] = [self._in_line[place] for place in places]
         return self._candidates[code]
 
+    def bans_key(self, bans: tuple[engine.Ban, ...]) -> int:
+        """A small number for these bans, the same for the same bans (what :attr:`fits` and
+        :attr:`passes` are kept by besides the homes)."""
+        with self._lock:  # two requests at once must not draw the same number for different bans
+            return self._bans.setdefault(bans, len(self._bans))
 
-def world(session: Session, as_of: dt.date) -> World:
-    from api.engine import snapshot
+    def others(self, code: str) -> list[Any]:
+        """The other municipalities, nearest to ``code`` first."""
+        if code not in self.nearest:
+            m = self.names[code]
+            self.nearest[code] = sorted((o for o in self.names.values() if o.code != code),
+                                        key=lambda o: (great_circle_km(m.lat, m.lon, o.lat, o.lon), o.code))
+        return self.nearest[code]
 
-    snap = snapshot(session, Job(id=0, as_of=as_of, params={}, solver="greedy", time_limit=1.0), with_previous=False)
-    instance = snap.instance
-    free = replace(instance, municipalities=tuple(replace(m, quota_remaining=UNLIMITED, amv_quota_remaining=UNLIMITED)
-                                                  for m in instance.municipalities))
-    rules, unlimited = Rules(instance, snap.params), Rules(free, snap.params)
+
+@dataclass
+class World:
+    """The job's instance for ``as_of`` (:func:`api.engine.snapshot`), its rules, the same with
+    the quota set aside, and what does not read homes (:class:`Crowd`)."""
+
+    crowd: Crowd
+    rules: Rules
+    unlimited: Rules
+    homes: dict[int, Any]
+    """The open homes with room left: plain rows (:data:`HOME_COLUMNS`), no ORM objects, since the
+    world outlives the session that read it."""
+    bans: int = 0
+    """The instance's bans (:meth:`Crowd.bans_key`)."""
+    completed: dict[tuple[str, int], Signal] = field(default_factory=dict)
+    """Large homes' signals with their households (:func:`complete`), by id and most listed."""
+
+    @property
+    def states(self) -> dict[str, QuotaState]:
+        return self.crowd.states
+
+    @property
+    def names(self) -> dict[str, Any]:
+        return self.crowd.names
+
+    @property
+    def households(self) -> dict[str, engine.Household]:
+        return self.crowd.households
+
+    @property
+    def coupled_to(self) -> dict[str, list[engine.Household]]:
+        return self.crowd.coupled_to
+
+    def candidates(self, code: str) -> list[engine.Household]:
+        return self.crowd.candidates(code)
+
+
+def crowd(session: Session, as_of: dt.date) -> Crowd:
+    from api.engine import snapshot_people
+
+    people = snapshot_people(session, Job(id=0, as_of=as_of, params={}, solver="greedy", time_limit=1.0))
+    instance = people.instance
+    rules = Rules(instance, people.params)
     places = (tuple((loc.location_id, loc.lat, loc.lon) for loc in instance.locations),
               tuple((m.code, m.lat, m.lon) for m in instance.municipalities),
-              snap.params.max_km, snap.params.max_minutes, instance.travel_minutes)
+              people.params.max_km, people.params.max_minutes, instance.travel_minutes)
     last = _PLACES[0]
-    if last is not None and last[0] == places:  # the same places and rule 5 as the world before: its distances
+    if last is not None and last[0] == places:  # the same places and rule 5 as the crowd before: its distances
         rules.__dict__.update(last[1])
-    for name in ("km", "minutes", "in_range_by_location"):  # the same places: computed once for both
-        unlimited.__dict__[name] = getattr(rules, name)
-    _PLACES[0] = (places, {name: rules.__dict__[name] for name in ("km", "minutes", "in_range_by_location")})
+    _PLACES[0] = (places, {name: getattr(rules, name) for name in PLACES})
     by_location: dict[str, list[engine.Household]] = defaultdict(list)
     for h in instance.households:
         by_location[h.location_id].append(h)
@@ -243,17 +297,36 @@ def world(session: Session, as_of: dt.date) -> World:
     for loc, codes in rules.in_range_by_location.items():
         for code in codes:
             locations_of[code].append(loc)
+    names = {m.code: m for m in session.execute(select(*MUNICIPALITY_COLUMNS))}
+    return Crowd(rules, people.quota, {h.household_id: h for h in instance.households}, by_location, locations_of,
+                 names, people)
+
+
+PLACES = ("km", "minutes", "in_range_by_location")
+"""What :class:`~matcher.rules.Rules` derives from the places alone (and rule 5's limits)."""
+
+
+def world(session: Session, as_of: dt.date, c: Crowd) -> World:
+    """The world of ``c`` with the homes, locks and bans as of now."""
+    from api.engine import snapshot_homes
+
+    instance, _ = snapshot_homes(session, c.people, with_previous=False)
+    params = c.people.params
+    rules, unlimited = Rules(instance, params), Rules(instance, params)
+    for name in PLACES:  # the same places: computed once, for the crowd
+        rules.__dict__[name] = unlimited.__dict__[name] = getattr(c.rules, name)
+    # the quota set aside: what Rules would derive from every municipality's quota left at UNLIMITED
+    unlimited.__dict__["quota"] = {m.code: UNLIMITED + params.quota_slack for m in instance.municipalities}
+    unlimited.__dict__["amv_quota"] = {m.code: UNLIMITED for m in instance.municipalities}
     ids = {int(d.dwelling_id) for d in instance.dwellings}  # open homes with room left
     homes = {h.id: h for h in session.execute(select(*HOME_COLUMNS).where(Home.status == "open")) if h.id in ids}
-    names = {m.code: m for m in session.execute(select(*MUNICIPALITY_COLUMNS))}
-    return World(rules, unlimited, snap.quota, homes, {h.household_id: h for h in instance.households}, by_location,
-                 locations_of, names=names)
+    return World(c, rules, unlimited, homes, c.bans_key(instance.bans))
 
 
 _PLACES: list[Any] = [None]
-"""The places (locations, municipality points, rule 5's limits and travel times) of the last world
+"""The places (locations, municipality points, rule 5's limits and travel times) of the last crowd
 and the distances and ranges :class:`~matcher.rules.Rules` derived from them: the same for the
-next world unless one of them changed (great-circle km for some 20,000 pairs)."""
+next crowd unless one of them changed (great-circle km for some 20,000 pairs)."""
 
 HOME_COLUMNS = (Home.id, Home.reference, Home.municipality_code, Home.kind, Home.capacity, Home.min_occupancy,
                 Home.accessible, Home.available_from, Home.created_at)
@@ -263,11 +336,16 @@ MUNICIPALITY_COLUMNS = (Municipality.code, Municipality.name, Municipality.provi
 
 def _fits(w: World, d: engine.Dwelling) -> list[tuple[engine.Household, bool]]:
     """The households ``d`` fits by the engine's rules with the quota set aside (its
-    availability lifted), each with whether the real quota allows it too; best first."""
-    lifted = replace(d, available_from=min(d.available_from, w.rules.end))
-    # dwelling_fits first: may_house checks it too, but most candidates fail it and it is cheaper
-    return [(h, w.rules.may_house(h, lifted)) for h in w.candidates(d.municipality)
-            if dwelling_fits(h, lifted) and w.unlimited.may_house(h, lifted)]
+    availability lifted), each with whether the real quota allows it too; best first.  Kept with
+    the crowd for this dwelling and these bans (nothing else of the homes decides it)."""
+    key = (d, w.bans)
+    found = w.crowd.fits.get(key)
+    if found is None:
+        lifted = replace(d, available_from=min(d.available_from, w.rules.end))
+        # dwelling_fits first: may_house checks it too, but most candidates fail it and it is cheaper
+        found = w.crowd.fits[key] = [(h, w.rules.may_house(h, lifted)) for h in w.candidates(d.municipality)
+                                     if dwelling_fits(h, lifted) and w.unlimited.may_house(h, lifted)]
+    return found
 
 
 def _household(w: World, h: engine.Household, code: str, quota_allows: bool | None = None) -> dict[str, Any]:
@@ -310,9 +388,7 @@ def complete(w: World, signal: Signal, most: int = MAX_HOUSEHOLDS) -> Signal:
     if signal.dwelling is None:
         return signal
     d = signal.dwelling
-    if signal.id not in w.fits:  # the whole list, for the counts: kept with the world
-        w.fits[signal.id] = _fits(w, d)
-    fits = w.fits[signal.id]
+    fits = _fits(w, d)  # the whole list, for the counts: kept with the crowd
     return replace(signal, dwelling=None,
                    values={**signal.values, "fits": len(fits), "fits_within_quota": sum(1 for _, ok in fits if ok)},
                    households=[_household(w, h, d.municipality, ok) for h, ok in fits[:most]])
@@ -398,11 +474,21 @@ class _Pass:
 
 
 def _pass(w: World, code: str) -> _Pass:
+    """``code``'s pass, kept with the crowd for its dwellings and the bans (nothing else of the
+    homes decides it)."""
+    dwellings = tuple(sorted((d for d in w.rules.dwellings_by_municipality.get(code, ()) if w.rules.available(d)),
+                             key=lambda d: int(d.dwelling_id)))
+    key = (code, dwellings, w.bans)
+    found = w.crowd.passes.get(key)
+    if found is None:
+        found = w.crowd.passes[key] = _passed(w, code, dwellings)
+    return found
+
+
+def _passed(w: World, code: str, dwellings: tuple[engine.Dwelling, ...]) -> _Pass:
     out = _Pass()
     left, amv_left = w.rules.quota.get(code, 0), w.rules.amv_quota.get(code, 0)
     used: set[str] = set()
-    dwellings = sorted((d for d in w.rules.dwellings_by_municipality.get(code, ()) if w.rules.available(d)),
-                       key=lambda d: int(d.dwelling_id))
     own, candidates = w.coupled_to.get(code, []), w.candidates(code)
     for d in dwellings:
         first = next((h for h in own if h.household_id not in used and dwelling_fits(h, d)
@@ -446,9 +532,8 @@ def idle_homes(session: Session, w: World, as_of: dt.date, names: dict[str, Any]
             continue
         m = names[code]
         giver, persons, amv = None, 0, 0
-        givers = [o for o in names.values() if o.code != code and spares.get(o.code, (0, 0))[0] >= 1]
-        if givers:
-            giver = min(givers, key=lambda o: (great_circle_km(m.lat, m.lon, o.lat, o.lon), o.code))
+        giver = next((o for o in w.crowd.others(code) if spares.get(o.code, (0, 0))[0] >= 1), None)
+        if giver is not None:
             spare, amv_spare = spares[giver.code]
             persons = min(found.short, spare)
             amv = min(found.amv_short, amv_spare, persons)
@@ -482,6 +567,9 @@ def _seen_by(actor: Actor, signal: Signal) -> Signal:
     return signal if actor.is_coa else _for_municipality(signal, actor.municipality)
 
 
+CROWDS = Cache(2)
+"""The crowds (:class:`Crowd`) of the latest state of every table but homes, locks and bans
+(:mod:`api.services.changes`), per as-of date."""
 WORLDS = Cache(2)
 """The worlds of the latest state of the data (:mod:`api.services.changes`), per as-of date."""
 SIGNALS = Cache(64)
@@ -495,7 +583,10 @@ def _kind(session: Session, w: World, as_of: dt.date, options: Options, kind: st
         return large_homes(session, w, names, options.large_home)
     if kind == "idle_homes":
         return idle_homes(session, w, as_of, names)
-    return [s for s in shortfalls(session, w, as_of, options.weeks, options.shortfall, names) if s.kind == kind]
+    key = (options.weeks, options.shortfall)
+    if key not in w.crowd.shortfalls:  # no homes in them: kept with the crowd
+        w.crowd.shortfalls[key] = shortfalls(session, w, as_of, options.weeks, options.shortfall, names)
+    return [s for s in w.crowd.shortfalls[key] if s.kind == kind]
 
 
 def _signals(session: Session, actor: Actor, as_of: dt.date, options: Options,
@@ -503,8 +594,11 @@ def _signals(session: Session, actor: Actor, as_of: dt.date, options: Options,
     """The world and every signal ``actor`` may see, newest first; large homes not yet complete.
     Both are kept while the data does not change (:mod:`api.services.changes`): the first
     request after a write computes them, the next ones reuse them."""
+    from api.engine import people_tables
+
     fp = fingerprint(session)
-    w = WORLDS.get(fp, as_of, lambda: world(session, as_of))
+    c = CROWDS.get(fp, as_of, lambda: crowd(session, as_of), tables=people_tables())
+    w = WORLDS.get(fp, as_of, lambda: world(session, as_of, c))
     found: list[Signal] = []
     for kind in KINDS:
         if kind not in kinds or (kind in SHORTFALLS and not actor.is_coa):

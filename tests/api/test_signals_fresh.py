@@ -19,6 +19,7 @@ from api.services.changes import fingerprint
 
 def fresh(client, headers, **params):
     """The feed computed afresh (nothing kept)."""
+    signals.CROWDS.clear()
     signals.WORLDS.clear()
     signals.SIGNALS.clear()
     return feed(client, headers, **params)
@@ -111,6 +112,7 @@ def test_what_is_kept_outlives_the_session_that_read_it(client, world, service):
     from api.services.errors import Actor
 
     coa = Actor(token_id=None, label="coa", role="coa")
+    signals.CROWDS.clear()
     signals.WORLDS.clear()
     signals.SIGNALS.clear()
     day = dt.date.fromisoformat(AS_OF)
@@ -120,6 +122,7 @@ def test_what_is_kept_outlives_the_session_that_read_it(client, world, service):
     with service.sessions() as session:
         items, _ = signals.feed(session, coa, day, signals.Options(), None, 50)
     assert [s.homes[0]["reference"] for s in items if s.kind == "idle_homes"] == ["K-2"]
+    signals.CROWDS.clear()
     signals.WORLDS.clear()
     signals.SIGNALS.clear()
     with service.sessions() as session:
@@ -204,3 +207,51 @@ def test_the_notes_are_folded_and_still_count_every_write(client, world, service
     assert counts == list(range(counts[0], counts[0] + len(counts)))
     with service.sessions() as session:
         assert session.execute(text("SELECT count(*) FROM data_changes")).scalar_one() <= 4
+
+
+def test_a_write_to_a_home_keeps_the_households_but_shows(client, world, service):  # noqa: F811
+    """PostgreSQL notes writes per table: after a write to a home (through the service, or raw
+    SQL on another connection) the households are not read again (the crowd is kept), and the
+    next feed is still what a fresh computation gives; after a write to a household they are."""
+    from api.db import make_engine
+
+    coa = world.coa
+    kept(client, coa)
+    postgres = service.settings.database_url.startswith("postgres")
+    for what, sql in (("through the service", None), ("raw SQL", "UPDATE homes SET capacity = 6 WHERE reference = 'E-BIG'")):
+        before, misses = feed(client, coa), signals.CROWDS.misses
+        if sql is None:
+            ok(client.patch(f"{API}/homes/1", headers=world.enschede, json={"capacity": 4}))
+        else:
+            other = make_engine(service.settings)
+            try:
+                with other.begin() as connection:
+                    connection.execute(text(sql))
+            finally:
+                other.dispose()
+        after = feed(client, coa)
+        assert after != before, what
+        assert signals.CROWDS.misses == misses + (0 if postgres else 1), what
+        assert after == fresh(client, coa), what
+    feed(client, coa)
+    misses = signals.CROWDS.misses
+    upsert(client, world, household("n7", 3, permit_date="2023-01-03"))
+    after = feed(client, coa)
+    assert signals.CROWDS.misses == misses + 1
+    assert after == fresh(client, coa)
+
+
+def test_the_state_of_some_tables_changes_only_with_a_write_to_them(client, world, service):  # noqa: F811
+    def now():
+        with service.sessions() as session:
+            return fingerprint(session)
+
+    first = now()
+    ok(client.patch(f"{API}/homes/2", headers=world.enschede, json={"capacity": 3}))
+    second = now()
+    assert second.of(None) != first.of(None)
+    assert second.of(("homes",)) != first.of(("homes",))
+    if service.settings.database_url.startswith("postgres"):
+        assert second.of(("households", "quotas")) == first.of(("households", "quotas"))
+    else:  # SQLite: not noted per table, every table changes with every write
+        assert second.of(("households", "quotas")) != first.of(("households", "quotas"))
