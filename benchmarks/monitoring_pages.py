@@ -131,13 +131,23 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def touch(sessions) -> None:
-    """A write that changes nothing but is a write: what the service keeps (signals, figures) must
-    be computed afresh by the next request (:mod:`api.services.changes`)."""
+WRITES = {
+    "homes": "UPDATE homes SET updated_at = updated_at WHERE id = (SELECT min(id) FROM homes)",
+    "households": "UPDATE households SET updated_at = updated_at "
+                  "WHERE household_id = (SELECT min(household_id) FROM households)",
+}
+"""The write made before each cold request (``--write``): to the first home (the default), or
+to the first household."""
+
+
+def touch(sessions, table: str = "homes") -> None:
+    """A write that changes nothing but is a write, to ``table`` (:data:`WRITES`): what the
+    service keeps (signals, figures) from that table must be computed afresh by the next request
+    (:mod:`api.services.changes`)."""
     from sqlalchemy import text
 
     with sessions() as session:
-        session.execute(text("UPDATE homes SET updated_at = updated_at WHERE id = (SELECT min(id) FROM homes)"))
+        session.execute(text(WRITES[table]))
         session.commit()
 
 
@@ -202,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-week", type=int, default=450, help="households coupled per week of history (450)")
     parser.add_argument("--repeats", type=int, default=15, help="timed requests per page and role (15)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--write", choices=sorted(WRITES), default="homes",
+                        help="the table written to before each cold request (homes)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     if not 1 <= args.per_week <= 5000 or not 1 <= args.repeats <= 1000:
@@ -241,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
                 browser.post("/ui/sign-in", data={"token": secret, "csrf": csrf}, follow_redirects=False)
                 for path in PATHS:
                     headers = {"Authorization": f"Bearer {secret}"} if path.startswith("/api/") else {}
-                    results.append(measure(browser, role, path, headers, args.repeats, lambda: touch(sessions)))
+                    results.append(measure(browser, role, path, headers, args.repeats, lambda: touch(sessions, args.write)))
                 browser.close()
     finally:
         engine.dispose()
@@ -260,7 +272,10 @@ def write(args, built: dict[str, int], build_s: float, results: list, load_befor
         f"Goal: every page and route within {GOAL_MS:.0f} ms on the national example with 26 weeks of history, PostgreSQL.",
         "",
         f"Command: `python -m benchmarks.monitoring_pages --database-url <postgresql url> --per-week {args.per_week} "
-        f"--repeats {args.repeats} --seed {args.seed}`",
+        f"--repeats {args.repeats} --seed {args.seed}" + (f" --write {args.write}" if args.write != "homes" else "") + "`",
+        "",
+        f"Cold: the first request after a write to {'a household' if args.write == 'households' else 'a home'} "
+        f"(`{WRITES[args.write]}`).",
         "",
         f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {platform.node() and 'the project machine'} "
         f"({os.cpu_count()} cores, load average {load_before[0]:.1f} / {load_before[1]:.1f} / {load_before[2]:.1f} "

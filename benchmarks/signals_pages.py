@@ -25,7 +25,7 @@ import time
 import uuid
 from pathlib import Path
 
-from benchmarks.monitoring_pages import GOAL_MS, TABLE_HEAD, Timed, build_history, measure, touch
+from benchmarks.monitoring_pages import GOAL_MS, TABLE_HEAD, WRITES, Timed, build_history, measure, touch
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "signals_pages.md"
@@ -38,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-week", type=int, default=450, help="households coupled per week of history (450)")
     parser.add_argument("--repeats", type=int, default=10, help="timed requests per page and role (10)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--write", choices=sorted(WRITES), default="homes",
+                        help="the table written to before each cold request (homes)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     if not 1 <= args.per_week <= 5000 or not 1 <= args.repeats <= 1000:
@@ -92,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
                 browser.post("/ui/sign-in", data={"token": secret, "csrf": csrf}, follow_redirects=False)
                 for path in paths[role]:
                     headers = {"Authorization": f"Bearer {secret}"} if path.startswith("/api/") else {}
-                    results.append(measure(browser, role, path, headers, args.repeats, lambda: touch(sessions)))
+                    results.append(measure(browser, role, path, headers, args.repeats, lambda: touch(sessions, args.write)))
                 browser.close()
     finally:
         engine.dispose()
@@ -111,7 +113,10 @@ def write(args, built: dict[str, int], build_s: float, results: list, counts: di
         f"Goal: every page and route within {GOAL_MS:.0f} ms on the national example with 26 weeks of history, PostgreSQL.",
         "",
         f"Command: `python -m benchmarks.signals_pages --database-url <postgresql url> --per-week {args.per_week} "
-        f"--repeats {args.repeats} --seed {args.seed}`",
+        f"--repeats {args.repeats} --seed {args.seed}" + (f" --write {args.write}" if args.write != "homes" else "") + "`",
+        "",
+        f"Cold: the first request after a write to {'a household' if args.write == 'households' else 'a home'} "
+        f"(`{WRITES[args.write]}`).",
         "",
         f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {platform.node() and 'the project machine'} "
         f"({os.cpu_count()} cores, load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}, "

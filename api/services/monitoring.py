@@ -396,7 +396,12 @@ FIGURES = Cache(64)
 def _kept(session: Session, actor: Actor, key: tuple[Any, ...], make: Any) -> Table:
     """The table ``make()`` gives, kept while the data does not change (the first request after a
     write computes it afresh); per view: COA's, or one municipality's."""
-    return FIGURES.get(fingerprint(session), (actor.is_coa, actor.municipality, *key), make)
+    return FIGURES.get(fingerprint(session), (actor.is_coa, actor.municipality, *key), make, tables=TABLES)
+
+
+TABLES = ("households", "locations", "municipalities", "periods", "proposal_lines", "quotas", "redistributions")
+"""Every table a figure reads (:func:`_kept`): each is kept across writes to the others (a home
+offered or changed, a lock, a job's status), not across a write to one of these."""
 
 
 def lead_times(session: Session, actor: Actor, by: str = "month", as_of: dt.date | None = None) -> Table:

@@ -83,7 +83,12 @@ def waiting_by_province(session: Session, on: dt.date, params: Params | None = N
     with ``params`` (default: the engine's default parameters).  Kept while the data does not
     change (the first request after a write counts afresh)."""
     params = params or Params(as_of=on)
-    return WAITING.get(fingerprint(session), (on, params), lambda: _waiting_by_province(session, on, params))
+    return WAITING.get(fingerprint(session), (on, params), lambda: _waiting_by_province(session, on, params),
+                       tables=WAITING_TABLES)
+
+
+WAITING_TABLES = ("households", "locations", "municipalities")
+"""What :func:`_waiting_by_province` reads: kept across writes to other tables (a home offered)."""
 
 
 def _waiting_by_province(session: Session, on: dt.date, params: Params) -> tuple[Waiting, list[Waiting]]:

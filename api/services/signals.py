@@ -56,6 +56,7 @@ import datetime as dt
 import re
 import threading
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
@@ -190,8 +191,9 @@ class Crowd:
     """A municipality's pass of ``idle_homes`` (:func:`_pass`), by its dwellings and the bans."""
     shortfalls: dict[tuple[int, float], list[Signal]] = field(default_factory=dict)
     """The three shortfall kinds (:func:`shortfalls`: no homes in them), by weeks and ratio."""
-    nearest: dict[str, list[Any]] = field(default_factory=dict)
-    """Per municipality the others, nearest first (great-circle km between their points, then code)."""
+    nearest: dict[str, list[str]] = field(default_factory=dict)
+    """Per municipality the codes of the others, nearest first (great-circle km between their points, then
+    code); the same dict as the crowd before while the municipalities' points are (:data:`_NEAREST`)."""
     _bans: dict[tuple[engine.Ban, ...], int] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -232,13 +234,14 @@ class Crowd:
         with self._lock:  # two requests at once must not draw the same number for different bans
             return self._bans.setdefault(bans, len(self._bans))
 
-    def others(self, code: str) -> list[Any]:
+    def others(self, code: str) -> Iterator[Any]:
         """The other municipalities, nearest to ``code`` first."""
         if code not in self.nearest:
             m = self.names[code]
-            self.nearest[code] = sorted((o for o in self.names.values() if o.code != code),
-                                        key=lambda o: (great_circle_km(m.lat, m.lon, o.lat, o.lon), o.code))
-        return self.nearest[code]
+            self.nearest[code] = [o.code for o in sorted(
+                (o for o in self.names.values() if o.code != code),
+                key=lambda o: (great_circle_km(m.lat, m.lon, o.lat, o.lon), o.code))]
+        return (self.names[other] for other in self.nearest[code])
 
 
 @dataclass
@@ -298,8 +301,11 @@ def crowd(session: Session, as_of: dt.date) -> Crowd:
         for code in codes:
             locations_of[code].append(loc)
     names = {m.code: m for m in session.execute(select(*MUNICIPALITY_COLUMNS))}
+    points = tuple((m.code, m.lat, m.lon) for m in names.values())
+    if _NEAREST[0] != points:
+        _NEAREST[:] = [points, {}]
     return Crowd(rules, people.quota, {h.household_id: h for h in instance.households}, by_location, locations_of,
-                 names, people)
+                 names, people, nearest=_NEAREST[1])
 
 
 PLACES = ("km", "minutes", "in_range_by_location")
@@ -323,6 +329,8 @@ def world(session: Session, as_of: dt.date, c: Crowd) -> World:
     return World(c, rules, unlimited, homes, c.bans_key(instance.bans))
 
 
+_NEAREST: list[Any] = [None, {}]
+"""The municipalities' points of the last crowd and its :attr:`Crowd.nearest`."""
 _PLACES: list[Any] = [None]
 """The places (locations, municipality points, rule 5's limits and travel times) of the last crowd
 and the distances and ranges :class:`~matcher.rules.Rules` derived from them: the same for the

@@ -60,3 +60,19 @@ def test_every_write_is_seen_by_the_next_request(client, history, service):  # n
             monitoring.FIGURES.clear()
             assert after == figures(client, headers), f"{what}: {who}"
         assert figures(client, auth.coa) != before["coa"], f"{what}: expected COA's figures to change"
+
+
+def test_the_tables_a_figure_is_kept_by_are_every_table_it_reads():
+    """A figure is kept across writes to tables not in :data:`api.services.monitoring.TABLES`: the
+    module must read no other (each model it imports is in the list), or a write would go unseen."""
+    import ast
+    import inspect
+
+    from api import models
+
+    tree = ast.parse(inspect.getsource(monitoring))
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module == "api.models"
+                for alias in node.names}
+    read = {getattr(models, name).__tablename__ for name in imported}
+    read.add("periods")  # current_period (api.services.municipalities)
+    assert read <= set(monitoring.TABLES), read - set(monitoring.TABLES)

@@ -255,3 +255,19 @@ def test_the_state_of_some_tables_changes_only_with_a_write_to_them(client, worl
         assert second.of(("households", "quotas")) == first.of(("households", "quotas"))
     else:  # SQLite: not noted per table, every table changes with every write
         assert second.of(("households", "quotas")) != first.of(("households", "quotas"))
+
+
+def test_the_households_half_of_a_snapshot_reads_no_home_lock_or_ban():
+    """The crowd is kept across writes to homes, locks and bans (:data:`api.engine.HOME_TABLES`):
+    :func:`api.engine.snapshot_people` and what it calls must not read them."""
+    import inspect
+
+    from api import engine
+    from api.services import municipalities, recouplings, travel
+
+    for source in (inspect.getsource(engine.snapshot_people), inspect.getsource(municipalities.quota_states),
+                   inspect.getsource(municipalities.current_period), inspect.getsource(recouplings.approved_households),
+                   inspect.getsource(travel.engine_travel_minutes), inspect.getsource(signals.crowd)):
+        for model in ("Home", "Lock", "Ban"):
+            assert f"{model}." not in source and f"{model})" not in source and f"{model}," not in source, model
+    assert set(engine.people_tables()).isdisjoint(engine.HOME_TABLES)
