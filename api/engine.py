@@ -226,10 +226,11 @@ def snapshot_people(session: Session, job: Job) -> People:
     return People(instance, params, household_state, sizes, period.id, states)
 
 
-def snapshot_homes(session: Session, people: People, with_previous: bool = True
+def snapshot_homes(session: Session, people: People, with_previous: bool = True, homes: Any = None
                    ) -> tuple[engine.Instance, tuple[dict[str, Any], ...]]:
     """:func:`snapshot_people`'s instance with the open homes that have room left, the locks, the
-    bans and (``with_previous``) last week's lines; and the locks left out, each with why."""
+    bans and (``with_previous``) last week's lines; and the locks left out, each with why.
+    ``homes``: the rows of the open homes (by id, with the columns read below) if already read."""
     from sqlalchemy import select
 
     from api.models import Ban, Home, Household, Job, ProposalLine
@@ -237,9 +238,10 @@ def snapshot_homes(session: Session, people: People, with_previous: bool = True
     from api.services.homes import occupied
 
     household_state = people.household_state
-    homes = session.execute(select(Home.id, Home.capacity, Home.kind, Home.municipality_code, Home.available_from,
-                                   Home.min_occupancy, Home.accessible)
-                            .where(Home.status == "open").order_by(Home.id)).all()  # rows: 2,400 nationally
+    if homes is None:
+        homes = session.execute(select(Home.id, Home.capacity, Home.kind, Home.municipality_code, Home.available_from,
+                                       Home.min_occupancy, Home.accessible)
+                                .where(Home.status == "open").order_by(Home.id)).all()  # rows: 2,400 nationally
     taken = occupied(session, select(Home.id).where(Home.status == "open")) if homes else {}
     dwellings = []
     for home in homes:

@@ -4,7 +4,12 @@ times that do not change while what they describe holds, so a feed of them pages
 Nothing is stored in the database: the world (the job's snapshot and the rules) and the signals
 of each kind are kept in the process while the data does not change (:data:`WORLDS`,
 :data:`SIGNALS`, keyed on :func:`api.services.changes.fingerprint`, read first by every request),
-so the first request after any write computes them afresh and the next ones reuse them.
+so the first request after any write computes them afresh and the next ones reuse them.  The
+half of the world that reads no home, lock or ban (:class:`Crowd`: the households in line, the
+quota left, the shortfalls) is kept across writes to those tables (:data:`CROWDS`; on
+PostgreSQL, which notes writes per table), and with it the households each home fits and each
+municipality's pass over its homes, by that home or those homes and the bans: so after a write
+to a home only what it touches is computed afresh.
 
 Three kinds (docs/contract.md §11, *Signals*):
 
@@ -316,7 +321,8 @@ def world(session: Session, as_of: dt.date, c: Crowd) -> World:
     """The world of ``c`` with the homes, locks and bans as of now."""
     from api.engine import snapshot_homes
 
-    instance, _ = snapshot_homes(session, c.people, with_previous=False)
+    rows = session.execute(select(*HOME_COLUMNS).where(Home.status == "open").order_by(Home.id)).all()
+    instance, _ = snapshot_homes(session, c.people, with_previous=False, homes=rows)
     params = c.people.params
     rules, unlimited = Rules(instance, params), Rules(instance, params)
     for name in PLACES:  # the same places: computed once, for the crowd
@@ -325,7 +331,7 @@ def world(session: Session, as_of: dt.date, c: Crowd) -> World:
     unlimited.__dict__["quota"] = {m.code: UNLIMITED + params.quota_slack for m in instance.municipalities}
     unlimited.__dict__["amv_quota"] = {m.code: UNLIMITED for m in instance.municipalities}
     ids = {int(d.dwelling_id) for d in instance.dwellings}  # open homes with room left
-    homes = {h.id: h for h in session.execute(select(*HOME_COLUMNS).where(Home.status == "open")) if h.id in ids}
+    homes = {h.id: h for h in rows if h.id in ids}
     return World(c, rules, unlimited, homes, c.bans_key(instance.bans))
 
 
@@ -349,10 +355,14 @@ def _fits(w: World, d: engine.Dwelling) -> list[tuple[engine.Household, bool]]:
     key = (d, w.bans)
     found = w.crowd.fits.get(key)
     if found is None:
-        lifted = replace(d, available_from=min(d.available_from, w.rules.end))
+        lifted, code = replace(d, available_from=min(d.available_from, w.rules.end)), d.municipality
         # dwelling_fits first: may_house checks it too, but most candidates fail it and it is cheaper
-        found = w.crowd.fits[key] = [(h, w.rules.may_house(h, lifted)) for h in w.candidates(d.municipality)
-                                     if dwelling_fits(h, lifted) and w.unlimited.may_house(h, lifted)]
+        fitting = [h for h in w.candidates(code) if dwelling_fits(h, lifted) and w.unlimited.may_house(h, lifted)]
+        # where the unlimited rules allow it, the real ones (w.rules.may_house) differ only in the
+        # quota: none needed in its own municipality, else the persons (and AMV persons) left
+        left, amv_left = w.rules.quota[code], w.rules.amv_quota[code]
+        found = w.crowd.fits[key] = [(h, h.coupled_to == code or (h.size <= left and (not h.amv or h.size <= amv_left)))
+                                     for h in fitting]
     return found
 
 
@@ -415,7 +425,7 @@ Noord-Brabant and Limburg; Zuid-Holland and Zeeland [001:846; 001:886; 001:1025;
 001:1427].  The names are ours (the sources list the provinces)."""
 
 
-def shortfalls(session: Session, w: World, as_of: dt.date, weeks: int, ratio: float,
+def shortfalls(session: Session, w: World | Crowd, as_of: dt.date, weeks: int, ratio: float,
                names: dict[str, Any]) -> list[Signal]:
     """``province_shortfall`` per province, ``region_shortfall`` per COA region (:data:`REGIONS`)
     and ``safety_region_shortfall`` per veiligheidsregio (``municipalities.safety_region``)."""
@@ -585,20 +595,23 @@ SIGNALS = Cache(64)
 
 
 def _kind(session: Session, w: World, as_of: dt.date, options: Options, kind: str) -> list[Signal]:
-    """Every signal of ``kind`` on ``as_of`` as COA sees it; large homes not yet complete."""
-    names = w.names
+    """Every signal of ``kind`` (not a shortfall: :func:`_shortfalls`) on ``as_of`` as COA sees
+    it; large homes not yet complete."""
     if kind == "large_home":
-        return large_homes(session, w, names, options.large_home)
-    if kind == "idle_homes":
-        return idle_homes(session, w, as_of, names)
+        return large_homes(session, w, w.names, options.large_home)
+    return idle_homes(session, w, as_of, w.names)
+
+
+def _shortfalls(session: Session, c: Crowd, as_of: dt.date, options: Options, kind: str) -> list[Signal]:
+    """The shortfalls of ``kind``: no homes in them, kept with the crowd (no world needed)."""
     key = (options.weeks, options.shortfall)
-    if key not in w.crowd.shortfalls:  # no homes in them: kept with the crowd
-        w.crowd.shortfalls[key] = shortfalls(session, w, as_of, options.weeks, options.shortfall, names)
-    return [s for s in w.crowd.shortfalls[key] if s.kind == kind]
+    if key not in c.shortfalls:
+        c.shortfalls[key] = shortfalls(session, c, as_of, options.weeks, options.shortfall, c.names)
+    return [s for s in c.shortfalls[key] if s.kind == kind]
 
 
 def _signals(session: Session, actor: Actor, as_of: dt.date, options: Options,
-             kinds: tuple[str, ...] = KINDS) -> tuple[World, list[Signal]]:
+             kinds: tuple[str, ...] = KINDS) -> tuple[World | None, list[Signal]]:
     """The world and every signal ``actor`` may see, newest first; large homes not yet complete.
     Both are kept while the data does not change (:mod:`api.services.changes`): the first
     request after a write computes them, the next ones reuse them."""
@@ -606,11 +619,17 @@ def _signals(session: Session, actor: Actor, as_of: dt.date, options: Options,
 
     fp = fingerprint(session)
     c = CROWDS.get(fp, as_of, lambda: crowd(session, as_of), tables=people_tables())
-    w = WORLDS.get(fp, as_of, lambda: world(session, as_of, c))
+    w = None  # the shortfalls alone need no homes: no world read for them
     found: list[Signal] = []
     for kind in KINDS:
         if kind not in kinds or (kind in SHORTFALLS and not actor.is_coa):
             continue
+        if kind in SHORTFALLS:
+            found += SIGNALS.get(fp, (as_of, options, kind), partial(_shortfalls, session, c, as_of, options, kind),
+                                 tables=people_tables())
+            continue
+        if w is None:
+            w = WORLDS.get(fp, as_of, partial(world, session, as_of, c))
         found += SIGNALS.get(fp, (as_of, options, kind), partial(_kind, session, w, as_of, options, kind))
     if not actor.is_coa:
         found = [s for s in found if actor.municipality in s.municipalities]
@@ -620,9 +639,9 @@ def _signals(session: Session, actor: Actor, as_of: dt.date, options: Options,
 SHORTFALLS = ("province_shortfall", "region_shortfall", "safety_region_shortfall")
 
 
-def _complete(w: World, signal: Signal, most: int = MAX_HOUSEHOLDS) -> Signal:
+def _complete(w: World | None, signal: Signal, most: int = MAX_HOUSEHOLDS) -> Signal:
     """:func:`complete`, kept with the world (a large home's households are listed once)."""
-    if signal.dwelling is None:
+    if signal.dwelling is None or w is None:  # no world: no large home among the signals
         return signal
     if (signal.id, most) not in w.completed:
         w.completed[signal.id, most] = complete(w, signal, most)
