@@ -133,11 +133,18 @@ def percentile(values: list[float], q: float) -> float:
 
 WRITES = {
     "homes": "UPDATE homes SET updated_at = updated_at WHERE id = (SELECT min(id) FROM homes)",
-    "households": "UPDATE households SET updated_at = updated_at "
-                  "WHERE household_id = (SELECT min(household_id) FROM households)",
+    "home-change": "UPDATE homes SET accessible = NOT accessible "
+                   "WHERE id = (SELECT min(id) FROM homes WHERE status = 'open')",
+    "households": "UPDATE households SET needs_accessible = NOT needs_accessible "
+                  "WHERE household_id = (SELECT min(household_id) FROM households WHERE state = 'waiting')",
 }
-"""The write made before each cold request (``--write``): to the first home (the default), or
-to the first household."""
+"""The write made before each cold request (``--write``): to the first home, changing nothing
+(``homes``, the default); to the first open home, whether it is accessible, back and forth
+(``home-change``); to the first waiting household, whether it needs an accessible home, back and
+forth (``households``: a change every figure and the households in line are computed from)."""
+
+WRITTEN = {"homes": "a home (changing nothing)", "home-change": "a home (its accessibility)",
+           "households": "a household (whether it needs an accessible home)"}
 
 
 def touch(sessions, table: str = "homes") -> None:
@@ -274,7 +281,7 @@ def write(args, built: dict[str, int], build_s: float, results: list, load_befor
         f"Command: `python -m benchmarks.monitoring_pages --database-url <postgresql url> --per-week {args.per_week} "
         f"--repeats {args.repeats} --seed {args.seed}" + (f" --write {args.write}" if args.write != "homes" else "") + "`",
         "",
-        f"Cold: the first request after a write to {'a household' if args.write == 'households' else 'a home'} "
+        f"Cold: the first request after a write to {WRITTEN[args.write]} "
         f"(`{WRITES[args.write]}`).",
         "",
         f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {platform.node() and 'the project machine'} "

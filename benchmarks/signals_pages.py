@@ -25,7 +25,7 @@ import time
 import uuid
 from pathlib import Path
 
-from benchmarks.monitoring_pages import GOAL_MS, TABLE_HEAD, WRITES, Timed, build_history, measure, touch
+from benchmarks.monitoring_pages import GOAL_MS, TABLE_HEAD, WRITES, WRITTEN, Timed, build_history, measure, touch
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "signals_pages.md"
@@ -115,7 +115,7 @@ def write(args, built: dict[str, int], build_s: float, results: list, counts: di
         f"Command: `python -m benchmarks.signals_pages --database-url <postgresql url> --per-week {args.per_week} "
         f"--repeats {args.repeats} --seed {args.seed}" + (f" --write {args.write}" if args.write != "homes" else "") + "`",
         "",
-        f"Cold: the first request after a write to {'a household' if args.write == 'households' else 'a home'} "
+        f"Cold: the first request after a write to {WRITTEN[args.write]} "
         f"(`{WRITES[args.write]}`).",
         "",
         f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {platform.node() and 'the project machine'} "

@@ -201,6 +201,8 @@ class Crowd:
     code); the same dict as the crowd before while the municipalities' points are (:data:`_NEAREST`)."""
     _bans: dict[tuple[engine.Ban, ...], int] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    places: Any = None
+    """The places and rule 5's limits the distances and ranges were derived from (:data:`_PLACES`)."""
 
     def __post_init__(self) -> None:
         self.rank = {h.household_id: (-self.rules.overdue(h), h.permit_date, h.household_id)
@@ -309,8 +311,57 @@ def crowd(session: Session, as_of: dt.date) -> Crowd:
     points = tuple((m.code, m.lat, m.lon) for m in names.values())
     if _NEAREST[0] != points:
         _NEAREST[:] = [points, {}]
-    return Crowd(rules, people.quota, {h.household_id: h for h in instance.households}, by_location, locations_of,
-                 names, people, nearest=_NEAREST[1])
+    c = Crowd(rules, people.quota, {h.household_id: h for h in instance.households}, by_location, locations_of,
+              names, people, nearest=_NEAREST[1], places=places)
+    before = _LAST.get(as_of)
+    if before is not None and before.places == places and before.people.params == people.params:
+        _carry(before, c)
+    _LAST[as_of] = c
+    while len(_LAST) > 4:
+        _LAST.pop(next(iter(_LAST)))
+    return c
+
+
+_LAST: dict[dt.date, Crowd] = {}
+"""The crowd made last per as-of date (a few dates): what the next one may take over (:func:`_carry`)."""
+
+
+def forget() -> None:
+    """Nothing kept any more: the next request computes everything afresh (for tests)."""
+    for cache in (CROWDS, WORLDS, SIGNALS):
+        cache.clear()
+    _LAST.clear()
+
+
+def _touched(before: Crowd, after: Crowd) -> set[str]:
+    """The municipalities whose candidates (:meth:`Crowd.candidates`, their order included) or
+    quota left may differ between two crowds of the same places and parameters: those a household
+    added, removed or changed was or is coupled to or in range of (as a waiting household), and
+    those whose quota left or AMV quota left changed."""
+    out: set[str] = set()
+    in_range = after.rules.in_range_by_location
+    for households, others in ((before.households, after.households), (after.households, before.households)):
+        for hid, h in households.items():
+            if others.get(hid) != h:
+                if h.coupled_to is not None:
+                    out.add(h.coupled_to)
+                out.update(in_range.get(h.location_id, ()))
+    for name in ("quota", "amv_quota"):
+        old, new = getattr(before.rules, name), getattr(after.rules, name)
+        out.update(code for code in old.keys() | new.keys() if old.get(code) != new.get(code))
+    return out
+
+
+def _carry(before: Crowd, after: Crowd) -> None:
+    """Take over into ``after`` what ``before`` found for the homes of the municipalities no
+    household or quota change touched (:func:`_touched`): the households a home fits and a
+    municipality's pass, which depend on the home or homes, the bans, that municipality's
+    candidates and quota left, and the places and parameters (the same) alone."""
+    touched = _touched(before, after)
+    with before._lock:
+        after._bans.update(before._bans)  # the same numbers for the same bans
+    after.fits.update({key: found for key, found in before.fits.copy().items() if key[0].municipality not in touched})
+    after.passes.update({key: found for key, found in before.passes.copy().items() if key[0] not in touched})
 
 
 PLACES = ("km", "minutes", "in_range_by_location")
