@@ -160,6 +160,9 @@ class People:
     sizes: dict[str, int]
     period_id: int
     quota: Any
+    rows: dict[str, tuple[Any, ...]] | None = None
+    """Per household what its :class:`~matcher.models.Household` was made from (the row read
+    and its approved re-coupling): equal rows, equal households (compared faster)."""
 
 
 @functools.cache
@@ -192,7 +195,7 @@ def snapshot_people(session: Session, job: Job) -> People:
         for m in session.scalars(select(Municipality).order_by(Municipality.code)))
     locations = tuple(engine.Location(location_id=loc.location_id, name=loc.name, lat=loc.lat, lon=loc.lon)
                       for loc in session.scalars(select(Location).order_by(Location.location_id)))
-    households, household_state, sizes = [], {}, {}
+    households, household_state, sizes, rows = [], {}, {}, {}
     approved = recouplings.approved_households(session)  # COA approved their re-coupling: may_recouple (to where)
     columns = (Household.household_id, Household.size, Household.location_id, Household.permit_date, Household.state,
                Household.municipality_code, Household.coupling_date, Household.housed_date, Household.amv,
@@ -201,9 +204,11 @@ def snapshot_people(session: Session, job: Job) -> People:
                Household.document_ready, Household.temporary_home, Household.home_id)
     # plain tuples, not ORM objects nor named rows: a national snapshot reads some 15,000 households
     query = select(*columns).where(Household.state.in_(ENGINE_STATES)).order_by(Household.household_id)
-    for (household_id, size, location_id, permit_date, state, municipality_code, coupling_date, housed_date, amv,
+    for row in session.execute(query):
+        (household_id, size, location_id, permit_date, state, municipality_code, coupling_date, housed_date, amv,
          needs_accessible, expected_extra, expected_extra_date, tie_municipality, document_ready, temporary_home,
-         home_id) in session.execute(query):
+         home_id) = row
+        rows[household_id] = (*row, household_id in approved, approved.get(household_id))
         coupled = state != "waiting"
         # In a temporary home (docs/contract.md §1 state temporary): it competes for the regular homes
         # of its municipality, named by the temporary home's reference, since its housing date.
@@ -223,7 +228,7 @@ def snapshot_people(session: Session, job: Job) -> People:
         sizes[household_id] = size
     instance = engine.Instance(municipalities=municipalities, locations=locations, households=tuple(households),
                                travel_minutes=engine_travel_minutes(session), name=f"job-{job.id}")
-    return People(instance, params, household_state, sizes, period.id, states)
+    return People(instance, params, household_state, sizes, period.id, states, rows)
 
 
 def snapshot_homes(session: Session, people: People, with_previous: bool = True, homes: Any = None

@@ -314,7 +314,8 @@ def crowd(session: Session, as_of: dt.date) -> Crowd:
     c = Crowd(rules, people.quota, {h.household_id: h for h in instance.households}, by_location, locations_of,
               names, people, nearest=_NEAREST[1], places=places)
     before = _LAST.get(as_of)
-    if before is not None and before.places == places and before.people.params == people.params:
+    if (before is not None and before.places == places and before.people.params == people.params
+            and before.people.rows is not None and people.rows is not None):
         _carry(before, c)
     _LAST[as_of] = c
     while len(_LAST) > 4:
@@ -340,9 +341,12 @@ def _touched(before: Crowd, after: Crowd) -> set[str]:
     those whose quota left or AMV quota left changed."""
     out: set[str] = set()
     in_range = after.rules.in_range_by_location
-    for households, others in ((before.households, after.households), (after.households, before.households)):
-        for hid, h in households.items():
-            if others.get(hid) != h:
+    old, new = before.people.rows, after.people.rows  # what each household was made from: equal rows, equal households
+    assert old is not None and new is not None
+    changed = {hid for hid, row in new.items() if old.get(hid) != row} | (old.keys() - new.keys())
+    for hid in changed:
+        for h in (before.households.get(hid), after.households.get(hid)):
+            if h is not None:
                 if h.coupled_to is not None:
                     out.add(h.coupled_to)
                 out.update(in_range.get(h.location_id, ()))
