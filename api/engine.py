@@ -163,6 +163,26 @@ class People:
     rows: dict[str, tuple[Any, ...]] | None = None
     """Per household what its :class:`~matcher.models.Household` was made from (the row read
     and its approved re-coupling): equal rows, equal households (compared faster)."""
+    approved: dict[str, str | None] | None = None
+    """The households whose re-coupling COA approved (:func:`api.services.recouplings.approved_households`)."""
+    digests: dict[str, str] | None = None
+    """PostgreSQL: per household the digest of its row (:data:`DIGEST`), to tell next time which
+    households to read again (:func:`snapshot_people` with ``before``)."""
+
+
+HOUSEHOLD_COLUMNS = ("household_id", "size", "location_id", "permit_date", "state", "municipality_code",
+                     "coupling_date", "housed_date", "amv", "needs_accessible", "expected_extra",
+                     "expected_extra_date", "tie_municipality", "document_ready", "temporary_home", "home_id")
+"""The columns of ``households`` a snapshot reads, in the order its rows have them."""
+
+DIGEST = ("SELECT household_id, md5(ROW({columns})::text) FROM households WHERE state IN ({states}) "
+          "ORDER BY household_id").format(columns=", ".join(HOUSEHOLD_COLUMNS),
+                                          states=", ".join(f"'{s}'" for s in ENGINE_STATES))
+"""PostgreSQL: every household a snapshot reads, in its order, with an MD5 digest of the
+columns it reads (a row's text tells NULL from empty; a change to any of them changes it)."""
+
+REREAD_AT = 2000
+"""More households changed than this: all are read again rather than these by id."""
 
 
 @functools.cache
@@ -175,10 +195,12 @@ def people_tables() -> tuple[str, ...]:
     return tuple(sorted(t for t in Base.metadata.tables if t not in UNWATCHED and t not in HOME_TABLES))
 
 
-def snapshot_people(session: Session, job: Job) -> People:
+def snapshot_people(session: Session, job: Job, before: People | None = None) -> People:
     """The municipalities with their quota left, the reception locations, the households and the
-    travel times for ``job``: reads no table of :data:`HOME_TABLES`."""
-    from sqlalchemy import select
+    travel times for ``job``: reads no table of :data:`HOME_TABLES`.  With ``before`` (an
+    earlier one, on PostgreSQL): reads only the households whose rows changed since (or whose
+    approved re-coupling did; by the digests of :data:`DIGEST`) and takes the others over."""
+    from sqlalchemy import select, text
 
     from api.models import Household, Location, Municipality
     from api.services import recouplings
@@ -197,38 +219,84 @@ def snapshot_people(session: Session, job: Job) -> People:
                       for loc in session.scalars(select(Location).order_by(Location.location_id)))
     households, household_state, sizes, rows = [], {}, {}, {}
     approved = recouplings.approved_households(session)  # COA approved their re-coupling: may_recouple (to where)
-    columns = (Household.household_id, Household.size, Household.location_id, Household.permit_date, Household.state,
-               Household.municipality_code, Household.coupling_date, Household.housed_date, Household.amv,
-               Household.needs_accessible, Household.expected_extra, Household.expected_extra_date,
-               Household.tie_municipality,
-               Household.document_ready, Household.temporary_home, Household.home_id)
+    columns = tuple(getattr(Household, name) for name in HOUSEHOLD_COLUMNS)
     # plain tuples, not ORM objects nor named rows: a national snapshot reads some 15,000 households
     query = select(*columns).where(Household.state.in_(ENGINE_STATES)).order_by(Household.household_id)
+    digests: dict[str, str] | None = None
+    if before is not None and session.get_bind().dialect.name == "postgresql":
+        # read before the rows: a row changed in between is newer than its digest, so read again next time
+        digests = {hid: digest for hid, digest in session.execute(text(DIGEST)).all()}
+        if before.digests is not None and before.rows is not None and before.params == params:
+            old, kept, was = before.digests, before.rows, before.approved or {}
+            # a household whose approved re-coupling came, went or changed is read again too
+            moved = {hid for hid in was.keys() | approved.keys() if was.get(hid, ()) != approved.get(hid, ())}
+            changed = [hid for hid, digest in digests.items() if old.get(hid) != digest or hid not in kept or hid in moved]
+            if len(changed) <= REREAD_AT:
+                return _people_after(session, job, before, params, period, states, municipalities, locations,
+                                     approved, digests, changed, query)
     for row in session.execute(query):
-        (household_id, size, location_id, permit_date, state, municipality_code, coupling_date, housed_date, amv,
-         needs_accessible, expected_extra, expected_extra_date, tie_municipality, document_ready, temporary_home,
-         home_id) = row
+        household_id, size, state, municipality_code = row[0], row[1], row[4], row[5]
         rows[household_id] = (*row, household_id in approved, approved.get(household_id))
-        coupled = state != "waiting"
-        # In a temporary home (docs/contract.md §1 state temporary): it competes for the regular homes
-        # of its municipality, named by the temporary home's reference, since its housing date.
-        temporary = state == "temporary" and housed_date is not None and not amv
-        households.append(engine.Household(
-            household_id=household_id, size=size, location_id=location_id, permit_date=permit_date,
-            coupled_to=municipality_code if coupled else None,
-            coupling_date=(coupling_date or housed_date) if coupled else None,
-            amv=amv, needs_accessible=needs_accessible, expected_extra=expected_extra,
-            expected_extra_date=expected_extra_date if expected_extra else None,
-            tie_municipality=tie_municipality, document_ready=document_ready,
-            may_recouple=state == "coupled" and household_id in approved,
-            recouple_to=approved.get(household_id) if state == "coupled" else None,
-            temporary_home=(temporary_home or f"#{home_id}") if temporary else None,
-            housed_since=housed_date if temporary else None))
+        households.append(_household(row, approved))
         household_state[household_id] = (state, municipality_code)
         sizes[household_id] = size
     instance = engine.Instance(municipalities=municipalities, locations=locations, households=tuple(households),
                                travel_minutes=engine_travel_minutes(session), name=f"job-{job.id}")
-    return People(instance, params, household_state, sizes, period.id, states, rows)
+    if digests is not None and digests.keys() != rows.keys():  # a household came or went between the reads
+        digests = None
+    return People(instance, params, household_state, sizes, period.id, states, rows, approved, digests)
+
+
+def _household(row: Any, approved: dict[str, str | None]) -> engine.Household:
+    """The engine's household of a row of :data:`HOUSEHOLD_COLUMNS`."""
+    (household_id, size, location_id, permit_date, state, municipality_code, coupling_date, housed_date, amv,
+     needs_accessible, expected_extra, expected_extra_date, tie_municipality, document_ready, temporary_home,
+     home_id) = row
+    coupled = state != "waiting"
+    # In a temporary home (docs/contract.md §1 state temporary): it competes for the regular homes
+    # of its municipality, named by the temporary home's reference, since its housing date.
+    temporary = state == "temporary" and housed_date is not None and not amv
+    return engine.Household(
+        household_id=household_id, size=size, location_id=location_id, permit_date=permit_date,
+        coupled_to=municipality_code if coupled else None,
+        coupling_date=(coupling_date or housed_date) if coupled else None,
+        amv=amv, needs_accessible=needs_accessible, expected_extra=expected_extra,
+        expected_extra_date=expected_extra_date if expected_extra else None,
+        tie_municipality=tie_municipality, document_ready=document_ready,
+        may_recouple=state == "coupled" and household_id in approved,
+        recouple_to=approved.get(household_id) if state == "coupled" else None,
+        temporary_home=(temporary_home or f"#{home_id}") if temporary else None,
+        housed_since=housed_date if temporary else None)
+
+
+def _people_after(session: Session, job: Job, before: People, params: Any, period: Any, states: Any,
+                  municipalities: Any, locations: Any, approved: dict[str, str | None], digests: dict[str, str],
+                  changed: list[str], query: Any) -> People:
+    """:func:`snapshot_people` from ``before``: the households of ``changed`` read again (by id),
+    the others taken over; every household in ``digests`` (in its order), none else."""
+    from api.models import Household
+    from api.services.travel import engine_travel_minutes
+
+    assert before.rows is not None
+    found = {row[0]: row for row in session.execute(query.where(Household.household_id.in_(changed)))} \
+        if changed else {}
+    for hid in changed:
+        if hid not in found:  # gone (or left the snapshot's states) between the two reads: read next time
+            digests.pop(hid)
+    by_id = {h.household_id: h for h in before.instance.households}
+    rows, household_state, sizes = {}, {}, {}
+    for hid in digests:
+        row = found.get(hid)
+        if row is None:  # unchanged: taken over
+            rows[hid], household_state[hid], sizes[hid] = before.rows[hid], before.household_state[hid], before.sizes[hid]
+        else:
+            by_id[hid] = _household(row, approved)
+            rows[hid] = (*row, hid in approved, approved.get(hid))
+            household_state[hid], sizes[hid] = (row[4], row[5]), row[1]
+    households = tuple(by_id[hid] for hid in digests)
+    instance = engine.Instance(municipalities=municipalities, locations=locations, households=households,
+                               travel_minutes=engine_travel_minutes(session), name=f"job-{job.id}")
+    return People(instance, params, household_state, sizes, period.id, states, rows, approved, digests)
 
 
 def snapshot_homes(session: Session, people: People, with_previous: bool = True, homes: Any = None

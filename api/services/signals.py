@@ -203,10 +203,20 @@ class Crowd:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     places: Any = None
     """The places and rule 5's limits the distances and ranges were derived from (:data:`_PLACES`)."""
+    before: Crowd | None = None
+    """The crowd before, whose households' places in line this one may take over (then dropped)."""
 
     def __post_init__(self) -> None:
-        self.rank = {h.household_id: (-self.rules.overdue(h), h.permit_date, h.household_id)
-                     for h in self.households.values()}
+        before = self.before
+        self.before = None  # not kept: a chain of crowds would stay alive
+        if before is not None and before.people.params == self.people.params:
+            # the same household object (taken over, api.engine.snapshot_people) and parameters: its place as before
+            old, rank = before.households, before.rank
+            self.rank = {hid: rank[hid] if old.get(hid) is h else (-self.rules.overdue(h), h.permit_date, hid)
+                         for hid, h in self.households.items()}
+        else:
+            self.rank = {h.household_id: (-self.rules.overdue(h), h.permit_date, h.household_id)
+                         for h in self.households.values()}
         coupled: dict[str, list[engine.Household]] = defaultdict(list)
         waiting: dict[str, list[engine.Household]] = defaultdict(list)
         coupled_at: dict[str, list[int]] = defaultdict(list)
@@ -290,7 +300,9 @@ class World:
 def crowd(session: Session, as_of: dt.date) -> Crowd:
     from api.engine import snapshot_people
 
-    people = snapshot_people(session, Job(id=0, as_of=as_of, params={}, solver="greedy", time_limit=1.0))
+    previous = _LAST.get(as_of)  # its households are taken over where their rows did not change
+    people = snapshot_people(session, Job(id=0, as_of=as_of, params={}, solver="greedy", time_limit=1.0),
+                             before=previous.people if previous is not None else None)
     instance = people.instance
     rules = Rules(instance, people.params)
     places = (tuple((loc.location_id, loc.lat, loc.lon) for loc in instance.locations),
@@ -312,8 +324,8 @@ def crowd(session: Session, as_of: dt.date) -> Crowd:
     if _NEAREST[0] != points:
         _NEAREST[:] = [points, {}]
     c = Crowd(rules, people.quota, {h.household_id: h for h in instance.households}, by_location, locations_of,
-              names, people, nearest=_NEAREST[1], places=places)
-    before = _LAST.get(as_of)
+              names, people, nearest=_NEAREST[1], places=places, before=previous)
+    before = previous
     if (before is not None and before.places == places and before.people.params == people.params
             and before.people.rows is not None and people.rows is not None):
         _carry(before, c)

@@ -298,3 +298,39 @@ def test_what_a_new_crowd_takes_over_is_what_a_fresh_one_finds(client, world, se
                 assert after == fresh(client, coa), sql
     finally:
         other.dispose()
+
+
+def test_a_snapshot_from_the_one_before_is_a_snapshot_from_nothing(client, world, service):  # noqa: F811
+    """PostgreSQL: :func:`api.engine.snapshot_people` with the snapshot before reads again only the
+    households whose rows changed (by their digests) and takes the others over: the same
+    households, in the same order, with the same states, as reading them all."""
+    from api import engine
+    from api.models import Job
+
+    job = Job(id=0, as_of=dt.date.fromisoformat(AS_OF), params={}, solver="greedy", time_limit=1.0)
+    with service.sessions() as session:
+        before = engine.snapshot_people(session, job, before=engine.snapshot_people(session, job))
+    postgres = service.settings.database_url.startswith("postgres")
+    assert (before.digests is not None) == postgres
+    writes = [
+        lambda: upsert(client, world, household("n8", 2, permit_date="2023-01-04")),
+        "UPDATE households SET needs_accessible = NOT needs_accessible WHERE household_id = "
+        "(SELECT min(household_id) FROM households WHERE state = 'waiting')",
+        "UPDATE households SET state = 'coupled', municipality_code = 'GM0153', coupling_date = '2023-06-01' "
+        "WHERE household_id = (SELECT max(household_id) FROM households WHERE state = 'waiting')",
+        "DELETE FROM households WHERE household_id = 'n8'",
+    ]
+    for write in writes:
+        if callable(write):
+            write()
+        else:
+            with service.sessions() as session:
+                session.execute(text(write))
+                session.commit()
+        with service.sessions() as session:
+            after = engine.snapshot_people(session, job, before=before)
+            whole = engine.snapshot_people(session, job)
+        assert after.instance == whole.instance, write
+        assert [h.household_id for h in after.instance.households] == [h.household_id for h in whole.instance.households]
+        assert (after.household_state, after.sizes, after.rows) == (whole.household_state, whole.sizes, whole.rows)
+        before = after
