@@ -9,7 +9,10 @@ half of the world that reads no home, lock or ban (:class:`Crowd`: the household
 quota left, the shortfalls) is kept across writes to those tables (:data:`CROWDS`; on
 PostgreSQL, which notes writes per table), and with it the households each home fits and each
 municipality's pass over its homes, by that home or those homes and the bans: so after a write
-to a home only what it touches is computed afresh.
+to a home only what it touches is computed afresh.  After a write to the households or quota a
+new crowd is made from the one before (:data:`_LAST`): only the households whose rows changed are
+read again (:func:`api.engine.snapshot_people` with ``before``), and what it found for the homes
+of municipalities no change touched is taken over (:func:`_carry`).
 
 Three kinds (docs/contract.md §11, *Signals*):
 
