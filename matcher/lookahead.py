@@ -111,6 +111,19 @@ class LookaheadSettings:
     """Weeks of a taakstelling period (the quota's horizon)."""
     candidates_per_place: int = 3
     """House variables kept per place of a slot (the most valuable candidates); 0 keeps all."""
+    plan_weight: float = 500.0
+    """Days per person added to a house or couple variable per unit share of the sampled plans
+    (:mod:`matcher.sampled_plan`) that do the same this week (0: no plans)."""
+    plan_weeks: int = 13
+    """Weeks each sampled plan covers (this one included; at most to the period's end)."""
+    plan_samples: int = 8
+    """Sampled futures whose plans are averaged."""
+    plan_max_columns: int = 150_000
+    """No plans above this many columns in one plan (0: no limit)."""
+    plan_guard: float = 0.0
+    """Share of the fairness guard (``guard``, ``long_wait_weight``) the sampled plans value too."""
+    offer_weeks: int = 4
+    """Weekly proposals an offer stays open from its availability date (for the plans)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -716,6 +729,30 @@ def propose(instance: Instance, params: Params, history: History, week: int = 0,
                 # Its placed counter earns nothing without a home: this coupling only costs.
                 f.vars[var].upper = 0
         terms[var] -= cost
+    plan = None
+    if settings.plan_weight > 0 and history.weeks > 0:
+        from matcher.sampled_plan import plan_week
+
+        left = settings.period_weeks - 1 - week % settings.period_weeks if weeks_left is None else weeks_left
+        plan = plan_week(rules, history, min(settings.plan_weeks, left + 1), settings.plan_samples, seed, week,
+                         settings.base_days, settings.coupling_bonus, settings.offer_weeks,
+                         coupling_days=coupling_days, max_columns=settings.plan_max_columns,
+                         guard=settings.plan_guard * settings.guard, long_wait_days=settings.long_wait_days,
+                         long_wait_weight=settings.plan_guard * settings.long_wait_weight)
+    if plan is not None:
+        for ci, var, slot in f.house_vars:
+            c = f.classes[ci]
+            code = slot.municipality
+            share = sum(plan.house.get((h.household_id, d.dwelling_id), 0.0) for h in c.members for d in slot.dwellings)
+            share += sum(plan.couple.get((h.household_id, code), 0.0) for h in c.members)
+            if share > 0:
+                units = max(1, min(len(c.members), f.vars[var].upper))
+                terms[var] += settings.plan_weight * c.first.size * share / units
+        for ci, var, code in f.couple_vars:
+            c = f.classes[ci]
+            share = sum(plan.couple.get((h.household_id, code), 0.0) for h in c.members)
+            if share > 0:
+                terms[var] += settings.plan_weight * c.first.size * share / len(c.members)
     pruned = _prune(f, terms, settings.candidates_per_place)
     objective = [(var, coef) for var, coef in sorted(terms.items()) if coef]
     f.objectives = (objective, [], [], [])
@@ -765,6 +802,8 @@ def propose(instance: Instance, params: Params, history: History, week: int = 0,
                       "not solved: larger than transport_max_columns; the expected wait is used" if transport is None
                       else f"solved: {transport.columns} columns, {max(1, settings.samples)} sampled trajectories"),
         "settings": settings.as_dict(),
+        "plan": ("off" if settings.plan_weight <= 0 else "not made" if plan is None else
+                 f"{plan.samples} sampled plans, {plan.columns} columns, {plan.seconds} s"),
     }
     return LookaheadResult(proposal, prices, info, rules, transport)
 

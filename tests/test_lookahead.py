@@ -293,9 +293,27 @@ def test_transport_couples_where_fitting_homes_are_not_needed_by_others() -> Non
     twee = next(iter(prices.homes["GM0002"].values()))
     assert een > twee
     assert coupled_to(instance, params, history, LookaheadSettings(samples=2)) == "GM0002"
-    assert coupled_to(instance, params, history, LookaheadSettings(samples=2, transport_weight=0.0)) == "GM0001"
+    assert coupled_to(instance, params, history, LookaheadSettings(samples=2, transport_weight=0.0, plan_weight=0.0)) == "GM0001"
     # Above the column limit the programme is not solved: the expected wait decides.
-    assert coupled_to(instance, params, history, LookaheadSettings(samples=2, transport_max_columns=1)) == "GM0001"
+    assert coupled_to(instance, params, history, LookaheadSettings(samples=2, transport_max_columns=1, plan_weight=0.0)) == "GM0001"
+
+
+def test_sampled_plans_couple_where_fitting_homes_are_not_needed_by_others() -> None:
+    """The same two municipalities: in every sampled future the families of L2 take Een's family
+    homes, so the plans couple the family to Twee, and the look-ahead programme follows them
+    without the transport programme.  Without plans (and without transport) it takes the nearer
+    Een, as above."""
+    from matcher.sampled_plan import plan_week
+
+    instance, params, history = _two_municipalities()
+    plan = plan_week(Rules(instance, params), history, 13, 4, 0, 0, 7.0, 10_000.0)
+    assert plan is not None and plan.samples == 4
+    assert plan.couple.get(("f", "GM0002"), 0.0) > 0.5 > plan.couple.get(("f", "GM0001"), 0.0)
+    assert coupled_to(instance, params, history, LookaheadSettings(samples=2, transport_weight=0.0)) == "GM0002"
+    # Above the column limit no plan is made: the expected wait decides again.
+    assert plan_week(Rules(instance, params), history, 13, 4, 0, 0, 7.0, 10_000.0, max_columns=1) is None
+    assert coupled_to(instance, params, history,
+                      LookaheadSettings(samples=2, transport_weight=0.0, plan_max_columns=1)) == "GM0001"
 
 
 def test_a_household_the_lookahead_holds_quota_back_from_says_so_with_the_prices(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,261 @@
+"""Sampled plans: the weeks ahead planned on futures drawn from the past, for the look-ahead mode.
+
+The hindsight optimum (:mod:`matcher.hindsight`) knows every permit and home of a run and reaches
+almost the whole greedy→hindsight gap while keeping COA's 14 days.  No policy knows the future,
+but it can plan on a *sampled* one: each week, :func:`plan_week` draws a few futures of the
+coming weeks from the history (Poisson counts at the history's rates; each new permit and home a
+copy of a past one, as :func:`matcher.lookahead.home_prices` draws them), and solves, per future,
+the linear programme of the hindsight on the households waiting now, the homes on offer now and
+that future's permits and homes:
+
+- ``x[h, d]``: house ``h`` in ``d`` in the first week both are there (``d``'s offer open, ``h``'s
+  document in hand), if ``d`` fits ``h`` and lies in ``h``'s municipality (coupled) or in its range;
+  worth the person-days past ``permit + 98`` it saves up to the plan's end, plus ``base_days`` a
+  person;
+- ``z[h, m]``: couple ``h`` to ``m`` at the last proposal within its 14 days, worth
+  ``coupling_bonus`` a person (the look-ahead mode couples every such household where quota and
+  range allow); a household so coupled is housed only in ``m``;
+- each household housed once, each home within its places, each municipality within its quota
+  left (persons newly coupled, with or without a home).
+
+What the plans do *this week* (who is housed where now, and where a household whose 14 days end
+before next week is coupled) is averaged over the futures: :class:`WeekPlan`.  The look-ahead
+programme adds ``plan_weight`` × persons × that share to the matching variables, so it follows
+the plan where the plans agree and its own terms elsewhere.  Nothing of the weeks to come is
+used: only the history and this week's instance.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from matcher.models import Dwelling, DwellingKind, Household
+from matcher.models.params import NORM_FROM_PERMIT_DAYS
+from matcher.rules import Rules, dwelling_fits
+
+
+@dataclass
+class WeekPlan:
+    """This week's part of the sampled plans, averaged over the futures."""
+
+    house: dict[tuple[str, str], float] = field(default_factory=dict)
+    """(household, home) → share of the futures that house it there this week."""
+    couple: dict[tuple[str, str], float] = field(default_factory=dict)
+    """(household, municipality) → share of the futures that couple it there this week without a
+    home (only households whose 14 days end before next week's proposal)."""
+    columns: int = 0
+    seconds: float = 0.0
+    samples: int = 0
+
+
+@dataclass(frozen=True)
+class _Person:
+    h: Household
+    arrival: int
+    """First week it can be housed (document in hand)."""
+    deadline_week: int | None
+    """The last week within its 14 days, for an uncoupled household whose 14 days run on; else None."""
+    now: bool
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    from matcher.lookahead import _poisson as poisson
+
+    return poisson(rng, mean)
+
+
+def plan_week(rules: Rules, history: Any, weeks: int, samples: int, seed: int, week: int,
+              base_days: float, coupling_bonus: float, offer_weeks: int = 4, lead_days: int = 21,
+              coupling_days: int = 14, max_columns: int = 0, future: Any = None, guard: float = 0.0,
+              long_wait_days: int = 300, long_wait_weight: float = 0.0) -> WeekPlan | None:
+    """This week's part of ``samples`` plans over ``weeks`` weeks (this one included), each on a
+    future drawn from ``history`` with a stream seeded by ``seed`` and ``week``.
+
+    ``offer_weeks``: how many weekly proposals an offer stays open from its availability date;
+    ``lead_days``: the most days between a home's offer and its availability date (drawn evenly).
+    Returns None when a programme would have more than ``max_columns`` columns (0: no limit)."""
+    import highspy
+    import numpy as np
+
+    started = time.perf_counter()
+    instance, params = rules.instance, rules.params
+    as_of = params.as_of
+    weeks = max(1, weeks)
+    plan_end = as_of + dt.timedelta(days=7 * weeks)
+    norm = dt.timedelta(days=NORM_FROM_PERMIT_DAYS)
+    in_range = rules.in_range_by_location
+    quota = {code: float(q) for code, q in rules.quota.items()}
+    banned = rules.banned_dwellings
+
+    def day(w: int) -> dt.date:
+        return as_of + dt.timedelta(days=7 * w)
+
+    def deadline_week(h: Household) -> int | None:
+        if h.coupled_to is not None or h.amv:
+            return None
+        days = (h.permit_date + dt.timedelta(days=coupling_days) - as_of).days
+        return days // 7 if days >= 0 else None
+
+    now: list[_Person] = []
+    for h in instance.households:
+        if h.in_temporary:
+            continue
+        now.append(_Person(h, 0 if h.document_ready else 1, deadline_week(h), True))
+    homes_now = [(d, day(0), d.available_from + dt.timedelta(days=7 * offer_weeks)) for d in instance.dwellings]
+    pool_homes = sorted(history.homes.values(), key=lambda d: d.dwelling_id)
+    by_location: dict[str, list[Household]] = defaultdict(list)
+    for p in sorted(history.permits.values(), key=lambda p: p.household_id):
+        by_location[p.location_id].append(p)
+    rate_weeks = max(1, history.weeks)
+    rng = random.Random(f"{seed}:lookahead-plan:{week}")
+    out = WeekPlan()
+    solved = 0
+    for s in range(max(1, samples)):
+        people = list(now)
+        homes = list(homes_now)
+        for w in range(1, weeks):
+            if future is not None:
+                fh, fd = future(w)
+                people += [_Person(h, w, deadline_week(h), False) for h in fh]
+                homes += [(d, day(w), d.available_from + dt.timedelta(days=7 * offer_weeks)) for d in fd]
+                continue
+            for loc in sorted(by_location):
+                pool = by_location[loc]
+                for i in range(_poisson(rng, len(pool) / rate_weeks)):
+                    p = pool[rng.randrange(len(pool))]
+                    h = replace(p, household_id=f"~{s}-{w}-{loc}-{i}", permit_date=day(w) - dt.timedelta(days=rng.randint(1, 7)),
+                                coupled_to=None, coupling_date=None, document_ready=True)
+                    people.append(_Person(h, w, deadline_week(h), False))
+            if pool_homes:
+                for i in range(_poisson(rng, len(pool_homes) / rate_weeks)):
+                    d = pool_homes[rng.randrange(len(pool_homes))]
+                    avail = day(w) + dt.timedelta(days=rng.randint(0, lead_days))
+                    homes.append((replace(d, dwelling_id=f"~{s}-{w}-{i}", available_from=avail), day(w),
+                                  avail + dt.timedelta(days=7 * offer_weeks)))
+        by_muni: dict[str, list[tuple[Dwelling, int, int]]] = defaultdict(list)
+        for d, offered, lapses in homes:
+            first = max(0, (offered - as_of).days // 7, -(-((d.available_from - dt.timedelta(days=7)) - as_of).days // 7))
+            last = min(weeks - 1, (lapses - as_of).days // 7)
+            if first <= last:
+                by_muni[d.municipality].append((d, first, last))
+        # Columns: x[h, d] and z[h, m].
+        col_cost: list[float] = []
+        col_rows: list[list[tuple[int, float]]] = []
+        row_upper: list[float] = []
+        house_cols: list[tuple[int, str, str]] = []   # (column, household, home) housed this week, households of now
+        couple_cols: list[tuple[int, str, str]] = []  # (column, household, municipality) coupled this week
+        quota_row: dict[str, int] = {}
+        home_row: dict[str, int] = {}
+        home_cols: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        quota_cols: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for person in people:
+            if 0 < max_columns < len(col_cost):
+                return None  # too large for the week's time (the national instance)
+            h = person.h
+            hrow = len(row_upper)
+            row_upper.append(1.0)
+            ready = h if h.document_ready else replace(h, document_ready=True)
+            if person.now:
+                codes = rules.candidate_municipalities(h)
+            else:
+                codes = in_range.get(h.location_id, [])
+            due = person.deadline_week is not None and person.deadline_week < weeks
+            link_rows: dict[str, int] = {}
+            if due:
+                for code in codes:
+                    if code not in quota:
+                        continue
+                    link_rows[code] = len(row_upper)
+                    row_upper.append(0.0)
+                    j = len(col_cost)
+                    col_cost.append(coupling_bonus * h.size)
+                    col_rows.append([(hrow, 1.0), (link_rows[code], -1.0)])
+                    quota_cols[code].append((j, float(h.size)))
+                    if person.now and person.deadline_week == 0:
+                        couple_cols.append((j, h.household_id, code))
+            for code in codes:
+                for d, first, last in by_muni.get(code, ()):
+                    w = max(first, person.arrival)
+                    if w > last or not dwelling_fits(ready, d):
+                        continue
+                    if person.now and d.dwelling_id in banned.get(h.household_id, ()):
+                        continue
+                    housed = max(day(w), d.available_from)
+                    saving = h.size * (max(0, (plan_end - max(housed, h.permit_date + norm)).days) + base_days)
+                    waited = (housed - h.permit_date).days
+                    saving += guard * max(0, waited - NORM_FROM_PERMIT_DAYS) + long_wait_weight * max(0, waited - long_wait_days)
+                    j = len(col_cost)
+                    col_cost.append(saving)
+                    rows = [(hrow, 1.0)] if not due else [(link_rows[code], 1.0)] if code in link_rows else None
+                    if rows is None:
+                        col_cost.pop()
+                        continue
+                    col_rows.append(rows)
+                    if d.kind is DwellingKind.REGULAR:
+                        home_cols[d.dwelling_id].append((j, 1.0))
+                    else:
+                        home_cols[d.dwelling_id].append((j, float(h.size)))
+                    if not due and h.coupled_to is None:
+                        quota_cols[code].append((j, float(h.size)))
+                    if person.now and w == 0:
+                        house_cols.append((j, h.household_id, d.dwelling_id))
+        if 0 < max_columns < len(col_cost):
+            return None
+        capacity = {d.dwelling_id: (1.0 if d.kind is DwellingKind.REGULAR else float(d.capacity)) for d, _, _ in homes}
+        for did, js in home_cols.items():
+            home_row[did] = len(row_upper)
+            row_upper.append(capacity[did])
+            for j, coef in js:
+                col_rows[j].append((home_row[did], coef))
+        for code, js in quota_cols.items():
+            quota_row[code] = len(row_upper)
+            row_upper.append(quota.get(code, 0.0))
+            for j, coef in js:
+                col_rows[j].append((quota_row[code], coef))
+        n, m = len(col_cost), len(row_upper)
+        out.columns = max(out.columns, n)
+        if n == 0:
+            continue
+        starts = np.zeros(n + 1, dtype=np.int32)
+        starts[1:] = np.cumsum([len(r) for r in col_rows])
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = n, m
+        lp.col_cost_ = np.array(col_cost)
+        lp.col_lower_ = np.zeros(n)
+        lp.col_upper_ = np.ones(n)
+        lp.row_lower_ = np.full(m, -highspy.kHighsInf)
+        lp.row_upper_ = np.array(row_upper)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = starts
+        lp.a_matrix_.index_ = np.array([r for rows in col_rows for r, _ in rows], dtype=np.int32)
+        lp.a_matrix_.value_ = np.array([c for rows in col_rows for _, c in rows])
+        lp.sense_ = highspy.ObjSense.kMaximize
+        solver = highspy.Highs()
+        solver.setOptionValue("output_flag", False)
+        solver.setOptionValue("threads", 1)
+        solver.passModel(lp)
+        solver.run()
+        if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            continue
+        values = solver.getSolution().col_value
+        solved += 1
+        for j, hid, did in house_cols:
+            if values[j] > 1e-6:
+                out.house[(hid, did)] = out.house.get((hid, did), 0.0) + float(values[j])
+        for j, hid, code in couple_cols:
+            if values[j] > 1e-6:
+                out.couple[(hid, code)] = out.couple.get((hid, code), 0.0) + float(values[j])
+    if solved:
+        out.house = {k: v / solved for k, v in out.house.items()}
+        out.couple = {k: v / solved for k, v in out.couple.items()}
+    out.samples = solved
+    out.seconds = round(time.perf_counter() - started, 3)
+    return out
+
+
+__all__ = ["WeekPlan", "plan_week"]
