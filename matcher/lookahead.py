@@ -26,7 +26,11 @@ Each week:
    municipality offers that fit a household (kind, size, AMV, accessibility), and how many
    households already coupled there compete for them: the expected weeks until a fitting home.
    Coupling costs the person-days that would accrue past the norm while waiting that long.
-4. **The week's programme**, maximising:
+4. **Sampled plans** (:mod:`matcher.sampled_plan`).  On a few futures of the coming weeks drawn
+   from the history, the hindsight's linear programme over the households and homes of now and of
+   that future; what the plans do this week (who is housed where, where a due household is
+   coupled), averaged, is worth ``plan_weight`` a person per unit share in the week's programme.
+5. **The week's programme**, maximising:
 
    - per person housed: the overdue days still to accrue over the next ``window_weeks`` (from the
      permit: past ``permit + norm_days + coupling_days``) if the household waited, plus
@@ -38,7 +42,7 @@ Each week:
      proposal is coupled where quota and range allow.  A household whose 14 days run on past
      next week is not coupled yet (only housed, if a home fits): coupling it now only narrows
      where it can be housed;
-   - minus the costs of steps 2 and 3, and a small cost per person-km.
+   - plus step 4's bonus, minus the costs of steps 2 and 3, and a small cost per person-km.
 
 The proposal satisfies every hard rule (the checker verifies it); its levels are reported as the
 checker computes them, and its status is ``feasible``: it is not the lexicographic optimum of the
@@ -120,6 +124,9 @@ class LookaheadSettings:
     """Sampled futures whose plans are averaged."""
     plan_max_columns: int = 150_000
     """No plans above this many columns in one plan (0: no limit)."""
+    plan_shared: bool = False
+    """One programme over all sampled futures whose decisions of this week are the same in every
+    future (a two-stage stochastic programme), instead of one programme per future, averaged."""
     plan_guard: float = 0.0
     """Share of the fairness guard (``guard``, ``long_wait_weight``) the sampled plans value too."""
     offer_weeks: int = 4
@@ -738,7 +745,8 @@ def propose(instance: Instance, params: Params, history: History, week: int = 0,
                          settings.base_days, settings.coupling_bonus, settings.offer_weeks,
                          coupling_days=coupling_days, max_columns=settings.plan_max_columns,
                          guard=settings.plan_guard * settings.guard, long_wait_days=settings.long_wait_days,
-                         long_wait_weight=settings.plan_guard * settings.long_wait_weight)
+                         long_wait_weight=settings.plan_guard * settings.long_wait_weight,
+                         shared=settings.plan_shared)
     if plan is not None:
         for ci, var, slot in f.house_vars:
             c = f.classes[ci]
@@ -748,6 +756,7 @@ def propose(instance: Instance, params: Params, history: History, week: int = 0,
             if share > 0:
                 units = max(1, min(len(c.members), f.vars[var].upper))
                 terms[var] += settings.plan_weight * c.first.size * share / units
+
         for ci, var, code in f.couple_vars:
             c = f.classes[ci]
             share = sum(plan.couple.get((h.household_id, code), 0.0) for h in c.members)

@@ -72,16 +72,13 @@ def _poisson(rng: random.Random, mean: float) -> int:
 def plan_week(rules: Rules, history: Any, weeks: int, samples: int, seed: int, week: int,
               base_days: float, coupling_bonus: float, offer_weeks: int = 4, lead_days: int = 21,
               coupling_days: int = 14, max_columns: int = 0, future: Any = None, guard: float = 0.0,
-              long_wait_days: int = 300, long_wait_weight: float = 0.0) -> WeekPlan | None:
+              long_wait_days: int = 300, long_wait_weight: float = 0.0, shared: bool = False) -> WeekPlan | None:
     """This week's part of ``samples`` plans over ``weeks`` weeks (this one included), each on a
     future drawn from ``history`` with a stream seeded by ``seed`` and ``week``.
 
     ``offer_weeks``: how many weekly proposals an offer stays open from its availability date;
     ``lead_days``: the most days between a home's offer and its availability date (drawn evenly).
     Returns None when a programme would have more than ``max_columns`` columns (0: no limit)."""
-    import highspy
-    import numpy as np
-
     started = time.perf_counter()
     instance, params = rules.instance, rules.params
     as_of = params.as_of
@@ -114,8 +111,33 @@ def plan_week(rules: Rules, history: Any, weeks: int, samples: int, seed: int, w
     rate_weeks = max(1, history.weeks)
     rng = random.Random(f"{seed}:lookahead-plan:{week}")
     out = WeekPlan()
+    samples = max(1, samples)
+    # One programme per future, or with ``shared`` one over all futures whose columns of this week
+    # (households of now housed now, due households coupled now) are the same in every future.
+    col_cost: list[float] = []
+    col_rows: list[list[tuple[int, float]]] = []
+    row_upper: list[float] = []
+    house_cols: list[tuple[int, str, str]] = []   # (column, household, home): households of now housed this week
+    couple_cols: list[tuple[int, str, str]] = []  # (column, household, municipality): due households coupled this week
+    shared_col: dict[tuple[str, str, str], int] = {}
     solved = 0
-    for s in range(max(1, samples)):
+
+    def column(key: tuple[str, str, str] | None, cost: float, rows: list[tuple[int, float]]) -> int:
+        if key is not None and shared and key in shared_col:
+            j = shared_col[key]
+            col_rows[j].extend(rows)
+            return j
+        j = len(col_cost)
+        col_cost.append(cost if key is not None and shared else cost / (samples if shared else 1))
+        col_rows.append(list(rows))
+        if key is not None:
+            shared_col[key] = j
+            (house_cols if key[0] == "x" else couple_cols).append((j, key[1], key[2]))
+        return j
+
+    for s in range(samples):
+        if not shared:
+            col_cost, col_rows, row_upper, house_cols, couple_cols, shared_col = [], [], [], [], [], {}
         people = list(now)
         homes = list(homes_now)
         for w in range(1, weeks):
@@ -143,14 +165,6 @@ def plan_week(rules: Rules, history: Any, weeks: int, samples: int, seed: int, w
             last = min(weeks - 1, (lapses - as_of).days // 7)
             if first <= last:
                 by_muni[d.municipality].append((d, first, last))
-        # Columns: x[h, d] and z[h, m].
-        col_cost: list[float] = []
-        col_rows: list[list[tuple[int, float]]] = []
-        row_upper: list[float] = []
-        house_cols: list[tuple[int, str, str]] = []   # (column, household, home) housed this week, households of now
-        couple_cols: list[tuple[int, str, str]] = []  # (column, household, municipality) coupled this week
-        quota_row: dict[str, int] = {}
-        home_row: dict[str, int] = {}
         home_cols: dict[str, list[tuple[int, float]]] = defaultdict(list)
         quota_cols: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for person in people:
@@ -160,10 +174,7 @@ def plan_week(rules: Rules, history: Any, weeks: int, samples: int, seed: int, w
             hrow = len(row_upper)
             row_upper.append(1.0)
             ready = h if h.document_ready else replace(h, document_ready=True)
-            if person.now:
-                codes = rules.candidate_municipalities(h)
-            else:
-                codes = in_range.get(h.location_id, [])
+            codes = rules.candidate_municipalities(h) if person.now else in_range.get(h.location_id, [])
             due = person.deadline_week is not None and person.deadline_week < weeks
             link_rows: dict[str, int] = {}
             if due:
@@ -172,13 +183,12 @@ def plan_week(rules: Rules, history: Any, weeks: int, samples: int, seed: int, w
                         continue
                     link_rows[code] = len(row_upper)
                     row_upper.append(0.0)
-                    j = len(col_cost)
-                    col_cost.append(coupling_bonus * h.size)
-                    col_rows.append([(hrow, 1.0), (link_rows[code], -1.0)])
+                    key = ("z", h.household_id, code) if person.now and person.deadline_week == 0 else None
+                    j = column(key, coupling_bonus * h.size, [(hrow, 1.0), (link_rows[code], -1.0)])
                     quota_cols[code].append((j, float(h.size)))
-                    if person.now and person.deadline_week == 0:
-                        couple_cols.append((j, h.household_id, code))
             for code in codes:
+                if due and code not in link_rows:
+                    continue
                 for d, first, last in by_muni.get(code, ()):
                     w = max(first, person.arrival)
                     if w > last or not dwelling_fits(ready, d):
@@ -189,60 +199,30 @@ def plan_week(rules: Rules, history: Any, weeks: int, samples: int, seed: int, w
                     saving = h.size * (max(0, (plan_end - max(housed, h.permit_date + norm)).days) + base_days)
                     waited = (housed - h.permit_date).days
                     saving += guard * max(0, waited - NORM_FROM_PERMIT_DAYS) + long_wait_weight * max(0, waited - long_wait_days)
-                    j = len(col_cost)
-                    col_cost.append(saving)
-                    rows = [(hrow, 1.0)] if not due else [(link_rows[code], 1.0)] if code in link_rows else None
-                    if rows is None:
-                        col_cost.pop()
-                        continue
-                    col_rows.append(rows)
-                    if d.kind is DwellingKind.REGULAR:
-                        home_cols[d.dwelling_id].append((j, 1.0))
-                    else:
-                        home_cols[d.dwelling_id].append((j, float(h.size)))
+                    key = ("x", h.household_id, d.dwelling_id) if person.now and w == 0 else None
+                    j = column(key, saving, [(link_rows[code], 1.0)] if due else [(hrow, 1.0)])
+                    home_cols[d.dwelling_id].append((j, 1.0 if d.kind is DwellingKind.REGULAR else float(h.size)))
                     if not due and h.coupled_to is None:
                         quota_cols[code].append((j, float(h.size)))
-                    if person.now and w == 0:
-                        house_cols.append((j, h.household_id, d.dwelling_id))
-        if 0 < max_columns < len(col_cost):
-            return None
         capacity = {d.dwelling_id: (1.0 if d.kind is DwellingKind.REGULAR else float(d.capacity)) for d, _, _ in homes}
         for did, js in home_cols.items():
-            home_row[did] = len(row_upper)
+            r = len(row_upper)
             row_upper.append(capacity[did])
             for j, coef in js:
-                col_rows[j].append((home_row[did], coef))
+                col_rows[j].append((r, coef))
         for code, js in quota_cols.items():
-            quota_row[code] = len(row_upper)
+            r = len(row_upper)
             row_upper.append(quota.get(code, 0.0))
             for j, coef in js:
-                col_rows[j].append((quota_row[code], coef))
-        n, m = len(col_cost), len(row_upper)
-        out.columns = max(out.columns, n)
-        if n == 0:
+                col_rows[j].append((r, coef))
+        if 0 < max_columns < len(col_cost):
+            return None
+        if shared and s < samples - 1:
             continue
-        starts = np.zeros(n + 1, dtype=np.int32)
-        starts[1:] = np.cumsum([len(r) for r in col_rows])
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = n, m
-        lp.col_cost_ = np.array(col_cost)
-        lp.col_lower_ = np.zeros(n)
-        lp.col_upper_ = np.ones(n)
-        lp.row_lower_ = np.full(m, -highspy.kHighsInf)
-        lp.row_upper_ = np.array(row_upper)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = starts
-        lp.a_matrix_.index_ = np.array([r for rows in col_rows for r, _ in rows], dtype=np.int32)
-        lp.a_matrix_.value_ = np.array([c for rows in col_rows for _, c in rows])
-        lp.sense_ = highspy.ObjSense.kMaximize
-        solver = highspy.Highs()
-        solver.setOptionValue("output_flag", False)
-        solver.setOptionValue("threads", 1)
-        solver.passModel(lp)
-        solver.run()
-        if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        out.columns = max(out.columns, len(col_cost))
+        values = _solve(col_cost, col_rows, row_upper)
+        if values is None:
             continue
-        values = solver.getSolution().col_value
         solved += 1
         for j, hid, did in house_cols:
             if values[j] > 1e-6:
@@ -253,9 +233,41 @@ def plan_week(rules: Rules, history: Any, weeks: int, samples: int, seed: int, w
     if solved:
         out.house = {k: v / solved for k, v in out.house.items()}
         out.couple = {k: v / solved for k, v in out.couple.items()}
-    out.samples = solved
+    out.samples = samples if shared and solved else solved
     out.seconds = round(time.perf_counter() - started, 3)
     return out
+
+
+def _solve(col_cost: list[float], col_rows: list[list[tuple[int, float]]], row_upper: list[float]) -> Any:
+    """The optimal column values of ``max cost·x, rows·x <= row_upper, 0 <= x <= 1`` (HiGHS), or None."""
+    import highspy
+    import numpy as np
+
+    n, m = len(col_cost), len(row_upper)
+    if n == 0:
+        return None
+    starts = np.zeros(n + 1, dtype=np.int32)
+    starts[1:] = np.cumsum([len(r) for r in col_rows])
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = n, m
+    lp.col_cost_ = np.array(col_cost)
+    lp.col_lower_ = np.zeros(n)
+    lp.col_upper_ = np.ones(n)
+    lp.row_lower_ = np.full(m, -highspy.kHighsInf)
+    lp.row_upper_ = np.array(row_upper)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = starts
+    lp.a_matrix_.index_ = np.array([r for rows in col_rows for r, _ in rows], dtype=np.int32)
+    lp.a_matrix_.value_ = np.array([c for rows in col_rows for _, c in rows])
+    lp.sense_ = highspy.ObjSense.kMaximize
+    solver = highspy.Highs()
+    solver.setOptionValue("output_flag", False)
+    solver.setOptionValue("threads", 1)
+    solver.passModel(lp)
+    solver.run()
+    if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    return solver.getSolution().col_value
 
 
 __all__ = ["WeekPlan", "plan_week"]
