@@ -124,6 +124,11 @@ class LookaheadSettings:
     """Sampled futures whose plans are averaged."""
     plan_max_columns: int = 150_000
     """No plans above this many columns in one plan (0: no limit)."""
+    plan_later_coupling: float = -1.0
+    """Value per person, in the plans, of coupling within 14 days a household whose 14 days end in
+    a later week (-1: ``coupling_bonus``, as this week's)."""
+    plan_value_to_period_end: bool = False
+    """The plans count the person-days a housing saves up to the period's end, not the plan's."""
     plan_shared: bool = False
     """One programme over all sampled futures whose decisions of this week are the same in every
     future (a two-stage stochastic programme), instead of one programme per future, averaged."""
@@ -746,7 +751,9 @@ def propose(instance: Instance, params: Params, history: History, week: int = 0,
                          coupling_days=coupling_days, max_columns=settings.plan_max_columns,
                          guard=settings.plan_guard * settings.guard, long_wait_days=settings.long_wait_days,
                          long_wait_weight=settings.plan_guard * settings.long_wait_weight,
-                         shared=settings.plan_shared)
+                         shared=settings.plan_shared,
+                         later_coupling_bonus=settings.plan_later_coupling if settings.plan_later_coupling >= 0 else None,
+                         value_weeks=left + 1 if settings.plan_value_to_period_end else None)
     if plan is not None:
         for ci, var, slot in f.house_vars:
             c = f.classes[ci]

@@ -72,18 +72,26 @@ def _poisson(rng: random.Random, mean: float) -> int:
 def plan_week(rules: Rules, history: Any, weeks: int, samples: int, seed: int, week: int,
               base_days: float, coupling_bonus: float, offer_weeks: int = 4, lead_days: int = 21,
               coupling_days: int = 14, max_columns: int = 0, future: Any = None, guard: float = 0.0,
-              long_wait_days: int = 300, long_wait_weight: float = 0.0, shared: bool = False) -> WeekPlan | None:
+              long_wait_days: int = 300, long_wait_weight: float = 0.0, shared: bool = False,
+              later_coupling_bonus: float | None = None, value_weeks: int | None = None) -> WeekPlan | None:
     """This week's part of ``samples`` plans over ``weeks`` weeks (this one included), each on a
     future drawn from ``history`` with a stream seeded by ``seed`` and ``week``.
 
     ``offer_weeks``: how many weekly proposals an offer stays open from its availability date;
     ``lead_days``: the most days between a home's offer and its availability date (drawn evenly).
-    Returns None when a programme would have more than ``max_columns`` columns (0: no limit)."""
+    ``guard`` and ``long_wait_weight`` add the fairness guard's value (per day overdue already, per
+    day past ``long_wait_days`` since the permit) to each housing; ``shared`` solves one programme
+    over all futures whose decisions of this week are the same in every future.  ``future``, for
+    the benchmark that measures what knowing the weeks to come is worth (``benchmarks.plan_oracle``)
+    and never used by the policy: a function giving week ``k``'s permits and homes instead of the
+    sampled ones.  Returns None when a programme would have more than ``max_columns`` columns (0:
+    no limit)."""
     started = time.perf_counter()
     instance, params = rules.instance, rules.params
     as_of = params.as_of
     weeks = max(1, weeks)
-    plan_end = as_of + dt.timedelta(days=7 * weeks)
+    plan_end = as_of + dt.timedelta(days=7 * max(weeks, value_weeks or 0))
+    later_bonus = coupling_bonus if later_coupling_bonus is None else later_coupling_bonus
     norm = dt.timedelta(days=NORM_FROM_PERMIT_DAYS)
     in_range = rules.in_range_by_location
     quota = {code: float(q) for code, q in rules.quota.items()}
@@ -109,6 +117,8 @@ def plan_week(rules: Rules, history: Any, weeks: int, samples: int, seed: int, w
     for p in sorted(history.permits.values(), key=lambda p: p.household_id):
         by_location[p.location_id].append(p)
     rate_weeks = max(1, history.weeks)
+    if max_columns > 0 and _pairs_bound(rules, history, weeks) > PAIRS_PER_COLUMN * max_columns:
+        return None  # far too large: decided before any programme is built (the national instance)
     rng = random.Random(f"{seed}:lookahead-plan:{week}")
     out = WeekPlan()
     samples = max(1, samples)
@@ -184,7 +194,8 @@ def plan_week(rules: Rules, history: Any, weeks: int, samples: int, seed: int, w
                     link_rows[code] = len(row_upper)
                     row_upper.append(0.0)
                     key = ("z", h.household_id, code) if person.now and person.deadline_week == 0 else None
-                    j = column(key, coupling_bonus * h.size, [(hrow, 1.0), (link_rows[code], -1.0)])
+                    bonus = coupling_bonus if person.deadline_week == 0 else later_bonus
+                    j = column(key, bonus * h.size, [(hrow, 1.0), (link_rows[code], -1.0)])
                     quota_cols[code].append((j, float(h.size)))
             for code in codes:
                 if due and code not in link_rows:
@@ -236,6 +247,31 @@ def plan_week(rules: Rules, history: Any, weeks: int, samples: int, seed: int, w
     out.samples = samples if shared and solved else solved
     out.seconds = round(time.perf_counter() - started, 3)
     return out
+
+
+PAIRS_PER_COLUMN = 4
+"""A plan's columns are about a quarter of :func:`_pairs_bound` or fewer (Hart van Brabant 10,653
+of 41,202, Twente 20,718 of 72,038 in week 0 of seed 0); above this many times ``max_columns`` the
+plans are not built at all."""
+
+
+def _pairs_bound(rules: Rules, history: Any, weeks: int) -> float:
+    """Households of each reception location (waiting now and expected over ``weeks``) times the
+    homes in its range (on offer now and expected): a bound on the pairs a plan weighs, before
+    fit."""
+    rate = weeks / max(1, history.weeks)
+    households: dict[str, float] = defaultdict(float)
+    homes: dict[str, float] = defaultdict(float)
+    for h in rules.instance.households:
+        households[h.location_id] += 1
+    for p in history.permits.values():
+        households[p.location_id] += rate
+    for d in rules.instance.dwellings:
+        homes[d.municipality] += 1
+    for d in history.homes.values():
+        homes[d.municipality] += rate
+    everywhere = [m.code for m in rules.instance.municipalities]
+    return sum(n * sum(homes[c] for c in rules.in_range_by_location.get(loc, everywhere)) for loc, n in households.items())
 
 
 def _solve(col_cost: list[float], col_rows: list[list[tuple[int, float]]], row_upper: list[float]) -> Any:
