@@ -40,7 +40,7 @@ def test_same_seed_same_numbers() -> None:
 
 def test_week_zero_does_not_see_the_future(monkeypatch: pytest.MonkeyPatch) -> None:
     """Changing every stream after week 0 (twice the permits, no homes) changes nothing in week 0:
-    neither the proposal nor the prices."""
+    neither the proposal, the prices nor the sampled plans it follows."""
     config = SimConfig(region=HVB, weeks=3, policy="lookahead", seed=0)
     plain = Simulation(config)
     plain.step()
@@ -62,6 +62,7 @@ def test_week_zero_does_not_see_the_future(monkeypatch: pytest.MonkeyPatch) -> N
     assert changed.policy.prices[0] == plain.policy.prices[0]
     assert plain.policy.home_prices[0] is not None  # the transport programme was solved
     assert changed.policy.home_prices[0] == plain.policy.home_prices[0]
+    assert plain.policy.plans[0].startswith("8 sampled plans")  # the sampled plans were made
     changed.step()  # the change is really there from week 1 on
     assert changed.weeks[1].arrived_persons > 0
 
@@ -314,6 +315,24 @@ def test_sampled_plans_couple_where_fitting_homes_are_not_needed_by_others() -> 
     assert plan_week(Rules(instance, params), history, 13, 4, 0, 0, 7.0, 10_000.0, max_columns=1) is None
     assert coupled_to(instance, params, history,
                       LookaheadSettings(samples=2, transport_weight=0.0, plan_max_columns=1)) == "GM0001"
+
+
+def test_a_plan_on_a_given_future_follows_that_future() -> None:
+    """The benchmark of what knowing the future is worth gives the plan the weeks to come: in a
+    future where only Een offers family homes (one a week) and nobody else arrives, the plan
+    couples the family to Een, against the sampled futures' Twee."""
+    from matcher.models import Dwelling, DwellingKind
+    from matcher.sampled_plan import plan_week
+
+    instance, params, history = _two_municipalities()
+
+    def future(k: int) -> tuple[list[Household], list[Dwelling]]:
+        day = params.as_of + dt.timedelta(days=7 * k)
+        return [], [Dwelling(f"een-{k}", "GM0001", DwellingKind.REGULAR, 5, day, 3)]
+
+    plan = plan_week(Rules(instance, params), history, 13, 1, 0, 0, 7.0, 10_000.0, future=future)
+    assert plan is not None
+    assert plan.couple.get(("f", "GM0001"), 0.0) > 0.99
 
 
 def test_a_household_the_lookahead_holds_quota_back_from_says_so_with_the_prices(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -115,6 +115,9 @@ class LookaheadPolicy:
     prices: dict[int, dict[str, float]]
     home_prices: dict[int, Any] = field(default_factory=dict)
     """The transport programme's prices each week (:class:`matcher.lookahead.HomePrices`, or None)."""
+    plans: dict[int, str] = field(default_factory=dict)
+    """What the sampled plans of each week were (``8 sampled plans, N columns, S s``, ``not made``
+    or ``off``)."""
 
     def propose(self, instance: Instance, params: Params, week: int) -> Proposal:
         from matcher.lookahead import propose
@@ -123,6 +126,7 @@ class LookaheadPolicy:
         result = propose(instance, params, self.history, week, self.settings, self.time_limit, self.seed)
         self.prices[week] = result.prices
         self.home_prices[week] = result.home_prices
+        self.plans[week] = result.info["plan"]
         return result.proposal
 
     def describe(self) -> dict[str, Any]:
@@ -131,6 +135,7 @@ class LookaheadPolicy:
             "name": self.name,
             "settings": self.settings.as_dict(),
             "quota_prices_by_week": {str(w): p for w, p in sorted(self.prices.items())},
+            "plans_by_week": {str(w): p for w, p in sorted(self.plans.items())},
             "why": ("quota price per municipality (0-1): the average dual price of its quota in linear "
                     "programmes that couple the permits expected over the rest of the period (rates from "
                     "the history of permits, never the weeks to come) within the quota left; using a "
