@@ -60,6 +60,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import datetime as dt
 import re
 import threading
@@ -90,6 +91,9 @@ def kind_of(signal_id: str) -> str | None:
     return next((kind for prefix, kind in PREFIXES if signal_id.startswith(prefix)), None)
 UNLIMITED = 10**9
 MAX_HOUSEHOLDS = 1000
+REPLACE_AT = 500
+"""More households changed or gone than this since the crowd before: its line is sorted whole again
+rather than these put back in it one by one."""
 """The most households one signal lists (the count is always whole)."""
 FEED_HOUSEHOLDS = 20
 """The most households a signal lists in the feed (its own page lists :data:`MAX_HOUSEHOLDS`)."""
@@ -213,18 +217,32 @@ class Crowd:
         before = self.before
         self.before = None  # not kept: a chain of crowds would stay alive
         if before is not None and before.people.params == self.people.params:
-            # the same household object (taken over, api.engine.snapshot_people) and parameters: its place as before
-            old, rank = before.households, before.rank
-            self.rank = {hid: rank[hid] if old.get(hid) is h else (-self.rules.overdue(h), h.permit_date, hid)
-                         for hid, h in self.households.items()}
+            # the same household object (taken over, api.engine.snapshot_people) and parameters: its place
+            # as before; the line is the one before without the households gone or changed, and the
+            # changed put back each in its place (a few: not the whole line sorted again)
+            old = before.households
+            changed = [h for hid, h in self.households.items() if old.get(hid) is not h]
+            out = {hid for hid in old.keys() - self.households.keys()} | {h.household_id for h in changed}
+            self.rank = dict(before.rank)
+            for hid in out:
+                self.rank.pop(hid, None)
+            for h in changed:
+                self.rank[h.household_id] = (-self.rules.overdue(h), h.permit_date, h.household_id)
+            if len(out) <= REPLACE_AT:
+                line = [h for h in before._in_line if h.household_id not in out] if out else list(before._in_line)
+                for h in sorted(changed, key=self.priority):
+                    bisect.insort(line, h, key=self.priority)
+                self._in_line = line
+            else:
+                self._in_line = sorted(self.households.values(), key=self.priority)
         else:
             self.rank = {h.household_id: (-self.rules.overdue(h), h.permit_date, h.household_id)
                          for h in self.households.values()}
+            self._in_line = sorted(self.households.values(), key=self.priority)
         coupled: dict[str, list[engine.Household]] = defaultdict(list)
         waiting: dict[str, list[engine.Household]] = defaultdict(list)
         coupled_at: dict[str, list[int]] = defaultdict(list)
         waiting_at: dict[str, list[int]] = defaultdict(list)
-        self._in_line = sorted(self.households.values(), key=self.priority)
         for place, h in enumerate(self._in_line):
             if h.coupled_to is not None:
                 coupled[h.coupled_to].append(h)
@@ -358,7 +376,9 @@ def _touched(before: Crowd, after: Crowd) -> set[str]:
     in_range = after.rules.in_range_by_location
     old, new = before.people.rows, after.people.rows  # what each household was made from: equal rows, equal households
     assert old is not None and new is not None
-    changed = {hid for hid, row in new.items() if old.get(hid) != row} | (old.keys() - new.keys())
+    # a row taken over is the very tuple of the crowd before: told apart by identity before equality
+    changed = {hid for hid, row in new.items() if old.get(hid) is not row and old.get(hid) != row} \
+        | (old.keys() - new.keys())
     for hid in changed:
         for h in (before.households.get(hid), after.households.get(hid)):
             if h is not None:
@@ -381,6 +401,8 @@ def _carry(before: Crowd, after: Crowd) -> None:
         after._bans.update(before._bans)  # the same numbers for the same bans
     after.fits.update({key: found for key, found in before.fits.copy().items() if key[0].municipality not in touched})
     after.passes.update({key: found for key, found in before.passes.copy().items() if key[0] not in touched})
+    # the same households (the very objects) in the same order for a municipality no change touched
+    after._candidates.update({code: found for code, found in before._candidates.copy().items() if code not in touched})
 
 
 PLACES = ("km", "minutes", "in_range_by_location")
