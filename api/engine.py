@@ -244,7 +244,9 @@ def snapshot_people(session: Session, job: Job, before: People | None = None) ->
         old, kept, was = before.digests, before.rows, before.approved or {}
         # a household whose approved re-coupling came, went or changed is read again too
         moved = {hid for hid in was.keys() | approved.keys() if was.get(hid, ()) != approved.get(hid, ())}
-        changed = [hid for hid, digest in digests.items() if old.get(hid) != digest or hid not in kept or hid in moved]
+        # read again: a digest not seen before, a household moved or not among the rows before (set operations)
+        changed = list({hid for hid, _ in digests.items() - old.items()}
+                       | (digests.keys() & (moved | (old.keys() - kept.keys()))))
         if len(changed) <= REREAD_AT:
             return _people_after(session, job, before, params, period, states, municipalities, locations,
                                  approved, digests, changed, query)

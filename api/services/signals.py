@@ -74,7 +74,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.models import Home, Household, Job, Municipality
-from api.services.changes import Cache, fingerprint
+from api.services.changes import Cache, fingerprint, uncollected
 from api.services.errors import Actor, FieldError, Invalid, NotFound
 from api.services.municipalities import QuotaState
 from matcher import models as engine
@@ -707,9 +707,15 @@ def _signals(session: Session, actor: Actor, as_of: dt.date, options: Options,
     """The world and every signal ``actor`` may see, newest first; large homes not yet complete.
     Both are kept while the data does not change (:mod:`api.services.changes`): the first
     request after a write computes them, the next ones reuse them."""
+    fp = fingerprint(session)
+    with uncollected():  # what is computed afresh here makes and drops many objects
+        return _signals_of(session, fp, actor, as_of, options, kinds)
+
+
+def _signals_of(session: Session, fp: Any, actor: Actor, as_of: dt.date, options: Options,
+                kinds: tuple[str, ...]) -> tuple[World | None, list[Signal]]:
     from api.engine import people_tables
 
-    fp = fingerprint(session)
     c = CROWDS.get(fp, as_of, lambda: crowd(session, as_of), tables=people_tables())
     w = None  # the shortfalls alone need no homes: no world read for them
     found: list[Signal] = []
