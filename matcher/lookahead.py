@@ -129,6 +129,9 @@ class LookaheadSettings:
     a later week (-1: ``coupling_bonus``, as this week's)."""
     plan_value_to_period_end: bool = False
     """The plans count the person-days a housing saves up to the period's end, not the plan's."""
+    plan_integer: bool = False
+    """Integer plans (each housing and coupling 0 or 1, HiGHS' branch and bound, 2 s a plan)
+    instead of linear programmes."""
     plan_shared: bool = False
     """One programme over all sampled futures whose decisions of this week are the same in every
     future (a two-stage stochastic programme), instead of one programme per future, averaged."""
@@ -753,7 +756,8 @@ def propose(instance: Instance, params: Params, history: History, week: int = 0,
                          long_wait_weight=settings.plan_guard * settings.long_wait_weight,
                          shared=settings.plan_shared,
                          later_coupling_bonus=settings.plan_later_coupling if settings.plan_later_coupling >= 0 else None,
-                         value_weeks=left + 1 if settings.plan_value_to_period_end else None)
+                         value_weeks=left + 1 if settings.plan_value_to_period_end else None,
+                         integer=settings.plan_integer)
     if plan is not None:
         for ci, var, slot in f.house_vars:
             c = f.classes[ci]

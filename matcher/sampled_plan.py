@@ -73,7 +73,8 @@ def plan_week(rules: Rules, history: Any, weeks: int, samples: int, seed: int, w
               base_days: float, coupling_bonus: float, offer_weeks: int = 4, lead_days: int = 21,
               coupling_days: int = 14, max_columns: int = 0, future: Any = None, guard: float = 0.0,
               long_wait_days: int = 300, long_wait_weight: float = 0.0, shared: bool = False,
-              later_coupling_bonus: float | None = None, value_weeks: int | None = None) -> WeekPlan | None:
+              later_coupling_bonus: float | None = None, value_weeks: int | None = None,
+              integer: bool = False) -> WeekPlan | None:
     """This week's part of ``samples`` plans over ``weeks`` weeks (this one included), each on a
     future drawn from ``history`` with a stream seeded by ``seed`` and ``week``.
 
@@ -231,7 +232,7 @@ def plan_week(rules: Rules, history: Any, weeks: int, samples: int, seed: int, w
         if shared and s < samples - 1:
             continue
         out.columns = max(out.columns, len(col_cost))
-        values = _solve(col_cost, col_rows, row_upper)
+        values = _solve(col_cost, col_rows, row_upper, integer)
         if values is None:
             continue
         solved += 1
@@ -274,8 +275,10 @@ def _pairs_bound(rules: Rules, history: Any, weeks: int) -> float:
     return sum(n * sum(homes[c] for c in rules.in_range_by_location.get(loc, everywhere)) for loc, n in households.items())
 
 
-def _solve(col_cost: list[float], col_rows: list[list[tuple[int, float]]], row_upper: list[float]) -> Any:
-    """The optimal column values of ``max cost·x, rows·x <= row_upper, 0 <= x <= 1`` (HiGHS), or None."""
+def _solve(col_cost: list[float], col_rows: list[list[tuple[int, float]]], row_upper: list[float],
+           integer: bool = False, time_limit: float = 2.0) -> Any:
+    """The optimal column values of ``max cost·x, rows·x <= row_upper, 0 <= x <= 1`` (HiGHS), or
+    None; with ``integer`` every column 0 or 1 (the best found within ``time_limit`` seconds)."""
     import highspy
     import numpy as np
 
@@ -296,11 +299,18 @@ def _solve(col_cost: list[float], col_rows: list[list[tuple[int, float]]], row_u
     lp.a_matrix_.index_ = np.array([r for rows in col_rows for r, _ in rows], dtype=np.int32)
     lp.a_matrix_.value_ = np.array([c for rows in col_rows for _, c in rows])
     lp.sense_ = highspy.ObjSense.kMaximize
+    if integer:
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * n
     solver = highspy.Highs()
     solver.setOptionValue("output_flag", False)
     solver.setOptionValue("threads", 1)
+    if integer:
+        solver.setOptionValue("time_limit", time_limit)
+        solver.setOptionValue("mip_rel_gap", 1e-3)
     solver.passModel(lp)
     solver.run()
+    if integer:
+        return solver.getSolution().col_value if solver.getInfo().primal_solution_status == 2 else None
     if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
     return solver.getSolution().col_value
