@@ -129,6 +129,9 @@ class LookaheadSettings:
     a later week (-1: ``coupling_bonus``, as this week's)."""
     plan_value_to_period_end: bool = False
     """The plans count the person-days a housing saves up to the period's end, not the plan's."""
+    plan_long_wait_days: int = 0
+    """Households waiting longer than this since their permit get the plans' full bonus for every
+    home that fits them, as if every plan housed them there (0: off)."""
     plan_integer: bool = False
     """Integer plans (each housing and coupling 0 or 1, HiGHS' branch and bound, 2 s a plan)
     instead of linear programmes."""
@@ -764,8 +767,10 @@ def propose(instance: Instance, params: Params, history: History, week: int = 0,
             code = slot.municipality
             share = sum(plan.house.get((h.household_id, d.dwelling_id), 0.0) for h in c.members for d in slot.dwellings)
             share += sum(plan.couple.get((h.household_id, code), 0.0) for h in c.members)
+            units = max(1, min(len(c.members), f.vars[var].upper))
+            if 0 < settings.plan_long_wait_days < (end - c.first.permit_date).days:
+                share = float(units)  # the longest waiters: as if every plan housed them here
             if share > 0:
-                units = max(1, min(len(c.members), f.vars[var].upper))
                 terms[var] += settings.plan_weight * c.first.size * share / units
 
         for ci, var, code in f.couple_vars:
