@@ -147,9 +147,10 @@ def test_arrivals_do_not_depend_on_the_policy() -> None:
 
 
 def test_dask_gives_the_serial_numbers() -> None:
-    """A tiny grid on a local Dask cluster gives the same numbers as the serial run, in order."""
+    """A tiny grid on a local Dask cluster gives the same numbers as the serial run, in order; the
+    look-ahead's sampled plans too (their futures come from streams seeded by strings)."""
     pytest.importorskip("distributed")
-    configs = grid_configs(SimConfig(region=HVB, weeks=2), parse_grid(["max_km=30,50"]), [0], ["greedy", "weekly"])
+    configs = grid_configs(SimConfig(region=HVB, weeks=2), parse_grid(["max_km=30,50"]), [0], ["greedy", "weekly", "lookahead"])
     serial = run_serial(configs)
     dask = run_dask(configs, workers=2, processes=False)
     assert [r.config for r in dask] == configs
