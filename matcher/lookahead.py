@@ -354,7 +354,8 @@ def home_prices(rules: Rules, history: History, week: int, settings: LookaheadSe
 
     Returns None when a programme has more than ``settings.transport_max_columns`` columns."""
     import highspy
-    import numpy as np
+
+    from matcher.sampled_plan import sparse_highs
 
     instance = rules.instance
     codes = [m.code for m in instance.municipalities]
@@ -468,28 +469,11 @@ def home_prices(rules: Rules, history: History, week: int, settings: LookaheadSe
                     col_rows.append([(e, 1.0), (quota_row[code], float(h.size)), (r, 1.0)])
         if not col_cost:
             break
-        n_cols, n_rows = len(col_cost), len(row_upper)
+        n_cols = len(col_cost)
         prices.columns = max(prices.columns, n_cols)
         if 0 < settings.transport_max_columns < n_cols:
             return None  # too large to solve within the week's time (the national instance)
-        starts = np.zeros(n_cols + 1, dtype=np.int32)
-        starts[1:] = np.cumsum([len(r) for r in col_rows])
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = n_cols, n_rows
-        lp.col_cost_ = np.array(col_cost)
-        lp.col_lower_ = np.zeros(n_cols)
-        lp.col_upper_ = np.full(n_cols, highspy.kHighsInf)
-        lp.row_lower_ = np.full(n_rows, -highspy.kHighsInf)
-        lp.row_upper_ = np.array(row_upper)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = starts
-        lp.a_matrix_.index_ = np.array([r for rows in col_rows for r, _ in rows], dtype=np.int32)
-        lp.a_matrix_.value_ = np.array([c for rows in col_rows for _, c in rows])
-        lp.sense_ = highspy.ObjSense.kMaximize
-        solver = highspy.Highs()
-        solver.setOptionValue("output_flag", False)
-        solver.setOptionValue("threads", 1)
-        solver.passModel(lp)
+        solver = sparse_highs(col_cost, col_rows, row_upper, highspy.kHighsInf)
         solver.run()
         if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             continue

@@ -275,23 +275,21 @@ def _pairs_bound(rules: Rules, history: Any, weeks: int) -> float:
     return sum(n * sum(homes[c] for c in rules.in_range_by_location.get(loc, everywhere)) for loc, n in households.items())
 
 
-def _solve(col_cost: list[float], col_rows: list[list[tuple[int, float]]], row_upper: list[float],
-           integer: bool = False, time_limit: float = 2.0) -> Any:
-    """The optimal column values of ``max cost·x, rows·x <= row_upper, 0 <= x <= 1`` (HiGHS), or
-    None; with ``integer`` every column 0 or 1 (the best found within ``time_limit`` seconds)."""
+def sparse_highs(col_cost: list[float], col_rows: list[list[tuple[int, float]]], row_upper: list[float],
+                 col_upper: float, integer: bool = False) -> Any:
+    """A quiet, single-threaded HiGHS with ``max cost·x, rows·x <= row_upper, 0 <= x <= col_upper``
+    passed (each column given as its (row, coefficient) entries), not yet run."""
     import highspy
     import numpy as np
 
     n, m = len(col_cost), len(row_upper)
-    if n == 0:
-        return None
     starts = np.zeros(n + 1, dtype=np.int32)
     starts[1:] = np.cumsum([len(r) for r in col_rows])
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = n, m
     lp.col_cost_ = np.array(col_cost)
     lp.col_lower_ = np.zeros(n)
-    lp.col_upper_ = np.ones(n)
+    lp.col_upper_ = np.full(n, col_upper)
     lp.row_lower_ = np.full(m, -highspy.kHighsInf)
     lp.row_upper_ = np.array(row_upper)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
@@ -304,10 +302,22 @@ def _solve(col_cost: list[float], col_rows: list[list[tuple[int, float]]], row_u
     solver = highspy.Highs()
     solver.setOptionValue("output_flag", False)
     solver.setOptionValue("threads", 1)
+    solver.passModel(lp)
+    return solver
+
+
+def _solve(col_cost: list[float], col_rows: list[list[tuple[int, float]]], row_upper: list[float],
+           integer: bool = False, time_limit: float = 2.0) -> Any:
+    """The optimal column values of ``max cost·x, rows·x <= row_upper, 0 <= x <= 1`` (HiGHS), or
+    None; with ``integer`` every column 0 or 1 (the best found within ``time_limit`` seconds)."""
+    import highspy
+
+    if not col_cost:
+        return None
+    solver = sparse_highs(col_cost, col_rows, row_upper, 1.0, integer)
     if integer:
         solver.setOptionValue("time_limit", time_limit)
         solver.setOptionValue("mip_rel_gap", 1e-3)
-    solver.passModel(lp)
     solver.run()
     if integer:
         return solver.getSolution().col_value if solver.getInfo().primal_solution_status == 2 else None
@@ -316,4 +326,4 @@ def _solve(col_cost: list[float], col_rows: list[list[tuple[int, float]]], row_u
     return solver.getSolution().col_value
 
 
-__all__ = ["WeekPlan", "plan_week"]
+__all__ = ["WeekPlan", "plan_week", "sparse_highs"]
